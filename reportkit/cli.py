@@ -1,0 +1,96 @@
+"""The command line: parses options and calls one library function each.
+
+Exit status: 0 all succeeded, 1 some client failed, 2 bad usage or bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import config as _config
+from .errors import InputError
+
+
+def _params_files(params: tuple[str, ...], all_: bool) -> list[Path]:
+    if all_:
+        files = sorted(_config.resolve_path("params").glob("*.yaml"))
+        if not files:
+            raise click.UsageError("--all found no params/*.yaml files")
+        return files
+    if not params:
+        raise click.UsageError("name one or more params files, or use --all")
+    return [Path(p) for p in params]
+
+
+def _run_many(files: list[Path], out: str) -> int:
+    from tqdm import tqdm
+
+    from .render import render_client
+    worst = 0
+    bar = tqdm(files, desc="reports", unit="client", file=sys.stderr, disable=None)
+    for path in bar:
+        bar.set_postfix_str(path.stem)
+        result = render_client(path, out=out)
+        if result.status == "ok":
+            tqdm.write(f"ok      {result.client_id:<24} {result.duration_s:6.1f}s  {result.outputs['html']}")
+        else:
+            tqdm.write(f"FAILED  {result.client_id:<24} {result.duration_s:6.1f}s  {result.error}")
+            worst = max(worst, result.exit_code)
+    return worst
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="reportkit")
+def main():
+    """reportkit: monthly client reports from marketing data.
+
+    \b
+    reportkit demo                  generate the demo data and render every demo client
+    reportkit run PARAMS... | --all execute the notebook and export HTML per client
+    reportkit validate PARAMS...    check params and inputs, change nothing
+    """
+
+
+@main.command()
+@click.option("--out", default="reports", show_default=True, help="Output folder.")
+def demo(out):
+    """Generate the embedded demo data (if missing) and render all demo clients."""
+    from .sources.demo import DEMO_CLIENTS, ensure_demo_data
+    for client_id in DEMO_CLIENTS:
+        ensure_demo_data(client_id)
+    files = [_config.resolve_path(f"params/{c}.yaml") for c in DEMO_CLIENTS]
+    sys.exit(_run_many(files, out))
+
+
+@main.command()
+@click.argument("params", nargs=-1, type=click.Path())
+@click.option("--all", "all_", is_flag=True, help="Every params/*.yaml file.")
+@click.option("--out", default="reports", show_default=True, help="Output folder.")
+def run(params, all_, out):
+    """Execute the report notebook for each client and export HTML, notebook and sidecar JSON."""
+    sys.exit(_run_many(_params_files(params, all_), out))
+
+
+@main.command()
+@click.argument("params", nargs=-1, type=click.Path())
+@click.option("--all", "all_", is_flag=True, help="Every params/*.yaml file.")
+def validate(params, all_):
+    """Check params files and their input data; write nothing."""
+    from . import sources
+    worst = 0
+    for path in _params_files(params, all_):
+        try:
+            cfg = _config.load(path)
+            data = sources.load(cfg, cfg.periods())
+            click.echo(f"ok      {path}  ({len(data.facts):,} rows, {data.origin})")
+        except InputError as error:
+            click.echo(f"INVALID {error}", err=True)
+            worst = max(worst, error.exit_code)
+    sys.exit(worst)
+
+
+if __name__ == "__main__":
+    main()

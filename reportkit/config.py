@@ -1,0 +1,253 @@
+"""Client params: one pydantic model is the single declaration of every setting.
+
+A params file is ``params/<client_id>.yaml``; its top-level keys are the fields of
+:class:`ClientConfig`. The same file feeds ``reportkit run`` and plain
+``papermill notebooks/client_report.ipynb out.ipynb -f params/<client>.yaml``.
+Credentials never go here: papermill writes every parameter into the output notebook.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from . import periods as _periods
+from .errors import ConfigError
+from .metrics import DEFAULT_KPIS, KPI, REGISTRY, parse_expression, registry_for
+
+BusinessModel = Literal["ecommerce", "leadgen", "publisher"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DemoSource(_Strict):
+    """The embedded demo data: generated into ``data/demo/<client_id>.csv`` when missing."""
+
+    type: Literal["demo"] = "demo"
+    path: str | None = Field(None, description="Facts CSV; default data/demo/<client_id>.csv")
+    users_path: str | None = Field(None, description="Period users CSV; default data/demo/<client_id>_users.csv")
+
+
+class CsvSource(_Strict):
+    """A CSV already in the canonical fact schema (ARCHITECTURE.md)."""
+
+    type: Literal["csv"]
+    path: str = Field(description="Facts CSV in the canonical schema, relative to the project root")
+    users_path: str | None = Field(None, description="Optional CSV with start,end,users rows")
+
+
+SourceConfig = Annotated[Union[DemoSource, CsvSource], Field(discriminator="type")]
+
+
+class CustomKPI(_Strict):
+    """A KPI declared in params: a base measure, or numerator / denominator of measures."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    numerator: str = Field(description="measures joined by + or -, e.g. 'revenue - cost'")
+    denominator: str | None = None
+    unit: Literal["count", "currency", "percent", "ratio"] = "ratio"
+    better: Literal["higher", "lower"] = "higher"
+    explain: str = ""
+
+    @field_validator("numerator", "denominator")
+    @classmethod
+    def _expression(cls, value):
+        if value is not None:
+            parse_expression(value)
+        return value
+
+    def to_kpi(self) -> KPI:
+        return KPI(self.key, self.label, self.numerator, self.denominator, self.unit, self.better,
+                   self.explain, custom=True)
+
+
+class Agency(_Strict):
+    """Branding shown on every report."""
+
+    name: str = "Your agency"
+    logo: str | None = Field(None, description="PNG/SVG/JPEG file, relative to the project root")
+    accent_color: str = Field("#1f5fa8", pattern=r"^#[0-9a-fA-F]{6}$")
+
+
+class ClientConfig(_Strict):
+    """Every setting of one client's report."""
+
+    client_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$",
+                           description="Short id: lower-case letters, digits, _ and -; names the output files")
+    client_name: str = Field(min_length=1, description="Shown on the report")
+    business_model: BusinessModel = Field(description="ecommerce, leadgen or publisher: picks default KPIs and wording")
+    period: str | None = Field(None, description="Calendar month YYYY-MM (or use start and end)")
+    start: date | None = Field(None, description="First day of an explicit range (with end)")
+    end: date | None = Field(None, description="Last day of an explicit range (with start)")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code of cost and revenue, e.g. EUR")
+    source: SourceConfig = Field(default_factory=DemoSource, description="Where the facts come from")
+    kpis: list[str] | None = Field(None, description="KPI keys in priority order; default by business_model")
+    custom_kpis: list[CustomKPI] = Field(default_factory=list, description="KPIs declared without code")
+    agency: Agency = Field(default_factory=Agency)
+    as_of: date | None = Field(None, description="Date the report is written (default: today)")
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value):
+        if value is not None:
+            _periods.parse_month(value)
+        return value
+
+    @model_validator(mode="after")
+    def _check(self):
+        if self.period and (self.start or self.end):
+            raise ValueError("give either period (YYYY-MM) or start and end, not both")
+        if not self.period and not (self.start and self.end):
+            raise ValueError("no reporting period: set period: YYYY-MM, or both start: and end:")
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        known = self.registry()
+        for key in self.kpis or []:
+            if key not in known:
+                raise ValueError(f"unknown KPI {key!r} in kpis; known: {', '.join(sorted(known))}")
+        clash = {k.key for k in self.custom_kpis} & set(REGISTRY)
+        if clash:
+            raise ValueError(f"custom KPI key {sorted(clash)[0]!r} is already a built-in KPI")
+        return self
+
+    # --- derived views -------------------------------------------------------------
+    def registry(self) -> dict[str, KPI]:
+        return registry_for(self.business_model, [c.to_kpi() for c in self.custom_kpis])
+
+    def kpi_keys(self) -> list[str]:
+        keys = list(self.kpis) if self.kpis else list(DEFAULT_KPIS[self.business_model])
+        keys += [c.key for c in self.custom_kpis if c.key not in keys]
+        return keys
+
+    def selected_kpis(self) -> list[KPI]:
+        reg = self.registry()
+        return [reg[k] for k in self.kpi_keys()]
+
+    def periods(self) -> _periods.ReportPeriods:
+        return _periods.resolve(self.period, self.start, self.end)
+
+    def report_date(self) -> date:
+        return self.as_of or date.today()
+
+    def notebook_parameters(self) -> dict[str, Any]:
+        """JSON-safe parameters for papermill (every field, dates as ISO strings)."""
+        return self.model_dump(mode="json")
+
+
+FIXES = {
+    "client_id": "use lower-case letters, digits, '_' or '-', e.g. client_id: acme_shop",
+    "client_name": "set the name shown on the report, e.g. client_name: Acme Shop",
+    "business_model": "use one of: ecommerce, leadgen, publisher",
+    "period": "write the month as YYYY-MM, e.g. period: \"2026-10\", or use start: and end:",
+    "start": "write dates as YYYY-MM-DD, e.g. start: \"2026-10-01\"",
+    "end": "write dates as YYYY-MM-DD, e.g. end: \"2026-10-31\"",
+    "currency": "use a three-letter ISO code in capitals, e.g. currency: EUR",
+    "source": "e.g. source: {type: demo} or source: {type: csv, path: data/acme.csv}",
+    "kpis": "list KPI keys from the README's KPI table, or declare it under custom_kpis",
+    "custom_kpis": "each needs key, label, numerator (and optional denominator), e.g. "
+                   "{key: rps, label: Revenue per session, numerator: revenue, denominator: sessions}",
+    "agency": "e.g. agency: {name: Our Agency, accent_color: \"#1f5fa8\"}",
+    "as_of": "write the date as YYYY-MM-DD",
+}
+
+
+def project_root() -> Path:
+    """Where relative paths in params point: $REPORTKIT_ROOT, else the nearest folder
+    upward from the working directory that has a ``params/`` folder, else the cwd."""
+    env = os.environ.get("REPORTKIT_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "params").is_dir():
+            return folder
+    return here
+
+
+def resolve_path(path: str | os.PathLike, root: Path | None = None) -> Path:
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (root or project_root()) / p
+
+
+def _explain(error: ValidationError, where: str) -> ConfigError:
+    first = error.errors()[0]
+    loc = [str(p) for p in first["loc"] if not str(p).startswith("function-after")]
+    # Discriminated unions add the tag ('demo', 'csv') to the location; drop it.
+    loc = [p for p in loc if p not in {"demo", "csv"}] or ["(file)"]
+    key = ".".join(loc)
+    message = re.sub(r"^(Value error|Assertion failed), ", "", first["msg"])
+    if first["type"] == "extra_forbidden":
+        fields = ", ".join(ClientConfig.model_fields) if len(loc) == 1 else ""
+        message = "unknown key" + (f"; known keys: {fields}" if fields else "")
+        fix = "remove it or correct its spelling"
+    elif first["type"] == "missing":
+        message = "required key is missing"
+        fix = FIXES.get(loc[0], "add it")
+    else:
+        if "input" in first and first["type"] not in ("value_error",):
+            message += f" (got {first['input']!r})"
+        fix = FIXES.get(loc[0], "see the params reference in README.md")
+    more = len(error.errors()) - 1
+    if more:
+        fix += f"  ({more} more problem{'s' if more > 1 else ''} after this one)"
+    return ConfigError(f"{where}: key '{key}'", message, fix)
+
+
+def validate(values: dict, where: str = "params") -> ClientConfig:
+    """A ClientConfig from a dict, or a ConfigError naming ``where``, the key and the fix."""
+    if not isinstance(values, dict):
+        raise ConfigError(where, "the params file must be a mapping of keys to values",
+                          "start from params/acme_outdoor.yaml")
+    try:
+        return ClientConfig.model_validate(values)
+    except ValidationError as error:
+        raise _explain(error, where) from None
+
+
+def read_params(path: str | os.PathLike) -> dict:
+    """The raw mapping of a params YAML file, with a clear error for unreadable YAML."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(str(path), "params file not found", "check the path; params live in params/<client_id>.yaml")
+    try:
+        values = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(str(path), f"is not valid YAML{line}: {getattr(error, 'problem', error)}",
+                          "fix the YAML syntax (indentation, a missing ':' or quote)") from None
+    return values if values is not None else {}
+
+
+def load(path: str | os.PathLike) -> ClientConfig:
+    return validate(read_params(path), where=str(path))
+
+
+def from_notebook(namespace: dict) -> ClientConfig:
+    """The config of a notebook run: its parameter variables over ``params/<client_id>.yaml``.
+
+    The template's parameters cell leaves every key ``None`` except ``client_id``, so an
+    analyst can open the notebook, set ``client_id`` (and override any key) and run it;
+    papermill's ``-f params/<client>.yaml`` injects every key of that file.
+    """
+    given = {name: namespace[name] for name in ClientConfig.model_fields
+             if namespace.get(name) is not None}
+    client_id = given.get("client_id")
+    file = resolve_path(f"params/{client_id}.yaml") if client_id else None
+    values = read_params(file) if file and file.is_file() else {}
+    if {"start", "end"} & given.keys():
+        values.pop("period", None)
+    if "period" in given:
+        values.pop("start", None), values.pop("end", None)
+    values.update(given)
+    where = str(file) if file and file.is_file() else "notebook parameters"
+    return validate(values, where=where)

@@ -1,0 +1,42 @@
+"""Errors that say where (file, key, row, cell), what is wrong and how to fix it."""
+
+from __future__ import annotations
+
+
+class ReportkitError(Exception):
+    """Base class. ``exit_code`` is what the CLI exits with."""
+
+    exit_code = 1
+
+
+class InputError(ReportkitError):
+    """Bad params or bad input data: the user must fix something (exit status 2)."""
+
+    exit_code = 2
+
+    def __init__(self, where: str, problem: str, fix: str = ""):
+        self.where, self.problem, self.fix = where, problem, fix
+        text = f"{where}: {problem}"
+        if fix:
+            text += f"\n  fix: {fix}"
+        super().__init__(text)
+
+
+class ConfigError(InputError):
+    """A params file that does not validate."""
+
+
+class DataError(InputError):
+    """Input data that fails a hard check."""
+
+
+class RenderError(ReportkitError):
+    """The notebook failed while executing; the failed notebook is kept for inspection."""
+
+    def __init__(self, client_id: str, message: str, failed_notebook: str | None = None,
+                 cell_index: int | None = None):
+        self.client_id, self.failed_notebook, self.cell_index = client_id, failed_notebook, cell_index
+        text = f"{client_id}: {message}"
+        if failed_notebook:
+            text += f"\n  failed notebook kept at: {failed_notebook}"
+        super().__init__(text)

@@ -1,0 +1,234 @@
+"""The KPI registry: every KPI declared once, computed as a ratio of sums at every grain.
+
+A KPI is a *base measure* (a sum) or ``numerator / denominator`` where each side is a
+sum of base measures with + and - (``revenue - cost``). Ratios are never averaged: at
+any grain (period, day, channel) the measures are summed first, then divided. A zero
+or missing denominator gives ``None`` (undefined), never 0 or infinity.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Literal, Mapping
+
+import numpy as np
+import pandas as pd
+
+Unit = Literal["count", "currency", "percent", "ratio"]
+Better = Literal["higher", "lower"]
+
+# Additive measures of the canonical fact table (ARCHITECTURE.md).
+ADDITIVE_MEASURES = ("sessions", "engaged_sessions", "pageviews", "conversions", "transactions",
+                     "revenue", "impressions", "clicks", "cost")
+# Measures that only exist at the period grain (users are not additive).
+PERIOD_MEASURES = ("users",)
+
+_TERM_RE = re.compile(r"\s*([+-]?)\s*([A-Za-z_][A-Za-z0-9_]*)\s*")
+
+
+def parse_expression(text: str) -> tuple[tuple[int, str], ...]:
+    """'revenue - cost' -> ((1, 'revenue'), (-1, 'cost')). Raises ValueError on bad syntax."""
+    terms, pos, text = [], 0, str(text).strip()
+    if not text:
+        raise ValueError("empty expression")
+    while pos < len(text):
+        match = _TERM_RE.match(text, pos)
+        if not match or (terms and not match.group(1)):
+            raise ValueError(f"cannot read {text!r}: write measure names joined by + or -, "
+                             "e.g. 'revenue - cost'")
+        terms.append((-1 if match.group(1) == "-" else 1, match.group(2)))
+        pos = match.end()
+    return tuple(terms)
+
+
+@dataclass(frozen=True)
+class KPI:
+    key: str
+    label: str
+    numerator: str
+    denominator: str | None = None
+    unit: Unit = "count"
+    better: Better = "higher"
+    explain: str = ""
+    custom: bool = False
+    _num: tuple = field(default=(), repr=False, compare=False)
+    _den: tuple = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_num", parse_expression(self.numerator))
+        object.__setattr__(self, "_den", parse_expression(self.denominator) if self.denominator else ())
+
+    @property
+    def measures(self) -> set[str]:
+        return {name for _, name in self._num + self._den}
+
+    @property
+    def is_ratio(self) -> bool:
+        return bool(self._den)
+
+    @property
+    def additive(self) -> bool:
+        """True when the KPI is a plain sum that can be split into parts that add up."""
+        return not self._den and not (self.measures & set(PERIOD_MEASURES))
+
+    def evaluate(self, sums: Mapping[str, float | None]) -> float | None:
+        """The KPI from summed measures; None when a measure is missing or the denominator is 0."""
+        num = _combine(self._num, sums)
+        if not self._den:
+            return num
+        den = _combine(self._den, sums)
+        if num is None or den is None or den == 0:
+            return None
+        return num / den
+
+    def evaluate_frame(self, sums: pd.DataFrame) -> pd.Series:
+        """Vectorised :meth:`evaluate` over rows of summed measures (one row per group)."""
+        num = _combine_frame(self._num, sums)
+        if not self._den:
+            return num
+        den = _combine_frame(self._den, sums)
+        return (num / den.where(den != 0)).astype("float64")
+
+
+def _combine(terms, sums) -> float | None:
+    total = 0.0
+    for sign, name in terms:
+        value = sums.get(name)
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None
+        total += sign * float(value)
+    return total
+
+
+def _combine_frame(terms, sums: pd.DataFrame) -> pd.Series:
+    total = pd.Series(0.0, index=sums.index)
+    for sign, name in terms:
+        if name not in sums.columns:
+            return pd.Series(np.nan, index=sums.index)
+        total = total + sign * sums[name].astype("float64")
+    return total
+
+
+REGISTRY: dict[str, KPI] = {k.key: k for k in [
+    KPI("sessions", "Sessions", "sessions", explain="Visits to the website."),
+    KPI("users", "Users", "users", explain="People who visited, each counted once in the period."),
+    KPI("pageviews", "Page views", "pageviews", explain="Pages (and app screens) viewed."),
+    KPI("engaged_sessions", "Engaged sessions", "engaged_sessions",
+        explain="Visits that lasted over 10 seconds, viewed 2+ pages or converted."),
+    KPI("engagement_rate", "Engagement rate", "engaged_sessions", "sessions", unit="percent",
+        explain="Share of visits that were engaged."),
+    KPI("conversions", "Conversions", "conversions",
+        explain="Key actions taken on the site, such as a purchase, a form or a sign-up."),
+    KPI("conversion_rate", "Conversion rate", "conversions", "sessions", unit="percent",
+        explain="Share of visits that ended in a conversion."),
+    KPI("transactions", "Orders", "transactions", explain="Completed purchases."),
+    KPI("revenue", "Revenue", "revenue", unit="currency", explain="Sales value of the orders."),
+    KPI("aov", "Average order value", "revenue", "transactions", unit="currency",
+        explain="Revenue divided by orders: what an order is worth on average."),
+    KPI("impressions", "Ad impressions", "impressions", explain="Times our ads were shown."),
+    KPI("clicks", "Ad clicks", "clicks", explain="Clicks on our ads."),
+    KPI("ctr", "Click-through rate", "clicks", "impressions", unit="percent",
+        explain="Share of ad views that led to a click."),
+    KPI("cost", "Ad spend", "cost", unit="currency", better="lower",
+        explain="What we spent on advertising."),
+    KPI("cpc", "Cost per click", "cost", "clicks", unit="currency", better="lower",
+        explain="Ad spend divided by ad clicks: what one visit from an ad costs."),
+    KPI("cpa", "Cost per acquisition", "cost", "conversions", unit="currency", better="lower",
+        explain="Ad spend divided by conversions: what one conversion costs."),
+    KPI("roas", "Return on ad spend", "revenue", "cost", unit="ratio",
+        explain="Revenue for every 1 spent on ads (4.0 means 4 back for each 1 spent)."),
+    KPI("romi", "Return on marketing investment", "revenue - cost", "cost", unit="percent",
+        explain="Revenue left after ad spend, as a share of the spend."),
+]}
+
+# Words that depend on the business model: a lead-gen "conversion" is a lead.
+LABELS_BY_MODEL = {
+    "leadgen": {"conversions": ("Leads", "Enquiries and form fills from the website."),
+                "conversion_rate": ("Lead conversion rate", "Share of visits that became a lead."),
+                "cpa": ("Cost per lead", "Ad spend divided by leads: what one lead costs.")},
+    "publisher": {"conversions": ("Sign-ups", "Newsletter and membership sign-ups."),
+                  "conversion_rate": ("Sign-up rate", "Share of visits that ended in a sign-up."),
+                  "cpa": ("Cost per sign-up", "Ad spend divided by sign-ups.")},
+}
+
+DEFAULT_KPIS = {
+    "ecommerce": ["revenue", "transactions", "conversion_rate", "roas", "cost", "cpa", "aov",
+                  "sessions", "users"],
+    "leadgen": ["conversions", "cpa", "conversion_rate", "cost", "clicks", "cpc", "ctr",
+                "sessions", "users"],
+    "publisher": ["sessions", "users", "pageviews", "engagement_rate", "conversions",
+                  "conversion_rate"],
+}
+
+
+def registry_for(business_model: str, custom: Iterable[KPI] = ()) -> dict[str, KPI]:
+    """The registry with business-model wording applied and the client's custom KPIs added."""
+    reg = dict(REGISTRY)
+    for key, (label, explain) in LABELS_BY_MODEL.get(business_model, {}).items():
+        reg[key] = replace(reg[key], label=label, explain=explain)
+    for kpi in custom:
+        reg[kpi.key] = kpi
+    return reg
+
+
+def measure_sums(facts: pd.DataFrame, measures: Iterable[str]) -> dict[str, float | None]:
+    """Sum each measure; a measure absent from the data (or all blank) is None."""
+    out = {}
+    for name in measures:
+        if name in facts.columns:
+            total = facts[name].sum(min_count=1)
+            out[name] = None if pd.isna(total) else float(total)
+        else:
+            out[name] = None
+    return out
+
+
+def compute(facts: pd.DataFrame, kpis: Iterable[KPI],
+            period_measures: Mapping[str, float | None] | None = None) -> dict[str, float | None]:
+    """Each KPI over all rows of ``facts`` (one period), as a ratio of sums.
+
+    ``period_measures`` supplies non-additive measures known only for the whole period
+    (``users``); they are never summed from rows.
+    """
+    kpis = list(kpis)
+    names = set().union(*(k.measures for k in kpis)) if kpis else set()
+    sums = measure_sums(facts, names - set(PERIOD_MEASURES))
+    for name in names & set(PERIOD_MEASURES):
+        sums[name] = (period_measures or {}).get(name)
+    return {k.key: k.evaluate(sums) for k in kpis}
+
+
+def compute_by(facts: pd.DataFrame, by: str | list[str], kpis: Iterable[KPI]) -> pd.DataFrame:
+    """KPIs per group (channel, date, ...), each a ratio of the group's sums.
+
+    KPIs that need a period-level measure (users) are NaN at this grain.
+    """
+    kpis = list(kpis)
+    names = sorted(set().union(*(k.measures for k in kpis)) & set(facts.columns)) if kpis else []
+    grouped = facts.groupby(by, sort=True, observed=True)[names].sum(min_count=1)
+    return pd.DataFrame({k.key: k.evaluate_frame(grouped) for k in kpis}, index=grouped.index)
+
+
+def relative_change(value: float | None, base: float | None) -> float | None:
+    """(value - base) / |base|; None when either is undefined or base is 0."""
+    if value is None or base is None or base == 0:
+        return None
+    return (value - base) / abs(base)
+
+
+def absolute_change(value: float | None, base: float | None) -> float | None:
+    if value is None or base is None:
+        return None
+    return value - base
+
+
+def verdict(kpi: KPI, change: float | None, flat_below: float = 0.005) -> str:
+    """'good', 'bad' or 'flat' for a relative change, respecting the KPI's polarity."""
+    if change is None:
+        return "none"
+    if abs(change) < flat_below:
+        return "flat"
+    improved = change > 0 if kpi.better == "higher" else change < 0
+    return "good" if improved else "bad"

@@ -1,0 +1,60 @@
+"""The notebook's vocabulary: each function is one cell's call-and-display.
+
+The template notebook imports this as ``rk``; nothing here computes figures, it only
+shows what :mod:`reportkit.report` computed.
+"""
+
+from __future__ import annotations
+
+import json
+
+from IPython.display import HTML, Image, display
+
+from . import charts, config, view
+from .report import Report, build
+
+SIDECAR_MIMETYPE = "application/vnd.reportkit.sidecar+json"
+
+__all__ = ["load_report", "show_header", "show_summary", "show_kpi_table", "show_trend",
+           "show_channels", "show_data_notes", "emit_sidecar"]
+
+
+def load_report(namespace: dict) -> Report:
+    """Validate the notebook's parameters and build the report."""
+    return build(config.from_notebook(namespace))
+
+
+def _show_figure(fig) -> None:
+    """Display a chart as an embedded PNG at its natural width (independent of the backend)."""
+    display(Image(data=charts.to_png(fig), format="png"))
+
+
+def show_header(report: Report) -> None:
+    display(HTML(view.header(report)))
+
+
+def show_summary(report: Report) -> None:
+    display(HTML(view.summary(report)))
+
+
+def show_kpi_table(report: Report) -> None:
+    display(HTML(view.kpi_table(report)))
+
+
+def show_trend(report: Report) -> None:
+    _show_figure(charts.daily_trend(report))
+
+
+def show_channels(report: Report) -> None:
+    display(HTML(view.channel_table(report)))
+    _show_figure(charts.channel_breakdown(report))
+
+
+def show_data_notes(report: Report) -> None:
+    display(HTML(view.data_notes(report)))
+
+
+def emit_sidecar(report: Report) -> None:
+    """Put every figure into the notebook as JSON; the runner writes it as <client_id>.json."""
+    payload = json.loads(json.dumps(report.sidecar(), default=str, allow_nan=False))
+    display({SIDECAR_MIMETYPE: payload}, raw=True)

@@ -1,0 +1,107 @@
+"""Reporting periods and their comparison periods (the periods contract).
+
+- ``period="2026-10"``: the calendar month; previous = the previous calendar month;
+  yoy = the same month one year earlier.
+- ``start``/``end``: an inclusive date range; previous = the same number of days
+  immediately before; yoy = the same dates one year earlier (29 Feb -> 28 Feb).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """An inclusive range of calendar dates."""
+
+    start: date
+    end: date
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError(f"range ends ({self.end}) before it starts ({self.start})")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def as_dict(self) -> dict:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+    def label(self) -> str:
+        """'October 2026' for a calendar month, else '1 Oct 2026 – 15 Oct 2026'."""
+        if self.start.day == 1 and self.end == month_end(self.start):
+            return self.start.strftime("%B %Y")
+        return f"{self.start.day} {self.start:%b %Y} – {self.end.day} {self.end:%b %Y}"
+
+
+@dataclass(frozen=True)
+class ReportPeriods:
+    current: DateRange
+    previous: DateRange
+    yoy: DateRange
+    key: str  # 'YYYY-MM' for a month, 'START_END' for a range: the reports/<key>/ folder
+
+    def as_dict(self) -> dict:
+        return {"period": self.current.as_dict(), "previous": self.previous.as_dict(),
+                "yoy": self.yoy.as_dict()}
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def shift_year(day: date, years: int) -> date:
+    """The same date ``years`` later (negative: earlier); 29 Feb maps to 28 Feb."""
+    target = day.year + years
+    if day.month == 2 and day.day == 29 and not calendar.isleap(target):
+        return date(target, 2, 28)
+    return day.replace(year=target)
+
+
+def month_range(year: int, month: int) -> DateRange:
+    first = date(year, month, 1)
+    return DateRange(first, month_end(first))
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    match = MONTH_RE.match(str(text).strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"period {text!r} is not a month written as YYYY-MM, e.g. 2026-10")
+    return int(match.group(1)), int(match.group(2))
+
+
+def for_month(text: str) -> ReportPeriods:
+    year, month = parse_month(text)
+    current = month_range(year, month)
+    prev_year, prev_month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return ReportPeriods(current, month_range(prev_year, prev_month), month_range(year - 1, month),
+                         key=f"{year:04d}-{month:02d}")
+
+
+def for_range(start: date, end: date) -> ReportPeriods:
+    current = DateRange(start, end)
+    previous = DateRange(start - timedelta(days=current.days), start - timedelta(days=1))
+    yoy = DateRange(shift_year(start, -1), shift_year(end, -1))
+    return ReportPeriods(current, previous, yoy, key=f"{start.isoformat()}_{end.isoformat()}")
+
+
+def resolve(period: str | None = None, start: date | None = None,
+            end: date | None = None) -> ReportPeriods:
+    """Periods from either a month (``period``) or an explicit ``start``/``end`` range."""
+    if period and (start or end):
+        raise ValueError("give either period (YYYY-MM) or start/end, not both")
+    if period:
+        return for_month(period)
+    if start and end:
+        return for_range(start, end)
+    raise ValueError("no reporting period: set period: YYYY-MM, or start: and end:")

@@ -1,0 +1,156 @@
+"""Execute the template notebook for one client with papermill and export it with nbconvert.
+
+One linear function, :func:`render_client`: validate params -> execute -> extract the
+sidecar -> export HTML -> write all outputs atomically. A failed run keeps the failed
+notebook beside the outputs and never replaces an earlier good report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets.config import Config
+
+from . import config as _config
+from .config import ClientConfig
+from .errors import DataError, InputError, RenderError, ReportkitError
+
+TEMPLATES = Path(__file__).parent / "templates"
+SIDECAR_MIMETYPE = "application/vnd.reportkit.sidecar+json"
+HIDDEN_TAGS = ("parameters", "injected-parameters", "sidecar", "remove")
+INPUT_ERRORS = {"ConfigError", "DataError", "InputError"}  # raised in the notebook: bad input
+
+
+@dataclass
+class RenderResult:
+    client_id: str
+    params: str
+    status: str = "ok"                  # ok | failed
+    duration_s: float = 0.0
+    outputs: dict = field(default_factory=dict)
+    error: str | None = None
+    exit_code: int = 0
+
+    def as_dict(self) -> dict:
+        return {"client_id": self.client_id, "params": self.params, "status": self.status,
+                "duration_s": round(self.duration_s, 3), "outputs": self.outputs, "error": self.error}
+
+
+class StripNoise(Preprocessor):
+    """Drop stderr streams and empty outputs so warnings never reach a client."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.get("cell_type") == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        return cell, resources
+
+
+def default_notebook() -> Path:
+    return _config.resolve_path("notebooks/client_report.ipynb")
+
+
+def output_dir(cfg: ClientConfig, out: Path) -> Path:
+    return Path(out) / cfg.periods().key
+
+
+def execute(cfg: ClientConfig, notebook: Path, target: Path, cell_timeout_s: int = 300,
+            kernel_name: str = "python3"):
+    """Run the template with papermill into ``target``; raise RenderError on a failing cell."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+    os.environ.setdefault("REPORTKIT_ROOT", str(_config.project_root()))
+    try:
+        return papermill.execute_notebook(
+            str(notebook), str(target), parameters=cfg.notebook_parameters(),
+            kernel_name=kernel_name, progress_bar=False, log_output=False,
+            execution_timeout=cell_timeout_s)
+    except PapermillExecutionError as error:
+        message = f"cell {error.cell_index} failed: {error.ename}: {error.evalue}"
+        if error.ename in INPUT_ERRORS:
+            raise InputError(f"{cfg.client_id} (notebook cell {error.cell_index})",
+                             f"{error.ename}: {error.evalue}") from None
+        raise RenderError(cfg.client_id, message, cell_index=error.cell_index) from None
+
+
+def extract_sidecar(nb) -> dict:
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if SIDECAR_MIMETYPE in data:
+                return dict(data[SIDECAR_MIMETYPE])
+    raise RenderError("?", "the notebook produced no sidecar (is the 'sidecar' cell missing?)")
+
+
+def export_html(nb, cfg: ClientConfig, sidecar: dict) -> str:
+    c = Config()
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
+    c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor", StripNoise]
+    exporter = HTMLExporter(config=c, template_name="reportkit",
+                            extra_template_basedirs=[str(TEMPLATES)])
+    exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
+    resources = {
+        "reportkit_title": f"{cfg.client_name} · {sidecar['period']['start']} – {sidecar['period']['end']}",
+        "reportkit_accent": cfg.agency.accent_color,
+        "reportkit_footer": f"{cfg.agency.name} · data: {sidecar.get('source', '')} · "
+                            f"data up to {sidecar['data_quality'].get('data_to')} · "
+                            f"generated {sidecar['generated_at']}",
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLike = "reports",
+                  notebook: str | os.PathLike | None = None, cell_timeout_s: int = 300) -> RenderResult:
+    """Render one client; return a RenderResult (errors are recorded, not raised)."""
+    started = time.perf_counter()
+    where = str(params) if not isinstance(params, ClientConfig) else params.client_id
+    result = RenderResult(client_id=Path(where).stem, params=where)
+    try:
+        cfg = params if isinstance(params, ClientConfig) else _config.load(params)
+        result.client_id = cfg.client_id
+        folder = output_dir(cfg, Path(out))
+        folder.mkdir(parents=True, exist_ok=True)
+        final = {ext: folder / f"{cfg.client_id}.{ext}" for ext in ("html", "ipynb", "json")}
+        failed = folder / f"{cfg.client_id}.failed.ipynb"
+        scratch = folder / f".{cfg.client_id}.{os.getpid()}.running.ipynb"
+        try:
+            execute(cfg, Path(notebook) if notebook else default_notebook(), scratch, cell_timeout_s)
+        except ReportkitError as error:
+            if scratch.exists():
+                os.replace(scratch, failed)
+                if isinstance(error, RenderError):
+                    error = RenderError(cfg.client_id, str(error).split(": ", 1)[-1], str(failed),
+                                        error.cell_index)
+                else:
+                    error.args = (f"{error}\n  failed notebook kept at: {failed}",)
+            raise error
+        nb = nbformat.read(scratch, as_version=4)
+        sidecar = extract_sidecar(nb)
+        sidecar["generated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        html = export_html(nb, cfg, sidecar)
+        _write_atomic(final["html"], html)
+        _write_atomic(final["json"], json.dumps(sidecar, indent=1, ensure_ascii=False))
+        os.replace(scratch, final["ipynb"])
+        failed.unlink(missing_ok=True)
+        result.outputs = {k: str(v) for k, v in final.items()}
+    except (ReportkitError, DataError) as error:
+        result.status, result.error = "failed", str(error)
+        result.exit_code = error.exit_code
+    result.duration_s = time.perf_counter() - started
+    return result

@@ -1,0 +1,150 @@
+"""End to end: the real notebook through papermill (a real kernel) and nbconvert."""
+
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import pytest
+import yaml
+
+from reportkit import formatting as fmt
+from reportkit.render import render_client
+
+SECTIONS = ["Summary", "Results", "Day by day", "By channel", "Data notes"]
+
+
+class Cells(HTMLParser):
+    """Collects the text of every element carrying data-kpi / data-field."""
+
+    def __init__(self):
+        super().__init__()
+        self.found, self._stack = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self._stack.append((attrs.get("data-kpi"), attrs.get("data-field"), []))
+
+    def handle_endtag(self, tag):
+        if self._stack:
+            kpi, field, text = self._stack.pop()
+            if kpi and field:
+                self.found.append((kpi, field, "".join(text).strip()))
+            if self._stack:
+                self._stack[-1][2].extend(text)
+
+    def handle_data(self, data):
+        if self._stack:
+            self._stack[-1][2].append(data)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, root):
+    out = tmp_path_factory.mktemp("reports")
+    result = render_client(root / "params" / "acme_outdoor.yaml", out=out)
+    assert result.status == "ok", result.error
+    return out / "2026-10"
+
+
+def test_outputs_per_contract(rendered):
+    for ext in ("html", "ipynb", "json"):
+        assert (rendered / f"acme_outdoor.{ext}").is_file()
+    assert not list(rendered.glob(".*"))  # no temporary files left behind
+
+
+def test_html_has_every_section_and_no_code(rendered):
+    html = (rendered / "acme_outdoor.html").read_text()
+    for section in SECTIONS:
+        assert re.search(rf"<h[23][^>]*>{section}", html), section
+    for code in ("import reportkit", "rk.show", "load_report", "In&nbsp;[", "Out[", "jp-InputArea",
+                 "input_area"):
+        assert code not in html
+    # parameter values injected by papermill must not appear
+    assert "client_id" not in html and "as_of" not in html and "injected-parameters" not in html
+    assert "<script" not in html and "http://" not in html and "https://" not in html
+
+
+def test_html_figures_equal_the_sidecar(rendered):
+    html = (rendered / "acme_outdoor.html").read_text()
+    side = json.loads((rendered / "acme_outdoor.json").read_text())
+    parser = Cells()
+    parser.feed(html)
+    shown = {(k, f): t for k, f, t in parser.found if f in ("value", "previous", "yoy",
+                                                          "change_previous", "change_yoy")}
+    assert len(shown) >= 5 * len(side["kpis"])
+    for (key, field), text in shown.items():
+        kpi = side["kpis"][key]
+        if field.startswith("change"):
+            expected = fmt.change(kpi[field])
+            assert text.endswith(expected), (key, field, text)
+        else:
+            assert text == fmt.value(kpi[field], kpi["unit"], side["currency"]), (key, field, text)
+    # one figure checked by hand from the sidecar's own totals: ROAS = revenue / cost
+    assert side["kpis"]["roas"]["value"] == pytest.approx(
+        side["kpis"]["revenue"]["value"] / side["kpis"]["cost"]["value"])
+
+
+def test_sidecar_has_the_three_ranges(rendered):
+    side = json.loads((rendered / "acme_outdoor.json").read_text())
+    assert side["period"] == {"start": "2026-10-01", "end": "2026-10-31"}
+    assert side["previous"] == {"start": "2026-09-01", "end": "2026-09-30"}
+    assert side["yoy"] == {"start": "2025-10-01", "end": "2025-10-31"}
+    assert side["client_name"] == "Acme Outdoor" and side["currency"] == "EUR"
+
+
+def test_every_summary_sentence_is_in_the_html(rendered):
+    html = (rendered / "acme_outdoor.html").read_text()
+    side = json.loads((rendered / "acme_outdoor.json").read_text())
+    assert 3 <= len(side["summary"]) <= 5
+    from html import escape
+    for sentence in side["summary"]:
+        assert escape(sentence) in html
+
+
+def test_charts_are_embedded_images(rendered):
+    html = (rendered / "acme_outdoor.html").read_text()
+    assert len(re.findall(r'src="\s*data:image/png;base64,', html)) == 2
+
+
+def test_failed_run_keeps_the_good_report(tmp_path, small_facts, root):
+    good = {"client_id": "testco", "client_name": "Test <b>Co</b>", "business_model": "ecommerce",
+            "period": "2024-03", "currency": "EUR", "source": {"type": "csv", "path": str(small_facts)}}
+    params = tmp_path / "testco.yaml"
+    params.write_text(yaml.safe_dump(good))
+    out = tmp_path / "out"
+    first = render_client(params, out=out)
+    assert first.status == "ok", first.error
+    html_path = out / "2024-03" / "testco.html"
+    before = html_path.read_bytes()
+    assert b"Test &lt;b&gt;Co&lt;/b&gt;" in before and b"<b>Co</b>" not in before  # escaped
+
+    # the data goes bad: a negative cost on data row 2
+    small_facts.write_text(small_facts.read_text().replace("10,100\n", "10,-100\n", 1))
+    second = render_client(params, out=out)
+    assert second.status == "failed" and second.exit_code == 2
+    assert "row 2, column 'cost'" in second.error and "negative" in second.error
+    assert html_path.read_bytes() == before
+    assert (out / "2024-03" / "testco.failed.ipynb").is_file()
+
+
+def test_cli_run_reports_failure_with_exit_status(tmp_path, root):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("client_id: bad\nclient_name: Bad\nbusiness_model: ecommerce\nperiod: '2026-10'\n"
+                   "currency: EUR\nsource: {type: csv, path: /nonexistent.csv}\n")
+    proc = subprocess.run([sys.executable, "-m", "reportkit.cli", "run", str(bad), "--out", str(tmp_path)],
+                          capture_output=True, text=True, cwd=root)
+    assert proc.returncode == 2
+    assert "data file not found" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_plain_papermill_with_a_params_file(tmp_path, root):
+    out = tmp_path / "out.ipynb"
+    proc = subprocess.run([sys.executable, "-m", "papermill", "notebooks/client_report.ipynb", str(out),
+                           "-f", "params/northwind_b2b.yaml", "--no-progress-bar"],
+                          capture_output=True, text=True, cwd=root)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    nb = json.loads(out.read_text())
+    text = json.dumps(nb)
+    assert "Northwind Systems" in text and "Cost per lead" in text
