@@ -233,16 +233,23 @@ def load(path: str | os.PathLike) -> ClientConfig:
 
 
 def from_notebook(namespace: dict) -> ClientConfig:
-    """The config of a notebook run: its parameter variables over ``params/<client_id>.yaml``.
+    """The config of a notebook run: its parameter variables over a params file.
 
     The template's parameters cell leaves every key ``None`` except ``client_id``, so an
-    analyst can open the notebook, set ``client_id`` (and override any key) and run it;
-    papermill's ``-f params/<client>.yaml`` injects every key of that file.
+    analyst can open the notebook, set ``client_id`` (and override any key) and run it.
+    The base file is ``params_file`` when the runner names it, else
+    ``params/<client_id>.yaml``; ``params_file = ""`` means the parameters are complete
+    (no file is read). Plain ``papermill -f params/<client>.yaml`` injects every key of
+    that file.
     """
     given = {name: namespace[name] for name in ClientConfig.model_fields
              if namespace.get(name) is not None}
+    named = namespace.get("params_file")
     client_id = given.get("client_id")
-    file = resolve_path(f"params/{client_id}.yaml") if client_id else None
+    if named is not None:
+        file = resolve_path(named) if named else None
+    else:
+        file = resolve_path(f"params/{client_id}.yaml") if client_id else None
     values = read_params(file) if file and file.is_file() else {}
     if {"start", "end"} & given.keys():
         values.pop("period", None)

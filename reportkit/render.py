@@ -64,13 +64,15 @@ def output_dir(cfg: ClientConfig, out: Path) -> Path:
 
 def execute(cfg: ClientConfig, notebook: Path, target: Path, cell_timeout_s: int = 300,
             kernel_name: str = "python3"):
+    # Every key is passed and params_file is "": the notebook must not fill gaps from a
+    # params/<client_id>.yaml that may differ from the config this run validated.
     """Run the template with papermill into ``target``; raise RenderError on a failing cell."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
     os.environ.setdefault("REPORTKIT_ROOT", str(_config.project_root()))
     try:
         return papermill.execute_notebook(
-            str(notebook), str(target), parameters=cfg.notebook_parameters(),
+            str(notebook), str(target), parameters={**cfg.notebook_parameters(), "params_file": ""},
             kernel_name=kernel_name, progress_bar=False, log_output=False,
             execution_timeout=cell_timeout_s)
     except PapermillExecutionError as error:

@@ -88,3 +88,12 @@ def test_cli_validate_good_params_exits_0(root):
                           capture_output=True, text=True, cwd=root)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("ok") == 3
+
+
+def test_runner_parameters_are_complete_and_never_filled_from_another_file(root):
+    # params/acme_outdoor.yaml has custom_kpis and kpis; a run that says params_file=""
+    # must not pick them up.
+    cfg = config.from_notebook({"client_id": "acme_outdoor", "client_name": "Other",
+                                "business_model": "leadgen", "period": "2026-10",
+                                "currency": "GBP", "params_file": ""})
+    assert cfg.custom_kpis == [] and cfg.kpis is None and cfg.business_model == "leadgen"

@@ -8,6 +8,7 @@ Users are not additive, so they come separately, one row per calendar month.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -186,7 +187,7 @@ def ensure_demo_data(client_id: str, folder: Path | None = None) -> tuple[Path, 
         facts_path.parent.mkdir(parents=True, exist_ok=True)
         facts, users = generate(DEMO_CLIENTS[client_id])
         for frame, path in ((facts, facts_path), (users, users_path)):
-            tmp = path.with_name(f".{path.name}.{id(frame)}.tmp")
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             frame.to_csv(tmp, index=False)
             tmp.replace(path)  # atomic: parallel runs never read half a file
     return facts_path, users_path
