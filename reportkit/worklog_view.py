@@ -14,7 +14,7 @@ def _hours(h: float) -> str:
 
 
 def _day(d) -> str:
-    return f"{d:%-d %b %Y}"
+    return f"{d:%-d}&nbsp;{d:%b}&nbsp;{d:%Y}"   # a date never breaks across lines
 
 
 def _link(title: str, link: str | None) -> str:
@@ -33,6 +33,26 @@ def _item(i) -> str:
     return f'<li data-hours="{i.hours:g}">' + " · ".join(parts) + "</li>"
 
 
+def _items(items) -> str:
+    """List items; routine entries repeated without deliverable or result are shown once,
+    with how often and the hours (e.g. four weekly reviews)."""
+    routine: dict[str, list] = {}
+    for i in items:
+        if not (i.deliverable or i.link or i.result):
+            routine.setdefault(i.task, []).append(i)
+    html, shown = [], set()
+    for i in items:
+        same = routine.get(i.task, [])
+        if len(same) < 2 or i not in same:
+            html.append(_item(i))
+        elif i.task not in shown:
+            shown.add(i.task)
+            hours = sum(s.hours for s in same)
+            html.append(f'<li data-hours="{hours:g}"><span class="rk-task">{escape(i.task)}</span> '
+                        f'({len(same)} times, {_hours(hours)})</li>')
+    return "".join(html)
+
+
 def what_we_did(report) -> str:
     done = report.work.done
     if done is None:
@@ -41,10 +61,10 @@ def what_we_did(report) -> str:
     for g in done.goals:
         html.append(f'<h3 class="rk-goal-work" data-goal="{escape(g.goal_id)}">{escape(g.name)} '
                     f'<small>({_hours(g.hours)})</small></h3><ul class="rk-work">'
-                    + "".join(_item(i) for i in g.items) + "</ul>")
+                    + _items(g.items) + "</ul>")
     if done.a_tasks:
         html.append("<h3>Other important work</h3><ul class=\"rk-work\">"
-                    + "".join(_item(i) for i in done.a_tasks) + "</ul>")
+                    + _items(done.a_tasks) + "</ul>")
     if done.b_count:
         html.append(f'<p class="rk-minor" data-field="b_tasks">Plus {done.b_count} minor '
                     f'task{"s" if done.b_count != 1 else ""} ({_hours(done.b_hours)}).</p>')
