@@ -216,8 +216,10 @@ def read_rows(path: str | Path, columns: Iterable[str], what: str) -> list[Row]:
     for row in rows:
         unknown = [c for c in row.values if c not in columns]
         if unknown:
-            raise row.fail(str(unknown[0]), "unknown column",
-                           f"correct its spelling or remove it; known columns: {', '.join(columns)}")
+            fix = f"correct its spelling or remove it; known columns: {', '.join(columns)}"
+            if ";" in str(unknown[0]):  # a spreadsheet in a European locale exports ';'-separated CSV
+                fix = "save the file as comma-separated CSV (this one is separated by ';')"
+            raise row.fail(str(unknown[0]), "unknown column", fix)
     return rows
 
 

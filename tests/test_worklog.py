@@ -329,3 +329,10 @@ def test_routine_work_is_shown_once_with_count_and_hours(tmp_path, small_facts):
     assert html.count("Weekly review") == 1 and "Weekly review</span> (3 times, 4.0 h)" in html
     assert html.index("Weekly review") < html.index("Tag fix")
     assert '<td class="num" data-field="total_hours">6.0 h</td>' in html   # 4 + 2
+
+
+def test_semicolon_separated_csv_gets_a_hint(tmp_path):
+    path = write(tmp_path, "a.csv", "item;due\nPhotos;2026-11-25\n")
+    with pytest.raises(DataError, match=r"column 'item;due': unknown column\n  fix: save the file as "
+                                        r"comma-separated CSV"):
+        worklog.load_action_items(path)
