@@ -336,3 +336,24 @@ def test_semicolon_separated_csv_gets_a_hint(tmp_path):
     with pytest.raises(DataError, match=r"column 'item;due': unknown column\n  fix: save the file as "
                                         r"comma-separated CSV"):
         worklog.load_action_items(path)
+
+
+def test_build_checks_goal_ids_once_params_declare_goals(tmp_path):
+    """ClientConfig gains ``goals`` (items with .id and .name) in another branch; build uses them
+    for the order, the names and the goal-id check. A plain object stands in for that config."""
+    from types import SimpleNamespace
+
+    from reportkit.config import WorkFiles
+    from reportkit.periods import resolve
+
+    log = write(tmp_path, "log.csv", WORK_CSV)
+    goals = [SimpleNamespace(id="g3", name="Grow organic"), SimpleNamespace(id="g1", name="More leads"),
+             SimpleNamespace(id="g2", name="Grow revenue")]
+    cfg = SimpleNamespace(goals=goals, work=WorkFiles(log=str(log)), report_date=lambda: date(2026, 11, 21))
+    work = worklog.build(cfg, resolve("2026-10", None, None))
+    assert [(g.goal_id, g.name, g.hours) for g in work.done.goals] == [
+        ("g3", "Grow organic", 2.0), ("g1", "More leads", 4.0), ("g2", "Grow revenue", 6.0)]
+    cfg.goals = goals[:2]   # g2 is no longer a goal: every row is checked, also outside the period
+    with pytest.raises(DataError, match=r"log.csv: row 1 \(line 2\), column 'goal': unknown goal 'g2'; "
+                                        r"known goals: g1, g3"):
+        worklog.build(cfg, resolve("2026-10", None, None))
