@@ -79,12 +79,13 @@ def run(params, all_, out):
 @click.option("--all", "all_", is_flag=True, help="Every params/*.yaml file.")
 def validate(params, all_):
     """Check params files and their input data; write nothing."""
-    from . import sources
+    from . import sources, worklog
     worst = 0
     for path in _params_files(params, all_):
         try:
             cfg = _config.load(path)
             data = sources.load(cfg, cfg.periods())
+            worklog.build(cfg, cfg.periods())  # the work log, plan, action items, communication
             click.echo(f"ok      {path}  ({len(data.facts):,} rows, {data.origin})")
         except InputError as error:
             click.echo(f"INVALID {error}", err=True)

@@ -78,6 +78,16 @@ class Agency(_Strict):
     accent_color: str = Field("#1f5fa8", pattern=r"^#[0-9a-fA-F]{6}$")
 
 
+class WorkFiles(_Strict):
+    """The work behind the numbers: CSV or YAML files, relative to the project root (README)."""
+
+    log: str | None = Field(None, description="Work log: date, task, hours, goal, importance, deliverable, link, result")
+    plan: str | None = Field(None, description="Next period's plan: task, owner (us/client), due, deliverable, goal")
+    action_items: str | None = Field(None, description="What we need from the client: item, why, due, status")
+    communication: str | None = Field(None, description="Communication log: date, time, channel, participants, "
+                                                         "summary, decisions, issue, resolution, resolved_on, follow_up")
+
+
 class ClientConfig(_Strict):
     """Every setting of one client's report."""
 
@@ -94,6 +104,8 @@ class ClientConfig(_Strict):
     custom_kpis: list[CustomKPI] = Field(default_factory=list, description="KPIs declared without code")
     agency: Agency = Field(default_factory=Agency)
     as_of: date | None = Field(None, description="Date the report is written (default: today)")
+    work: WorkFiles = Field(default_factory=WorkFiles,
+                            description="Work log, plan, client action items and communication log files")
 
     @field_validator("period")
     @classmethod
@@ -157,6 +169,8 @@ FIXES = {
                    "{key: rps, label: Revenue per session, numerator: revenue, denominator: sessions}",
     "agency": "e.g. agency: {name: Our Agency, accent_color: \"#1f5fa8\"}",
     "as_of": "write the date as YYYY-MM-DD",
+    "work": "e.g. work: {log: data/work/acme/work_log.csv, plan: data/work/acme/plan.csv, "
+            "action_items: data/work/acme/action_items.csv, communication: data/work/acme/communication.yaml}",
 }
 
 

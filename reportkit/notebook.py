@@ -10,13 +10,14 @@ import json
 
 from IPython.display import HTML, Image, display
 
-from . import charts, config, view
+from . import charts, config, view, worklog_view
 from .report import Report, build
 
 SIDECAR_MIMETYPE = "application/vnd.reportkit.sidecar+json"
 
 __all__ = ["load_report", "show_header", "show_summary", "show_kpi_table", "show_trend",
-           "show_channels", "show_data_notes", "emit_sidecar"]
+           "show_channels", "show_data_notes", "emit_sidecar", "show_what_we_did",
+           "show_next_period", "show_needs_from_you", "show_communication"]
 
 
 def load_report(namespace: dict) -> Report:
@@ -52,6 +53,28 @@ def show_channels(report: Report) -> None:
 
 def show_data_notes(report: Report) -> None:
     display(HTML(view.data_notes(report)))
+
+
+def _show_section(html: str) -> None:
+    """Display a work section; an empty one (no data) shows nothing, not even its heading."""
+    if html:
+        display(HTML(html))
+
+
+def show_what_we_did(report: Report) -> None:
+    _show_section(worklog_view.what_we_did(report))
+
+
+def show_next_period(report: Report) -> None:
+    _show_section(worklog_view.next_period(report))
+
+
+def show_needs_from_you(report: Report) -> None:
+    _show_section(worklog_view.needs_from_you(report))
+
+
+def show_communication(report: Report) -> None:
+    _show_section(worklog_view.communication(report))
 
 
 def emit_sidecar(report: Report) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from . import facts as _facts
-from . import metrics, quality, sources, story
+from . import metrics, quality, sources, story, worklog
 from .config import ClientConfig
 from .metrics import KPI
 from .periods import ReportPeriods
@@ -58,6 +58,7 @@ class Report:
     data_quality: dict
     origin: str
     summary: list[str] = field(default_factory=list)
+    work: worklog.WorkSections = field(default_factory=worklog.WorkSections)
 
     @property
     def headline(self) -> list[KpiFigures]:
@@ -80,6 +81,7 @@ class Report:
             "goals": [], "benchmarks": [], "budget": {},
             "data_quality": self.data_quality,
             "source": self.origin,
+            **self.work.sidecar(),
             "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
 
@@ -135,6 +137,6 @@ def build(cfg: ClientConfig) -> Report:
         channels=_channel_table(slices["current"], slices["previous"], at_day_grain),
         daily=_daily_table(slices["current"], slices["previous"], periods, at_day_grain),
         data_quality=quality.check(facts, periods, data, kpis, missing),
-        origin=data.origin)
+        origin=data.origin, work=worklog.build(cfg, periods))
     report.summary = story.summary(report)
     return report

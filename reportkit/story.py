@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from . import formatting as fmt
 from .metrics import verdict
+from .worklog import summary_sentences as _work_sentences
 
 
 def _figure_text(fig, currency: str) -> str:
@@ -59,4 +60,5 @@ def summary(report) -> list[str]:
         sentences.append(f"Tracking recorded no visits on {len(gaps['previous'])} day(s) of {prev}, "
                          f"which makes this month's rise in visit-based figures look larger than it "
                          f"is; see the data notes.")
-    return sentences[:5]
+    extra = _work_sentences(getattr(report, "work", None), room=max(1, 5 - len(sentences)))
+    return sentences[:5 - len(extra)] + extra
