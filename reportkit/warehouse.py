@@ -161,3 +161,15 @@ def usable(pull: Pull | None, fresh_hours: float, now: datetime | None = None) -
 def open_for(cfg) -> Warehouse:
     from .config import resolve_path
     return Warehouse(resolve_path(cfg.warehouse.path))
+
+
+def pull(cfg, refresh: bool = False) -> dict:
+    """Fill the warehouse for one client (``reportkit pull``): {client_id, pulled, cached, rows, origin}.
+
+    Sources that are not API pulls (demo, files) have nothing to cache: pulled = cached = 0.
+    """
+    from . import sources
+    data = sources.load(cfg, cfg.periods(), refresh=refresh)
+    return {"client_id": cfg.client_id, "pulled": sum(not p["cached"] for p in data.pulls),
+            "cached": sum(bool(p["cached"]) for p in data.pulls), "rows": len(data.facts),
+            "origin": data.origin}
