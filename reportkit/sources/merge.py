@@ -38,8 +38,8 @@ def check_sources_config(cfg) -> None:
             owner[measure] = index
 
 
-def _carried(frame: pd.DataFrame) -> set[str]:
-    return {m for m in ADDITIVE_MEASURES if m in frame.columns and frame[m].notna().any()}
+def _carried(frame: pd.DataFrame) -> list[str]:
+    return [m for m in ADDITIVE_MEASURES if m in frame.columns and frame[m].notna().any()]
 
 
 def merge(parts: list[tuple[object, SourceData]], where: str = "sources") -> SourceData:
