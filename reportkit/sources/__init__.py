@@ -53,10 +53,14 @@ def load(cfg, periods, refresh: bool = False) -> SourceData:
     """
     # Imports register the built-in sources; kept here so importing the package stays cheap.
     from . import demo, exports, files, ga4  # noqa: F401
+    from ..validation import check_no_future, latest_allowed
     if getattr(cfg, "sources", None):
         from .merge import load_many
-        return load_many(cfg, periods, refresh)
-    return load_one(cfg, cfg.source, periods, refresh)
+        data = load_many(cfg, periods, refresh)
+    else:
+        data = load_one(cfg, cfg.source, periods, refresh)
+    check_no_future(data.facts, latest_allowed(cfg), data.origin)
+    return data
 
 
 def load_one(cfg, source, periods, refresh: bool = False) -> SourceData:

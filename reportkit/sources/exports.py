@@ -21,6 +21,7 @@ import pandas as pd
 from ..config import resolve_path
 from ..errors import DataError
 from ..facts import normalize
+from ..validation import check_no_future, latest_allowed
 from . import SourceData, register
 from .presets import GENERIC, PRESETS, Preset
 
@@ -148,7 +149,7 @@ def _fail(where, lines, mask, export_col, problem, fix):
     raise DataError(f"{where}: line {lines[i]}, column '{export_col}'", problem(i), fix)
 
 
-def read_export(path: Path, src, currency: str | None = None) -> pd.DataFrame:
+def read_export(path: Path, src, currency: str | None = None, latest=None) -> pd.DataFrame:
     """A canonical fact frame from one export (see the module docstring)."""
     where = str(path)
     if not path.is_file():
@@ -181,6 +182,8 @@ def read_export(path: Path, src, currency: str | None = None) -> pd.DataFrame:
             _fail(where, lines, negative, names[col], lambda i: f"negative value {values.iloc[i]}",
                   f"{col} cannot be negative; correct the export")
         frame[col] = values
+    if latest is not None:
+        check_no_future(frame, latest, where, lines)
     _check_currency(frame, names, currency, where, lines)
     frame = _channels(frame, src, preset)
     frame["source"] = src.source_name or preset.name
@@ -254,7 +257,7 @@ def _check_duplicates(frame: pd.DataFrame, where: str, lines: list[int]):
 def load_file(cfg, periods) -> SourceData:
     src = cfg.source
     path = resolve_path(src.path)
-    facts = read_export(path, src, cfg.currency)
+    facts = read_export(path, src, cfg.currency, latest_allowed(cfg))
     label = {"google_ads": "Google Ads export", "meta_ads": "Meta Ads export",
              "ga4_export": "GA4 export"}.get(src.preset, "file")
     return SourceData(facts, None, origin=f"{label} {path.name}")
