@@ -160,11 +160,7 @@ def read_export(path: Path, src, currency: str | None = None, latest=None) -> pd
     if missing:
         raise DataError(where, f"no column for {', '.join(missing)}", preset.hint or
                         "map it with columns: {export name: fact name}")
-    # trailing/embedded "Total" rows: a total label and no date
-    texts = frame[[c for c in KEYS if c in frame.columns]].astype("string").fillna("")
-    date_text = frame["date"].map(lambda v: "" if v is None else str(v).strip())
-    total = texts.apply(lambda col: col.str.match(TOTAL_RE)).any(axis=1) & ~date_text.str.match(r"^\d")
-    keep = ~total.to_numpy()
+    keep = ~_total_rows(frame).to_numpy()
     frame, lines = frame[keep].reset_index(drop=True), [n for n, k in zip(lines, keep) if k]
     frame["date"] = _dates(frame["date"], src, preset, where, lines, names["date"])
     if "date_end" in frame.columns:   # Meta without a Day breakdown: one row per whole range
@@ -172,7 +168,7 @@ def read_export(path: Path, src, currency: str | None = None, latest=None) -> pd
         if names["date"] != "Day" and (ends != frame["date"]).any():
             _fail(where, lines, ends != frame["date"], names["date"],
                   lambda i: "rows cover several days; daily rows are needed", preset.hint)
-    for col in [c for c in frame.columns if c not in KEYS + ("campaign_type", "currency_code")]:
+    for col in [c for c in frame.columns if c not in KEYS + ("campaign_type", "currency_code", "source")]:
         values, bad = parse_numbers(frame[col], src.thousands or preset.thousands, src.decimal)
         if bad.any():
             _fail(where, lines, bad, names[col], lambda i: f"{frame[col].iloc[i]!r} is not a number",
@@ -186,20 +182,37 @@ def read_export(path: Path, src, currency: str | None = None, latest=None) -> pd
         check_no_future(frame, latest, where, lines)
     _check_currency(frame, names, currency, where, lines)
     frame = _channels(frame, src, preset)
-    frame["source"] = src.source_name or preset.name
+    if src.source_name or "source" not in frame.columns:
+        frame["source"] = src.source_name or preset.name
     frame = frame.drop(columns=[c for c in ("campaign_type", "currency_code") if c in frame.columns])
     _check_duplicates(frame, where, lines)
     return normalize(frame, where, default_source=frame["source"].iloc[0] if len(frame) else "file")
 
 
+def _total_rows(frame: pd.DataFrame) -> pd.Series:
+    """Rows that are totals: no date, and a "Total"/"Grand total" label in a key column."""
+    total = pd.Series(False, index=frame.index)
+    if pd.api.types.is_datetime64_any_dtype(frame["date"]):
+        return total
+    date_text = frame["date"].astype("string").fillna("").str.strip()
+    candidates = ~date_text.str.match(r"^\d")
+    if candidates.any():
+        labels = frame.loc[candidates, [c for c in KEYS if c in frame.columns]].astype("string").fillna("")
+        total[candidates] = labels.apply(lambda col: col.str.match(TOTAL_RE)).any(axis=1)
+    return total
+
+
 def _dates(values: pd.Series, src, preset: Preset, where: str, lines: list[int], export_col: str):
-    if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(values):
-        return pd.to_datetime(values).dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
     fmt = src.date_format or preset.date_format
-    text = values.map(lambda v: v.strftime("%Y-%m-%d") if hasattr(v, "strftime")
-                      else ("" if v is None else str(v).strip()))
-    if hasattr(values.dropna().iloc[0] if values.notna().any() else None, "strftime"):
+    first = values.dropna().iloc[0] if values.notna().any() else None
+    if hasattr(first, "strftime"):     # Excel date cells
+        text = values.map(lambda v: v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else
+                          ("" if v is None else str(v).strip()))
         fmt = "%Y-%m-%d"
+    else:
+        text = values.astype("string").fillna("").str.strip()
     if fmt:
         parsed = pd.to_datetime(text, format=fmt, errors="coerce")
     elif src.dayfirst:

@@ -68,4 +68,8 @@ GA4_EXPORT = Preset(
          "then Share this report > Download file > CSV")
 
 PRESETS = {"google_ads": GOOGLE_ADS, "meta_ads": META_ADS, "ga4_export": GA4_EXPORT}
-GENERIC = Preset("file", {}, hint="map your columns with columns: {export name: fact name}")
+# No preset: columns already named like the fact table are taken as they are.
+CANONICAL = ("date", "source", "channel", "campaign", "sessions", "engaged_sessions", "pageviews",
+             "conversions", "transactions", "revenue", "impressions", "clicks", "cost")
+GENERIC = Preset("file", {}, alternatives={c: c for c in CANONICAL},
+                 hint="map your columns with columns: {export name: fact name}")
