@@ -90,15 +90,13 @@ def test_meta_ads_other_currency_column_is_refused(tmp_path):
     assert "Amount spent (USD)" in str(err.value) and "USD" in str(err.value)
 
 
-def test_meta_ads_without_day_breakdown_is_refused():
+def test_meta_ads_without_day_breakdown_is_refused(tmp_path, root):
     # Without a Day column, "Reporting starts/ends" span 3 days: not daily data
-    text = open(EXPORTS + "meta_ads_export.csv").read().replace(",Day,", ",Day of week,")
-    import tempfile, os
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "meta.csv")
-        open(path, "w").write(text)
-        with pytest.raises(DataError) as err:
-            facts_of({"type": "file", "preset": "meta_ads", "path": path})
+    text = (root / EXPORTS / "meta_ads_export.csv").read_text().replace(",Day,", ",Day of week,")
+    path = tmp_path / "meta.csv"
+    path.write_text(text)
+    with pytest.raises(DataError) as err:
+        facts_of({"type": "file", "preset": "meta_ads", "path": str(path)})
     assert "line 2, column 'Reporting starts'" in str(err.value) and "By time > Day" in str(err.value)
 
 

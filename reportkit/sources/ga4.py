@@ -18,12 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import ConfigError, SourceError
+from ..errors import ConfigError
 from ..facts import normalize
 from ..periods import DateRange
 from .. import warehouse as _wh
 from . import SourceData, register
-from .ga4_api import MAX_BATCH, fetch
 from .ga4_notes import findings_for
 
 DIMENSIONS = {"date": "date", "sessionDefaultChannelGroup": "channel", "sessionCampaignName": "campaign"}
@@ -83,7 +82,7 @@ class Job:
     key: _wh.PullKey
 
 
-def query_id(name: str, page_size: int) -> str:
+def query_id(name: str) -> str:
     """The query's cache name: changes whenever its dimensions or metrics change."""
     dims, metrics = QUERIES[name]
     digest = hashlib.sha1(json.dumps([dims, list(metrics)]).encode()).hexdigest()[:8]
@@ -95,7 +94,7 @@ def plan(cfg, periods) -> list[Job]:
     names = ["traffic", "ads", "users"] if src.include_ads else ["traffic", "users"]
     ranges = {"current": periods.current, "previous": periods.previous, "yoy": periods.yoy}
     return [Job(name, period, rng, _wh.PullKey(cfg.client_id, f"ga4:{src.property_id}",
-                                                query_id(name, src.page_size), rng.start, rng.end))
+                                                query_id(name), rng.start, rng.end))
             for name in names for period, rng in ranges.items()]
 
 
@@ -120,6 +119,7 @@ def load_ga4(cfg, periods, refresh: bool = False) -> SourceData:
     todo = [job for job in jobs if not _wh.usable(cached.get(job), cfg.warehouse.fresh_hours)]
     pulls = {job: cached[job] for job in jobs if job not in todo}
     if todo:
+        from .ga4_api import fetch   # google-api-core is imported only when a pull is needed
         results = fetch(make_client(), src.property_id, todo, QUERIES, src.page_size)
         for job in todo:
             rows, meta = results[job]
@@ -152,4 +152,4 @@ def _assemble(cfg, jobs: list[Job], pulls: dict, fresh: set) -> SourceData:
     return SourceData(facts, users, origin=origin, findings=findings, pulls=records)
 
 
-__all__ = ["load_ga4", "make_client", "plan", "MAX_BATCH"]
+__all__ = ["load_ga4", "make_client", "plan"]

@@ -68,7 +68,8 @@ def findings_for(cfg, job_metas: list[tuple[object, dict]]) -> list[dict]:
                 f"Google Analytics returned no {what} for {when}."))
     quota = _quota(job_metas)
     if quota:
-        add(("quota",), _finding("quota", "info", "all", quota))
+        latest = next(m["quota"] for _, m in reversed(job_metas) if m and m.get("quota"))
+        add(("quota",), {**_finding("quota", "info", "all", quota), "property_quota": latest})
     return list(out.values())
 
 
