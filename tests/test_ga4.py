@@ -139,15 +139,21 @@ def test_transient_error_then_success(ga4_cfg, status, message):
     assert data.facts["sessions"].sum() == 460     # 310 + 50 + 100
 
 
-def test_exhausted_quota_is_not_retried(ga4_cfg):
-    message = "Exhausted property tokens per day quota. Consumption is at 200001 tokens."
+@pytest.mark.parametrize("message,quota,reset", [
+    ("Exhausted property tokens per day quota. Consumption is at 200001 tokens.",
+     "daily token quota", "midnight Pacific"),
+    ("Exhausted property tokens per hour quota.", "hourly token quota", "within the hour"),
+    ("Exhausted project tokens per project per hour quota.", "this project's hourly token quota",
+     "within the hour"),
+])
+def test_exhausted_quota_is_not_retried(ga4_cfg, message, quota, reset):
     with FakeGA4(ROWS, always=(429, message)) as fake:
         cfg = ga4_cfg(fake)
         with pytest.raises(SourceError) as err:
             load(cfg, cfg.periods())
     assert len(fake.calls) == 1                     # no retry storm
     text = str(err.value)
-    assert "123456" in text and "daily token quota" in text and "midnight Pacific" in text
+    assert "123456" in text and quota in text and reset in text
     assert err.value.exit_code == 1
 
 
@@ -179,7 +185,8 @@ def test_empty_report(ga4_cfg):
     assert data.users is not None and data.users.empty
     empty = [f for f in data.findings if f["kind"] == "empty"]
     assert {f["period"] for f in empty} == {"current", "previous", "yoy"}
-    assert any(f["level"] == "warning" and f["period"] == "current" for f in empty)
+    assert all(f["level"] == "warning" for f in empty)
+    assert [f["kind"] for f in data.findings].count("no_ads") == 1
 
 
 def test_other_row_and_thresholding_and_currency(ga4_cfg):

@@ -26,6 +26,7 @@ from . import SourceData, register
 from .presets import GENERIC, PRESETS, Preset
 
 KEYS = ("date", "channel", "campaign")
+SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
 EMPTY = {"", "--", "-", "—", "n/a", "N/A", "nan", "None"}
 TOTAL_RE = re.compile(r"^\s*(grand\s+)?totals?\b", re.IGNORECASE)
 SYMBOLS_RE = re.compile(r"[€$£¥\s\u00a0]|\b[A-Z]{3}\b")
@@ -47,7 +48,7 @@ def _read_text(path: Path) -> str:
 
 def _read_rows(path: Path, sheet) -> list[tuple[int, list]]:
     """(line number, cells) for every non-blank line of a CSV or the sheet of a workbook."""
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
         table = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
         return [(i + 1, [None if pd.isna(v) else v for v in r]) for i, r in
                 enumerate(table.itertuples(index=False))]
@@ -154,6 +155,9 @@ def read_export(path: Path, src, currency: str | None = None, latest=None) -> pd
     where = str(path)
     if not path.is_file():
         raise DataError(where, "data file not found", "check source.path in the params file")
+    if path.suffix.lower() not in SUFFIXES:
+        raise DataError(where, f"cannot read {path.suffix or 'files without an extension'}",
+                        "save it as .csv, .xlsx or .parquet")
     preset = PRESETS.get(src.preset, GENERIC)
     frame, names, lines = _table(path, src, preset, where)
     missing = [c for c in preset.required if c not in frame.columns]

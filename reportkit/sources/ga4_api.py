@@ -24,7 +24,11 @@ QUOTAS = (("tokens per day", "the property's daily token quota (200,000 tokens; 
            "Analytics 360)", "at midnight Pacific time"),
           ("tokens per project per hour", "this project's hourly token quota for the property "
            "(14,000 tokens)", "within the hour"),
-          ("tokens per hour", "the property's hourly token quota (40,000 tokens)", "within the hour"))
+          ("tokens per hour", "the property's hourly token quota (40,000 tokens)", "within the hour"),
+          ("potentially thresholded requests per hour", "the property's hourly quota of "
+           "potentially thresholded requests (120)", "within the hour"),
+          ("server errors per project per hour", "this project's hourly allowance of server "
+           "errors for the property (10)", "within the hour"))
 
 
 def exhausted_quota(error: Exception) -> tuple[str, str] | None:

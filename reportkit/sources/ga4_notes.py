@@ -62,10 +62,14 @@ def findings_for(cfg, job_metas: list[tuple[object, dict]]) -> list[dict]:
                 "schema_restriction", "warning", "all",
                 f"Our access to this Google Analytics property hides {kinds} data "
                 f"({r['metric']}): those figures are missing from this report."))
-        if meta.get("row_count") == 0 and job.query != "users":
-            add(("empty", job.period, job.query), _finding(
-                "empty", "info" if job.query == "ads" else "warning", job.period,
-                f"Google Analytics returned no {what} for {when}."))
+        if meta.get("row_count") == 0 and job.query == "traffic":
+            add(("empty", job.period), _finding(
+                "empty", "warning", job.period, f"Google Analytics returned no {what} for {when}."))
+        if meta.get("row_count") == 0 and job.query == "ads" and job.period == "current":
+            add(("no_ads",), _finding(
+                "no_ads", "info", job.period,
+                f"Google Analytics has no ad cost for {when} (no Google Ads link or cost-data "
+                "import on the property): cost comes from another source or is shown as n/a."))
     quota = _quota(job_metas)
     if quota:
         latest = next(m["quota"] for _, m in reversed(job_metas) if m and m.get("quota"))
