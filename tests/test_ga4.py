@@ -219,7 +219,7 @@ def test_sampling_and_cost_restriction(ga4_cfg):
         cfg = ga4_cfg(fake)
         data = load(cfg, cfg.periods())
     by_kind = {f["kind"]: f for f in data.findings}
-    assert "25.0%" in by_kind["sampling"]["message"]          # 5,000 / 20,000
+    assert "(25.0%)" in by_kind["sampling"]["message"]        # 5,000 / 20,000
     assert "cost" in by_kind["schema_restriction"]["message"]
     assert data.facts["cost"].fillna(0).sum() == 0           # the API withheld cost
 
@@ -246,3 +246,17 @@ def test_credentials_are_not_params():
                          "period": "2026-10", "currency": "EUR",
                          "source": {"type": "ga4", "property_id": "1", "credentials": "key.json"}})
     assert "source.credentials" in str(err.value) and "unknown key" in str(err.value)
+
+
+def test_sampling_is_reported_per_range(ga4_cfg):
+    # GA4 returns one samplingMetadatas entry per date range, in the order of the request
+    meta = {"samplingMetadatas": [{"samplesReadCount": "100", "samplingSpaceSize": "400"},
+                                  {"samplesReadCount": "300", "samplingSpaceSize": "600"},
+                                  {"samplesReadCount": "50", "samplingSpaceSize": "1000"}]}
+    with FakeGA4(ROWS, metadata=meta) as fake:
+        cfg = ga4_cfg(fake)
+        data = load(cfg, cfg.periods())
+    sampling = {f["period"]: f["message"] for f in data.findings if f["kind"] == "sampling"}
+    assert "(25.0%)" in sampling["current"]      # 100 / 400
+    assert "(50.0%)" in sampling["previous"]     # 300 / 600
+    assert "(5.0%)" in sampling["yoy"]           # 50 / 1,000

@@ -128,7 +128,7 @@ def _merge_meta(old: dict | None, new: dict) -> dict:
     out = dict(old)
     for flag in ("subject_to_thresholding", "data_loss_from_other_row"):
         out[flag] = old[flag] or new[flag]
-    out["sampling"] = old["sampling"] + new["sampling"]
+    out["sampling"] = old["sampling"] or new["sampling"]   # the same per page: keep the first
     out["quota"] = new["quota"] or old["quota"]
     return out
 
@@ -185,6 +185,9 @@ def _split(groups: list[list], rows: dict, metas: dict) -> dict:
         for job in group:
             mine = [r for r in rows[id(group)]
                     if len(group) == 1 or r.get("dateRange") == job.period]
-            out[job] = ([{k: v for k, v in r.items() if k != "dateRange"} for r in mine],
-                        {**metas.get(id(group), {}), "row_count": len(mine)})
+            meta = {**metas.get(id(group), {}), "row_count": len(mine)}
+            sampling = meta.get("sampling") or []
+            if len(sampling) == len(group) > 1:   # one sampling entry per date range, in order
+                meta["sampling"] = [sampling[group.index(job)]]
+            out[job] = ([{k: v for k, v in r.items() if k != "dateRange"} for r in mine], meta)
     return out

@@ -27,23 +27,23 @@ def findings_for(cfg, job_metas: list[tuple[object, dict]]) -> list[dict]:
         if not meta:
             continue
         when, what = PERIOD_WORDS.get(job.period, job.period), QUERY_WORDS.get(job.query, job.query)
-        for s in meta.get("sampling", []):
+        for s in meta.get("sampling", [])[:1]:
             share = s["samples_read"] / s["sampling_space"] if s["sampling_space"] else None
-            pct = f" ({share:.1%} of sessions)" if share is not None else ""
-            add(("sampling", job.period, job.query), _finding(
+            pct = f" ({share:.1%})" if share is not None else ""
+            add(("sampling", job.period), _finding(
                 "sampling", "warning", job.period,
-                f"Google Analytics sampled the {what} of {when}: figures are estimates from "
+                f"Google Analytics sampled the data of {when}: figures are estimates from "
                 f"{s['samples_read']:,} of {s['sampling_space']:,} sessions{pct}."))
         if meta.get("subject_to_thresholding"):
             add(("thresholding",), _finding(
                 "thresholding", "warning", job.period,
                 "Google Analytics withheld some rows with small numbers to protect user privacy "
                 "(thresholding): small channels or campaigns may be missing or undercounted."))
-        if meta.get("data_loss_from_other_row"):
-            add(("other_row", job.query), _finding(
+        if meta.get("data_loss_from_other_row") and job.query != "users":
+            add(("other_row",), _finding(
                 "other_row", "warning", job.period,
-                f"Google Analytics grouped rare values of the {what} into a row called \"(other)\": "
-                "some campaigns are not shown by name, although totals are complete."))
+                "Google Analytics grouped rare channel or campaign values into a row called "
+                "\"(other)\": some campaigns are not shown by name, although totals are complete."))
         currency = meta.get("currency_code")
         if currency and currency != cfg.currency:
             add(("currency",), _finding(
