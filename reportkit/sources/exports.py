@@ -176,7 +176,7 @@ def read_export(path: Path, src, currency: str | None = None, latest=None) -> pd
         values, bad = parse_numbers(frame[col], src.thousands or preset.thousands, src.decimal)
         if bad.any():
             _fail(where, lines, bad, names[col], lambda i: f"{frame[col].iloc[i]!r} is not a number",
-                  "set thousands: and decimal: for this file (e.g. thousands: \".\", decimal: \",\")")
+                  "correct the cell; if numbers are written like 1.234,50 set thousands: \".\" and decimal: \",\"")
         negative = values < 0
         if negative.any():
             _fail(where, lines, negative, names[col], lambda i: f"negative value {values.iloc[i]}",

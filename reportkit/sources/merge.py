@@ -22,6 +22,8 @@ KNOWN_MEASURES = set(ADDITIVE_MEASURES) | set(PERIOD_MEASURES)
 def check_sources_config(cfg) -> None:
     """Params-level checks (raise ValueError: pydantic turns it into a ConfigError)."""
     if not cfg.sources:
+        if cfg.source.owns:
+            raise ValueError("source.owns only matters with several sources: list them under sources:")
         return
     from ..config import DemoSource
     if "source" in cfg.model_fields_set and cfg.source != DemoSource():
