@@ -260,3 +260,33 @@ def test_sampling_is_reported_per_range(ga4_cfg):
     assert "(25.0%)" in sampling["current"]      # 100 / 400
     assert "(50.0%)" in sampling["previous"]     # 300 / 600
     assert "(5.0%)" in sampling["yoy"]           # 50 / 1,000
+
+
+def test_service_account_key_from_the_environment(tmp_path, monkeypatch):
+    # A syntactically real service-account key (fresh RSA key): the client is built from it
+    # without any network call; nothing about it goes through params.
+    import json as _json
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from reportkit.sources.ga4 import make_client
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()).decode()
+    key = tmp_path / "key.json"
+    key.write_text(_json.dumps({
+        "type": "service_account", "project_id": "p", "private_key_id": "k1", "private_key": pem,
+        "client_email": "reports@p.iam.gserviceaccount.com", "client_id": "1",
+        "token_uri": "https://oauth2.googleapis.com/token"}))
+    monkeypatch.delenv("REPORTKIT_GA4_ENDPOINT", raising=False)
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.setenv("REPORTKIT_GA4_CREDENTIALS", str(key))
+    client = make_client()
+    creds = client._transport._credentials
+    assert creds.service_account_email == "reports@p.iam.gserviceaccount.com"
+    assert "https://www.googleapis.com/auth/analytics.readonly" in creds.scopes
+    key.write_text("{}")
+    with pytest.raises(ConfigError) as err:
+        make_client()
+    assert "REPORTKIT_GA4_CREDENTIALS" in str(err.value) and "service-account key" in str(err.value)
