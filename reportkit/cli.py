@@ -51,6 +51,7 @@ def main():
     reportkit demo                  generate the demo data and render every demo client
     reportkit run PARAMS... | --all execute the notebook and export HTML per client
     reportkit validate PARAMS...    check params and inputs, change nothing
+    reportkit pull PARAMS... | --all fill the warehouse (GA4 pulls) ahead of a run
     """
 
 
@@ -89,6 +90,26 @@ def validate(params, all_):
             click.echo(f"ok      {path}  ({len(data.facts):,} rows, {data.origin})")
         except InputError as error:
             click.echo(f"INVALID {error}", err=True)
+            worst = max(worst, error.exit_code)
+    sys.exit(worst)
+
+
+@main.command()
+@click.argument("params", nargs=-1, type=click.Path())
+@click.option("--all", "all_", is_flag=True, help="Every params/*.yaml file.")
+@click.option("--refresh", is_flag=True, help="Pull again even where the warehouse has fresh data.")
+def pull(params, all_, refresh):
+    """Fill the DuckDB warehouse with each client's API pulls ahead of a run."""
+    from .errors import ReportkitError
+    from .warehouse import pull as pull_client
+    worst = 0
+    for path in _params_files(params, all_):
+        try:
+            done = pull_client(_config.load(path), refresh=refresh)
+            click.echo(f"ok      {done['client_id']:<24} pulled {done['pulled']}, cached "
+                       f"{done['cached']}, {done['rows']:,} rows  ({done['origin']})")
+        except ReportkitError as error:
+            click.echo(f"FAILED  {path}: {error}", err=True)
             worst = max(worst, error.exit_code)
     sys.exit(worst)
 

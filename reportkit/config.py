@@ -28,7 +28,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class DemoSource(_Strict):
+class _Source(_Strict):
+    """Keys every source accepts."""
+
+    owns: list[str] | None = Field(None, description="With several sources: the measures this "
+                                   "source supplies (e.g. [cost, clicks, impressions]); the same "
+                                   "measure from another source is dropped, never added twice")
+
+
+class DemoSource(_Source):
     """The embedded demo data: generated into ``data/demo/<client_id>.csv`` when missing."""
 
     type: Literal["demo"] = "demo"
@@ -36,7 +44,7 @@ class DemoSource(_Strict):
     users_path: str | None = Field(None, description="Period users CSV; default data/demo/<client_id>_users.csv")
 
 
-class CsvSource(_Strict):
+class CsvSource(_Source):
     """A CSV already in the canonical fact schema (ARCHITECTURE.md)."""
 
     type: Literal["csv"]
@@ -44,7 +52,52 @@ class CsvSource(_Strict):
     users_path: str | None = Field(None, description="Optional CSV with start,end,users rows")
 
 
-SourceConfig = Annotated[Union[DemoSource, CsvSource], Field(discriminator="type")]
+class GA4Source(_Source):
+    """Google Analytics 4 Data API. Credentials come from the environment, never from here."""
+
+    type: Literal["ga4"]
+    property_id: str = Field(pattern=r"^[0-9]+$", description="GA4 property id (digits only), "
+                             "from GA4 Admin > Property details")
+    include_ads: bool = Field(True, description="Also pull advertiserAdCost/Clicks/Impressions "
+                              "(needs a Google Ads link or cost-data import)")
+    time_zone: str | None = Field(None, description="Expected reporting time zone, e.g. "
+                                  "Europe/Berlin; a property in another zone is flagged")
+    page_size: int = Field(100_000, ge=1, le=250_000, description="Rows per GA4 request page")
+
+
+class FileSource(_Source):
+    """A CSV, Parquet or Excel export, read through a preset or a column mapping."""
+
+    type: Literal["file"]
+    path: str = Field(description="The export, relative to the project root (.csv, .parquet, .xlsx)")
+    preset: Literal["google_ads", "meta_ads", "ga4_export"] | None = Field(
+        None, description="Mapping for a known export; keys below override it")
+    columns: dict[str, str] = Field(default_factory=dict, description="Rename: export column -> "
+                                    "fact column (date, channel, campaign, sessions, cost, ...)")
+    date_format: str | None = Field(None, description="strftime format, e.g. '%d-%m-%Y'; default: "
+                                    "ISO or the preset's")
+    dayfirst: bool = Field(False, description="Read ambiguous dates as day first (31/08/2023)")
+    thousands: str | None = Field(None, description="Thousands separator in numbers, e.g. ','")
+    decimal: str = Field(".", description="Decimal mark in numbers: '.' or ','")
+    skip_rows: int | None = Field(None, ge=0, description="Lines before the header; default: "
+                                  "found by looking for the date column")
+    sheet: str | int = Field(0, description="Excel sheet name or index")
+    channel: str | None = Field(None, description="Channel for every row when the file has none")
+    source_name: str | None = Field(None, description="Value of the 'source' column; default: "
+                                    "the preset name, else 'file'")
+
+
+SourceConfig = Annotated[Union[DemoSource, CsvSource, GA4Source, FileSource],
+                         Field(discriminator="type")]
+
+
+class WarehouseConfig(_Strict):
+    """The DuckDB cache of API pulls."""
+
+    path: str = Field("data/warehouse.duckdb", description="DuckDB file, relative to the project root")
+    fresh_hours: float = Field(24, ge=0, description="Reuse a pull of not-yet-final data for this "
+                               "long; final data (range ended > 3 days before the pull) is reused "
+                               "until --refresh")
 
 
 class CustomKPI(_Strict):
@@ -106,6 +159,11 @@ class ClientConfig(_Strict):
     as_of: date | None = Field(None, description="Date the report is written (default: today)")
     work: WorkFiles = Field(default_factory=WorkFiles,
                             description="Work log, plan, client action items and communication log files")
+    sources: list[SourceConfig] | None = Field(None, description="Several sources merged into one "
+                                               "fact table (instead of source); each may say which "
+                                               "measures it owns")
+    warehouse: WarehouseConfig = Field(default_factory=WarehouseConfig,
+                                       description="DuckDB cache of API pulls (path, fresh_hours)")
 
     @field_validator("period")
     @classmethod
@@ -129,6 +187,12 @@ class ClientConfig(_Strict):
         clash = {k.key for k in self.custom_kpis} & set(REGISTRY)
         if clash:
             raise ValueError(f"custom KPI key {sorted(clash)[0]!r} is already a built-in KPI")
+        return self
+
+    @model_validator(mode="after")
+    def _check_sources(self):
+        from .sources.merge import check_sources_config
+        check_sources_config(self)
         return self
 
     # --- derived views -------------------------------------------------------------
@@ -164,6 +228,9 @@ FIXES = {
     "end": "write dates as YYYY-MM-DD, e.g. end: \"2026-10-31\"",
     "currency": "use a three-letter ISO code in capitals, e.g. currency: EUR",
     "source": "e.g. source: {type: demo} or source: {type: csv, path: data/acme.csv}",
+    "sources": "a list of sources, e.g. [{type: ga4, property_id: \"123\"}, "
+               "{type: file, preset: google_ads, path: data/ads.csv, owns: [cost, clicks, impressions]}]",
+    "warehouse": "e.g. warehouse: {path: data/warehouse.duckdb, fresh_hours: 24}",
     "kpis": "list KPI keys from the README's KPI table, or declare it under custom_kpis",
     "custom_kpis": "each needs key, label, numerator (and optional denominator), e.g. "
                    "{key: rps, label: Revenue per session, numerator: revenue, denominator: sessions}",
@@ -196,7 +263,7 @@ def _explain(error: ValidationError, where: str) -> ConfigError:
     first = error.errors()[0]
     loc = [str(p) for p in first["loc"] if not str(p).startswith("function-after")]
     # Discriminated unions add the tag ('demo', 'csv') to the location; drop it.
-    loc = [p for p in loc if p not in {"demo", "csv"}] or ["(file)"]
+    loc = [p for p in loc if p not in {"demo", "csv", "ga4", "file"}] or ["(file)"]
     key = ".".join(loc)
     message = re.sub(r"^(Value error|Assertion failed), ", "", first["msg"])
     if first["type"] == "extra_forbidden":

@@ -40,3 +40,18 @@ class RenderError(ReportkitError):
         if failed_notebook:
             text += f"\n  failed notebook kept at: {failed_notebook}"
         super().__init__(text)
+
+
+class SourceError(ReportkitError):
+    """A data source that cannot deliver right now (quota exhausted, API down): exit status 1.
+
+    Not the user's input at fault, so not an InputError; the message still says where,
+    what happened and what to do.
+    """
+
+    def __init__(self, where: str, problem: str, fix: str = ""):
+        self.where, self.problem, self.fix = where, problem, fix
+        text = f"{where}: {problem}"
+        if fix:
+            text += f"\n  fix: {fix}"
+        super().__init__(text)

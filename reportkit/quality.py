@@ -79,6 +79,8 @@ def check(facts: pd.DataFrame, periods: ReportPeriods, data, kpis, missing_measu
         findings.append({"level": "info", "period": "current",
                          "message": "Users are not available for this exact period (users cannot be "
                                     "added up from days or channels), so the users KPI is left out."})
+    findings += getattr(data, "findings", [])   # what the source itself reported (GA4 sampling...)
+    out["pulls"] = getattr(data, "pulls", [])   # API pulls behind the data, and when they were made
     out["findings"] = findings
     out["status"] = "warning" if any(f["level"] == "warning" for f in findings) else "ok"
     return out

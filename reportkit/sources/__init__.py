@@ -22,6 +22,11 @@ class SourceData:
     users: pd.DataFrame | None = None         # period-level users: columns start, end, users
     origin: str = ""                          # plain words: where the data came from
     notes: list[str] = field(default_factory=list)  # data notes for the report
+    # Source-reported data-quality findings (GA4 sampling, thresholding, quota...), in the
+    # shape of quality.check findings: {"level": "info"|"warning", "period": ..., "message": ...}
+    findings: list[dict] = field(default_factory=list)
+    # One entry per cached/pulled query: {"source", "query", "start", "end", "pulled_at", "cached"}
+    pulls: list[dict] = field(default_factory=list)
 
     def users_for(self, period: DateRange) -> float | None:
         """Users for exactly this range, or None (users cannot be summed from smaller ranges)."""
@@ -32,14 +37,37 @@ class SourceData:
         return None if match.empty else float(match["users"].iloc[0])
 
 
-def register(name: str):
+def register(name: str, cached: bool = False):
+    """Register a loader; ``cached=True`` loaders take ``refresh=`` and use the warehouse."""
     def wrap(fn):
+        fn.cached = cached
         LOADERS[name] = fn
         return fn
     return wrap
 
 
-def load(cfg, periods) -> SourceData:
+def load(cfg, periods, refresh: bool = False) -> SourceData:
+    """The client's facts: its one ``source``, or its several ``sources`` merged.
+
+    ``refresh=True`` makes API sources (GA4) pull again instead of using the warehouse cache.
+    """
     # Imports register the built-in sources; kept here so importing the package stays cheap.
-    from . import demo, files  # noqa: F401
-    return LOADERS[cfg.source.type](cfg, periods)
+    from . import demo, exports, files, ga4  # noqa: F401
+    from ..validation import check_no_future, latest_allowed
+    if getattr(cfg, "sources", None):
+        from .merge import load_many
+        data = load_many(cfg, periods, refresh)
+    else:
+        data = load_one(cfg, cfg.source, periods, refresh)
+    check_no_future(data.facts, latest_allowed(cfg), data.origin)
+    return data
+
+
+def load_one(cfg, source, periods, refresh: bool = False) -> SourceData:
+    """One source's data; loaders read ``cfg.source``, so they get a copy pointing at ``source``."""
+    if source is not cfg.source:
+        cfg = cfg.model_copy(update={"source": source})
+    loader = LOADERS[source.type]
+    if getattr(loader, "cached", False):
+        return loader(cfg, periods, refresh=refresh)
+    return loader(cfg, periods)
