@@ -91,21 +91,17 @@ def extract_sidecar(nb) -> dict:
 
 
 def export_html(nb, cfg: ClientConfig, sidecar: dict) -> str:
+    from . import page
     c = Config()
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
-    c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor", StripNoise]
+    c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor", StripNoise,
+                                    page.TableOfContents]
+    c.HTMLExporter.anchor_link_text = ""  # headings keep their ids (table of contents), no "¶"
     exporter = HTMLExporter(config=c, template_name="reportkit",
                             extra_template_basedirs=[str(TEMPLATES)])
     exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
-    resources = {
-        "reportkit_title": f"{cfg.client_name} · {sidecar['period']['start']} – {sidecar['period']['end']}",
-        "reportkit_accent": cfg.agency.accent_color,
-        "reportkit_footer": f"{cfg.agency.name} · data: {sidecar.get('source', '')} · "
-                            f"data up to {sidecar['data_quality'].get('data_to')} · "
-                            f"generated {sidecar['generated_at']}",
-    }
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body, _ = exporter.from_notebook_node(nb, resources=page.resources(cfg, sidecar))
     return body
 
 
