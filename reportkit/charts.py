@@ -27,14 +27,18 @@ def apply_theme() -> None:
                       "axes.spines.top": False, "axes.spines.right": False})
 
 
+def _tick(v: float) -> str:
+    """A tick number: no decimals when whole ('50', '1,000'), else two ('0.25')."""
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+
+
 def _axis_formatter(unit: str, currency: str):
     if unit == "percent":
         return mticker.PercentFormatter(1.0, decimals=1)
     if unit == "currency":
         symbol = fmt.CURRENCY_SYMBOLS.get(currency, currency + " ")
-        return mticker.FuncFormatter(
-            lambda v, _: f"{symbol}{v:,.0f}" if abs(v) >= 100 or v == 0 else f"{symbol}{v:,.2f}")
-    return mticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 10 or v == 0 else f"{v:,.2f}")
+        return mticker.FuncFormatter(lambda v, _: f"{'-' if v < 0 else ''}{symbol}{_tick(abs(v))}")
+    return mticker.FuncFormatter(lambda v, _: _tick(v))
 
 
 def axis_label(kpi, currency: str, per: str = "") -> str:
@@ -105,9 +109,12 @@ def _channel_title(kpi, values, currency: str) -> str:
     if not values.notna().any():
         return f"{kpi.label} by channel"
     top = values.idxmax()
-    text = f"{top} leads on {kpi.label.lower()}: {fmt.value(values[top], kpi.unit, currency)}"
+    additive = kpi.unit in ("count", "currency") and kpi.denominator is None
+    text = (f"{top} brings the most {kpi.label.lower()}" if additive else
+            f"{top} has the {'highest' if kpi.better == 'higher' else 'largest'} {kpi.label.lower()}")
+    text += f": {fmt.value(values[top], kpi.unit, currency)}"
     total = values.sum()
-    if kpi.unit in ("count", "currency") and kpi.denominator is None and total > 0:
+    if additive and total > 0:
         text += f" ({values[top] / total:.0%} of the total)"
     return text
 

@@ -78,6 +78,13 @@ class Agency(_Strict):
     accent_color: str = Field("#1f5fa8", pattern=r"^#[0-9a-fA-F]{6}$")
 
 
+class PdfOptions(_Strict):
+    """A PDF beside the HTML, printed by headless Chromium."""
+
+    enabled: bool = Field(False, description="Write <client_id>.pdf on every run (same as reportkit run --pdf)")
+    paper: Literal["A4", "Letter"] = Field("A4", description="Paper size of the PDF")
+
+
 class ClientConfig(_Strict):
     """Every setting of one client's report."""
 
@@ -94,6 +101,8 @@ class ClientConfig(_Strict):
     custom_kpis: list[CustomKPI] = Field(default_factory=list, description="KPIs declared without code")
     agency: Agency = Field(default_factory=Agency)
     as_of: date | None = Field(None, description="Date the report is written (default: today)")
+    pdf: PdfOptions = Field(default_factory=PdfOptions,
+                            description="PDF export: {enabled: true, paper: A4 | Letter}")
 
     @field_validator("period")
     @classmethod
@@ -157,6 +166,7 @@ FIXES = {
                    "{key: rps, label: Revenue per session, numerator: revenue, denominator: sessions}",
     "agency": "e.g. agency: {name: Our Agency, accent_color: \"#1f5fa8\"}",
     "as_of": "write the date as YYYY-MM-DD",
+    "pdf": "e.g. pdf: {enabled: true, paper: A4} (paper: A4 or Letter)",
 }
 
 

@@ -86,6 +86,7 @@ def standalone(title: str, body: str, footer: list[str], accent: str = "#1f5fa8"
     ``title`` and ``footer`` are plain text (escaped here); ``body`` is HTML the caller escaped.
     """
     css = STYLESHEET.read_text(encoding="utf-8")
+    accent = accent if re.fullmatch(r"#[0-9a-fA-F]{6}", accent) else "#1f5fa8"
     foot = "".join(f"<span>{escape(part)}</span>" for part in footer)
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -112,8 +112,11 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLike = "reports",
-                  notebook: str | os.PathLike | None = None, cell_timeout_s: int = 300) -> RenderResult:
-    """Render one client; return a RenderResult (errors are recorded, not raised)."""
+                  notebook: str | os.PathLike | None = None, cell_timeout_s: int = 300,
+                  pdf: bool = False) -> RenderResult:
+    """Render one client; return a RenderResult (errors are recorded, not raised).
+
+    ``pdf=True`` (or ``pdf: {enabled: true}`` in params) also prints ``<client_id>.pdf``."""
     started = time.perf_counter()
     where = str(params) if not isinstance(params, ClientConfig) else params.client_id
     result = RenderResult(client_id=Path(where).stem, params=where)
@@ -145,6 +148,9 @@ def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLi
         os.replace(scratch, final["ipynb"])
         failed.unlink(missing_ok=True)
         result.outputs = {k: str(v) for k, v in final.items()}
+        if pdf or cfg.pdf.enabled:
+            from .pdf import write_pdf
+            result.outputs["pdf"] = str(write_pdf(final["html"], folder / f"{cfg.client_id}.pdf", cfg.pdf.paper))
     except (ReportkitError, DataError) as error:
         result.status, result.error = "failed", str(error)
         result.exit_code = error.exit_code

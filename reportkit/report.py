@@ -80,6 +80,7 @@ class Report:
             "goals": [], "benchmarks": [], "budget": {},
             "data_quality": self.data_quality,
             "source": self.origin,
+            "agency": cfg.agency.model_dump(),
             "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
 
