@@ -17,13 +17,15 @@ from . import formatting as fmt
 # no GUI backend, the same result in a notebook kernel, a batch worker or a test.
 
 PALETTE = sns.color_palette("colorblind")
+FIG_WIDTH_IN = 7.0  # shown 672 css px wide; on a phone the chart keeps >= 500 px and scrolls sideways
 CURRENT, PREVIOUS = PALETTE[0], "#9a9a9a"
 
 
 def apply_theme() -> None:
     sns.set_theme(style="whitegrid", palette="colorblind", context="notebook",
                   rc={"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold",
-                      "axes.titlesize": 11, "axes.titlelocation": "left", "font.size": 9,
+                      "axes.titlesize": 12, "axes.titlelocation": "left", "font.size": 10,
+                      "axes.labelsize": 10.5, "xtick.labelsize": 10, "ytick.labelsize": 10,
                       "axes.spines.top": False, "axes.spines.right": False})
 
 
@@ -61,7 +63,7 @@ def daily_trend(report, keys: list[str] | None = None):
     """Daily values of up to three KPIs, this period against the previous one (same day number)."""
     apply_theme()
     kpis = [k for k in report.chartable if keys is None or k.key in keys][:3]
-    fig = Figure(figsize=(8.5, 2.3 * len(kpis)))
+    fig = Figure(figsize=(FIG_WIDTH_IN, 2.3 * len(kpis)))
     axes = fig.subplots(len(kpis), 1, sharex=True, squeeze=False)
     daily = report.daily
     p = report.periods
@@ -75,7 +77,7 @@ def daily_trend(report, keys: list[str] | None = None):
         ax.set_title(_trend_title(kpi, fig_, report.cfg.currency))
         ax.set_ylim(bottom=0)
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", fontsize=8, frameon=False, ncol=2)
+    fig.legend(handles, labels, loc="lower center", fontsize=9.5, frameon=False, ncol=2)
     axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
     axes[-1, 0].set_xlabel(f"Day ({p.current.label()})")
     fig.tight_layout(rect=(0, 0.035 * 3 / len(kpis), 1, 1))
@@ -88,7 +90,7 @@ def channel_breakdown(report, key: str | None = None):
     kpi = next(k for k in report.chartable if key is None or k.key == key)
     table = report.channels[[kpi.key, f"{kpi.key}_previous"]].dropna(how="all")
     table = table.sort_values(kpi.key, ascending=True, na_position="first")
-    fig = Figure(figsize=(8.5, 0.45 * len(table) + 1.2))
+    fig = Figure(figsize=(FIG_WIDTH_IN, 0.42 * len(table) + 1.5))
     ax = fig.subplots()
     y = range(len(table))
     ax.barh([i + 0.2 for i in y], table[kpi.key].fillna(0), height=0.4, color=CURRENT,
@@ -99,7 +101,7 @@ def channel_breakdown(report, key: str | None = None):
     ax.xaxis.set_major_formatter(_axis_formatter(kpi.unit, report.cfg.currency))
     ax.set_xlabel(axis_label(kpi, report.cfg.currency))
     ax.set_title(_channel_title(kpi, table[kpi.key], report.cfg.currency))
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="lower right", fontsize=9.5, frameon=False)
     fig.tight_layout()
     return fig
 
@@ -125,10 +127,10 @@ def alt_text(fig) -> str:
     return "; ".join(t for t in titles if t) or "Chart"
 
 
-# Size and sharpness: 140 dpi gives ~1190 px across an 8.5 in figure, sharp on a phone
-# (390 css px at 3x) and on a desktop shown at DISPLAY_DPI; a 64-colour palette keeps
+# Size and sharpness: 150 dpi gives ~1050 px across a 7 in figure (shown 672 css px wide):
+# sharp at 1.5x on a desktop and on a phone (500 css px at 2x); a 64-colour palette keeps
 # antialiased lines and text clean and makes the PNG ~3x smaller than full colour.
-PNG_DPI, PNG_COLOURS, DISPLAY_DPI = 140, 64, 96
+PNG_DPI, PNG_COLOURS, DISPLAY_DPI = 150, 64, 96
 
 
 def display_width(fig) -> int:
