@@ -259,6 +259,6 @@ def write_overviews(out: str | os.PathLike) -> list[Path]:
     for folder in sorted(p for p in Path(out).glob("*") if p.is_dir()):
         index = folder / "index.html"
         inputs = [*folder.glob("*.json"), *folder.glob("*.failed.ipynb")]
-        if inputs and (not index.exists() or max(p.stat().st_mtime for p in inputs) >= index.stat().st_mtime):
+        if inputs and (not index.exists() or max(p.stat().st_mtime for p in inputs) > index.stat().st_mtime):
             written.append(write_overview(folder))
     return written

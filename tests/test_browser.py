@@ -54,8 +54,9 @@ def test_page_in_the_browser(demo_run, chromium, name, width, height):
         assert log.console_errors == [] and log.page_errors == []
         assert log.outside_requests() == []          # only file:// and data:
         images = page.eval_on_selector_all("img", "els => els.map(e => [e.naturalWidth, e.alt])")
+        assert images[0][1] == "Northstar Digital logo"   # the agency logo, from params
         if name != "index":
-            assert len(images) >= 2                   # the trend and channel charts
+            assert len(images) >= 3                   # the logo, the trend and channel charts
         for natural_width, alt in images:
             assert natural_width > 0
             assert alt and alt != "Chart" and "No description" not in alt
@@ -122,7 +123,7 @@ def test_hostile_names_show_as_text_letter_pdf_from_params(tmp_path, root, chrom
         "client_id": "hostile", "client_name": "Evil <script>alert(3)</script> & Co",
         "business_model": "ecommerce", "period": "2026-10", "currency": "USD",
         "source": {"type": "csv", "path": str(root / "tests" / "fixtures" / "hostile_names.csv")},
-        "agency": {"name": "Agency <i>x</i>"}, "pdf": {"enabled": True, "paper": "Letter"}}))
+        "agency": {"name": "Agency <i>x</i>", "logo": str(root / "assets" / "northstar_logo.svg")}, "pdf": {"enabled": True, "paper": "Letter"}}))
     from reportkit.render import render_client
     result = render_client(params, out=tmp_path / "out")
     assert result.status == "ok", result.error
@@ -134,7 +135,9 @@ def test_hostile_names_show_as_text_letter_pdf_from_params(tmp_path, root, chrom
     page, log = open_page(chromium, Path(result.outputs["html"]), 1280, 800)
     try:
         assert page.locator("script").count() == 0 and log.dialogs == []
-        assert page.locator("main img").count() == 2                 # only the two charts
+        widths = page.eval_on_selector_all("main img", "els => els.map(e => e.naturalWidth)")
+        assert len(widths) == 3 and min(widths) > 0                   # the logo and two charts
+        assert page.locator("img.rk-logo").get_attribute("alt") == "Agency <i>x</i> logo"
         text = page.inner_text("body")
         assert "Evil <script>alert(3)</script> & Co" in text
         assert "<img src=x onerror=alert(2)>" in text
