@@ -133,9 +133,11 @@ def alt_text(fig) -> str:
 PNG_DPI, PNG_COLOURS, DISPLAY_DPI = 150, 64, 96
 
 
-def display_width(fig) -> int:
-    """Width in CSS pixels to show a figure at (its natural size on a 96-dpi screen)."""
-    return round(fig.get_figwidth() * DISPLAY_DPI)
+def display_width(png: bytes, dpi: int = PNG_DPI) -> int:
+    """Width in CSS pixels to show a chart's PNG at: its size on a 96-dpi screen, so type is
+    the same size in every chart (``bbox_inches="tight"`` makes widths differ a little)."""
+    width = int.from_bytes(png[16:20], "big")  # the PNG header's IHDR width
+    return round(width * DISPLAY_DPI / dpi)
 
 
 def to_png(fig, dpi: int = PNG_DPI, colours: int | None = PNG_COLOURS) -> bytes:
