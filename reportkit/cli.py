@@ -100,10 +100,12 @@ def run(params, all_, out, pdf):
 def validate(params, all_):
     """Check params files and their input data; write nothing."""
     from . import sources
+    from .branding import logo_data_uri
     worst = 0
     for path in _params_files(params, all_):
         try:
             cfg = _config.load(path)
+            logo_data_uri(cfg.agency)  # the logo file exists and is an image
             data = sources.load(cfg, cfg.periods())
             click.echo(f"ok      {path}  ({len(data.facts):,} rows, {data.origin})")
         except InputError as error:

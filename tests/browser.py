@@ -58,6 +58,8 @@ class PageLog:
         page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.page_errors.append(str(e)))
         page.on("request", lambda r: self.requests.append(r.url))
+        self.failed = {}
+        page.on("requestfailed", lambda r: self.failed.__setitem__(r.url, r.failure))
         page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
 
     def outside_requests(self) -> list[str]:

@@ -45,3 +45,16 @@ def test_bad_logo_names_the_key_and_the_fix(tmp_path, content, problem):
         logo_data_uri(Agency(logo=str(logo)))
     text = str(error.value)
     assert "agency.logo" in text and problem in text and "fix:" in text
+
+
+def test_validate_reports_a_bad_logo_with_exit_status_2(tmp_path, root):
+    import subprocess
+    import sys
+    params = tmp_path / "acme.yaml"
+    params.write_text((root / "params" / "acme_outdoor.yaml").read_text()
+                      .replace("logo: assets/northstar_logo.svg", "logo: assets/missing.png"))
+    proc = subprocess.run([sys.executable, "-m", "reportkit.cli", "validate", str(params)],
+                          capture_output=True, text=True, cwd=root)
+    assert proc.returncode == 2
+    assert "agency.logo" in proc.stderr and "logo file not found" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -92,6 +92,17 @@ def test_report_structure_and_print_rules(demo_run, chromium):
         # revenue up 0.7 % is green; ad spend up 12.4 % is red (lower cost is better)
         assert page.locator('.rk-table td.chg.good[data-kpi="revenue"][data-field="change_previous"]').count() == 1
         assert page.locator('.rk-table td.chg.bad[data-kpi="cost"][data-field="change_previous"]').count() == 1
+        from reportkit.page import CSP
+        assert page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content") == CSP
+        # the policy is in force: an image from the network is refused before any request
+        blocked = page.evaluate("""() => new Promise(resolve => {
+            document.addEventListener('securitypolicyviolation', e => resolve(e.blockedURI));
+            const img = new Image(); img.src = 'http://127.0.0.1:9/tracker.png'; document.body.append(img);
+            setTimeout(() => resolve(null), 3000); })""")
+        assert blocked == "http://127.0.0.1:9/tracker.png"
+        page.wait_for_timeout(200)
+        assert log.outside_requests() == ["http://127.0.0.1:9/tracker.png"]   # attempted, and
+        assert log.failed.get("http://127.0.0.1:9/tracker.png") == "csp"                    # refused
         page.emulate_media(media="print")
         rule = page.eval_on_selector_all(
             "img, table", "els => els.map(e => getComputedStyle(e).breakInside)")
