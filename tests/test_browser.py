@@ -124,6 +124,7 @@ def test_pdf_is_a4_text_with_the_client_on_page_one(demo_run, client):
     assert (round(float(box.width)), round(float(box.height))) == A4_PT
     first = reader.pages[0].extract_text()
     assert CLIENTS[client] in first and "Summary" in first
+    assert f"Page 1 of {len(reader.pages)}" in first             # page numbers from @page
     assert "Data notes" in "".join(p.extract_text() for p in reader.pages)
 
 
