@@ -126,6 +126,9 @@ def test_pdf_is_a4_text_with_the_client_on_page_one(demo_run, client):
     assert CLIENTS[client] in first and "Summary" in first
     assert f"Page 1 of {len(reader.pages)}" in first             # page numbers from @page
     assert "Data notes" in "".join(p.extract_text() for p in reader.pages)
+    # no chart split across pages: a split chart would be drawn on two pages (3 placements)
+    placed = [(i.image.size) for p in reader.pages for i in p.images]
+    assert len(placed) == 2, placed                            # the trend and channel charts
 
 
 def test_hostile_names_show_as_text_letter_pdf_from_params(tmp_path, root, chromium):
