@@ -164,6 +164,15 @@ def _change_cell(row: ClientRow) -> str:
             f'{escape(str(kpi.get("label") or key))} <span class="vs">(now {escape(value)})</span>')
 
 
+def _note(text: str | None, limit: int = 110) -> str:
+    """A short muted line under a badge (the first line of an error or finding), escaped."""
+    if not text:
+        return ""
+    line = str(text).strip().splitlines()[0] if str(text).strip() else ""
+    line = line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return f'<div class="rk-note">{escape(line)}</div>'
+
+
 def _quality_cell(row: ClientRow) -> str:
     dq = row.data_quality
     if not dq:
@@ -173,11 +182,12 @@ def _quality_cell(row: ClientRow) -> str:
     label = _norm(dq.get("status")).replace("_", " ") or "—"
     if findings:
         label += f" ({len(findings)})"
-    return _badge(dq.get("status"), label, title)
+    first = findings[0].get("message") if findings else None
+    return _badge(dq.get("status"), label, title) + _note(first)
 
 
 def _run_cell(row: ClientRow) -> str:
-    return _badge(row.run_status, title=row.run_error)
+    return _badge(row.run_status, title=row.run_error) + _note(row.run_error)
 
 
 def render(rows: list[ClientRow], period_label: str) -> str:

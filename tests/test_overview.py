@@ -66,7 +66,8 @@ def test_manifest_failures_first_and_page_is_escaped_and_self_contained(tmp_path
     assert '<a href="good.html">' in html
     assert "97% of plan" in html                             # pacing 0.97 shown as a percentage
     assert "+10.0%" in html                                  # revenue change 0.10
-    assert "data file not found" in html                     # the failure, as the badge's title
+    assert 'title="data file not found"' in html              # the failure: the badge's title
+    assert '<div class="rk-note">data file not found</div>' in html   # and a line under it
     assert "default-src 'none'" in html and "<script" not in html
     assert "http://" not in html and "https://" not in html
     assert "—" in html                                        # no goals: a dash
