@@ -35,11 +35,21 @@ def toc_html(titles: list[str]) -> str:
     return f'<nav class="rk-toc" aria-label="Contents"><span class="rk-toc-title">Contents</span><ol>{items}</ol></nav>'
 
 
+def _heading_with_id(match: re.Match) -> str:
+    title = match.group(1)
+    return f'<h2 id="{escape(_convert_header_id(title))}">{escape(title)}</h2>'
+
+
 class TableOfContents(Preprocessor):
-    """Add the table of contents as an output right after the report header."""
+    """Add the table of contents as an output right after the report header, and give each
+    section heading its id as plain HTML (no nbconvert "¶" anchor link in the page)."""
 
     def preprocess(self, nb, resources):
-        html = toc_html(section_titles(nb))
+        titles = section_titles(nb)
+        for cell in nb.cells:
+            if cell.get("cell_type") == "markdown":
+                cell.source = _H2.sub(_heading_with_id, cell.source)
+        html = toc_html(titles)
         if not html:
             return nb, resources
         output = {"output_type": "display_data", "metadata": {}, "data": {"text/html": html}}

@@ -97,7 +97,7 @@ def export_html(nb, cfg: ClientConfig, sidecar: dict) -> str:
     c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
     c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor", StripNoise,
                                     page.TableOfContents]
-    c.HTMLExporter.anchor_link_text = ""  # headings keep their ids (table of contents), no "¶"
+    c.HTMLExporter.exclude_anchor_links = True  # no "¶"; page.TableOfContents gives sections ids
     exporter = HTMLExporter(config=c, template_name="reportkit",
                             extra_template_basedirs=[str(TEMPLATES)])
     exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True

@@ -85,6 +85,7 @@ def test_report_structure_and_print_rules(demo_run, chromium):
         assert "October 2026" in header
         toc = page.eval_on_selector_all(".rk-toc a", "els => els.map(e => e.getAttribute('href'))")
         assert toc[:2] == ["#Summary", "#Results"] and "#Data-notes" in toc
+        assert page.locator("a.anchor-link").count() == 0          # no nbconvert "¶" links
         for href in toc:                      # every contents link lands on a heading
             assert page.locator(href).count() == 1
         footer = page.locator("footer").inner_text()
