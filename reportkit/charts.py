@@ -78,6 +78,11 @@ def daily_trend(report, keys: list[str] | None = None):
         ax.set_ylim(bottom=0)
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", fontsize=9.5, frameon=False, ncol=2)
+    # the whole period on the axis, even when days are missing (a gap is a finding too)
+    axes[-1, 0].set_xlim(daily["date"].iloc[0], daily["date"].iloc[-1])
+    days = len(daily)
+    step = 1 if days <= 8 else 3 if days <= 21 else 7 if days <= 62 else 14 if days <= 120 else 30
+    axes[-1, 0].set_xticks(list(daily["date"].iloc[::step]))  # counted from the period's first day
     axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
     axes[-1, 0].set_xlabel(f"Day ({p.current.label()})")
     fig.tight_layout(rect=(0, 0.035 * 3 / len(kpis), 1, 1))

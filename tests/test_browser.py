@@ -150,6 +150,7 @@ def test_hostile_names_show_as_text_letter_pdf_from_params(tmp_path, root, chrom
     assert "&lt;img src=x onerror=alert(2)&gt;" in html          # the channel name, as text
     page, log = open_page(chromium, Path(result.outputs["html"]), 1280, 800)
     try:
+        screenshot(page, "hostile-names-1280x800")
         assert page.locator("script").count() == 0 and log.dialogs == []
         widths = page.eval_on_selector_all("main img", "els => els.map(e => e.naturalWidth)")
         assert len(widths) == 3 and min(widths) > 0                   # the logo and two charts

@@ -44,3 +44,15 @@ def test_png_is_a_small_palette_image_shown_at_96_dpi(small_facts):
     assert charts.display_width(png) == round(image.width * 96 / 150)
     full = charts.to_png(fig, colours=None)
     assert len(png) < len(full) / 2              # the palette at least halves the bytes
+
+
+def test_trend_axis_covers_the_whole_period_even_with_missing_days(small_facts):
+    import matplotlib.dates as mdates
+    fig = charts.daily_trend(_report(small_facts, ["sessions"]))
+    left, right = fig.axes[-1].get_xlim()
+    # data only on 1 and 2 March 2024; the axis still spans 1 to 31 March
+    assert mdates.num2date(left).date().isoformat() == "2024-03-01"
+    assert mdates.num2date(right).date().isoformat() == "2024-03-31"
+    charts.to_png(fig)                           # draws the figure: tick labels are final
+    labels = [t.get_text() for t in fig.axes[-1].get_xticklabels()]
+    assert len(labels) >= 3 and len(labels) == len(set(labels))   # no repeated day labels
