@@ -20,7 +20,9 @@ from pathlib import Path
 from . import formatting as fmt
 from . import page
 
-GOOD_STATUSES = {"ok", "on_track", "achieved", "met", "ahead", "done", "reached", "on_pace"}
+# goal statuses (targets): achieved on_track at_risk behind missed not_started;
+# budget statuses (budget.pace): on_budget over under no_budget
+GOOD_STATUSES = {"ok", "on_track", "achieved", "met", "ahead", "done", "reached", "on_pace", "on_budget"}
 BAD_STATUSES = {"off_track", "behind", "missed", "at_risk", "failed", "over", "under", "overspend",
                 "underspend", "hold", "error", "warning", "not_met"}
 FLAT_BELOW = 0.005    # the same threshold as metrics.verdict: smaller moves are "about the same"
@@ -134,7 +136,7 @@ def _goals_cell(row: ClientRow) -> str:
     if not row.goals:
         return "—"
     return "<br>".join(_badge(g["status"], f"{g.get('name') or g.get('id') or 'goal'}: "
-                                           f"{_norm(g['status']).replace('_', ' ')}")
+                                           f"{g.get('status_words') or _norm(g['status']).replace('_', ' ')}")
                        for g in row.goals)
 
 
@@ -144,10 +146,13 @@ def _budget_cell(row: ClientRow) -> str:
         return "—"
     parts = []
     if budget.get("status"):
-        parts.append(_badge(budget["status"]))
-    pacing = budget.get("pacing")
-    if isinstance(pacing, (int, float)):
-        parts.append(f'<span class="num">{pacing:.0%} of plan</span>')
+        words = {"over": "over budget", "under": "under budget"}.get(_norm(budget["status"]))
+        parts.append(_badge(budget["status"], words))
+    used = budget.get("share_used")            # spend / budget for the period
+    if isinstance(used, (int, float)):
+        parts.append(f'<span class="vs">{used:.0%} of budget</span>')
+    elif isinstance(budget.get("pacing"), (int, float)):
+        parts.append(f'<span class="vs">{budget["pacing"]:.0%} of plan</span>')
     return " ".join(parts) or "—"
 
 
