@@ -12,13 +12,19 @@ from datetime import date, datetime
 from html import escape
 from pathlib import Path
 
-from nbconvert.filters.strings import _convert_header_id
+from urllib.parse import quote
+
 from nbconvert.preprocessors import Preprocessor
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "reportkit"
 STYLESHEET = TEMPLATE_DIR / "style.css"
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$", re.M)
+
+
+def section_id(title: str) -> str:
+    """A heading's id, as nbconvert makes them: spaces to '-', other unsafe characters URL-quoted."""
+    return quote(re.sub(r"\s+", "-", title.strip()), safe="-_.~!$&'()*+,;=:@/?")
 
 
 def section_titles(nb) -> list[str]:
@@ -31,13 +37,13 @@ def toc_html(titles: list[str]) -> str:
     """A short table of contents linking to nbconvert's heading ids."""
     if not titles:
         return ""
-    items = "".join(f'<li><a href="#{escape(_convert_header_id(t))}">{escape(t)}</a></li>' for t in titles)
+    items = "".join(f'<li><a href="#{escape(section_id(t))}">{escape(t)}</a></li>' for t in titles)
     return f'<nav class="rk-toc" aria-label="Contents"><span class="rk-toc-title">Contents</span><ol>{items}</ol></nav>'
 
 
 def _heading_with_id(match: re.Match) -> str:
     title = match.group(1)
-    return f'<h2 id="{escape(_convert_header_id(title))}">{escape(title)}</h2>'
+    return f'<h2 id="{escape(section_id(title))}">{escape(title)}</h2>'
 
 
 class TableOfContents(Preprocessor):
