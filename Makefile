@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install lab clean
+.PHONY: demo test install lab clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/python -m pip install -e '.[lab]'
 	$(BIN)/jupyter lab notebooks/client_report.ipynb
+
+# PDF export and the browser tests use the system Chromium (Debian package `chromium`).
+chromium:
+	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; then echo "chromium: $$(command -v chromium || echo /usr/bin/chromium)"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium; \
+	elif command -v apt-get >/dev/null && command -v sudo >/dev/null; then sudo apt-get update && sudo apt-get install -y chromium; \
+	else echo "Chromium is needed for PDFs and the browser tests: install the 'chromium' package" \
+	  "(Debian/Ubuntu: apt-get install chromium), or set REPORTKIT_CHROMIUM to a Chromium/Chrome executable." >&2; exit 2; fi
 
 clean:
 	rm -rf reports data/demo $(VENV)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+from PIL import Image
+
 import matplotlib.dates as mdates
 import matplotlib.ticker as mticker
 import seaborn as sns
@@ -15,14 +17,21 @@ from . import formatting as fmt
 # no GUI backend, the same result in a notebook kernel, a batch worker or a test.
 
 PALETTE = sns.color_palette("colorblind")
+FIG_WIDTH_IN = 7.0  # shown 672 css px wide; on a phone the chart keeps >= 500 px and scrolls sideways
 CURRENT, PREVIOUS = PALETTE[0], "#9a9a9a"
 
 
 def apply_theme() -> None:
     sns.set_theme(style="whitegrid", palette="colorblind", context="notebook",
                   rc={"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold",
-                      "axes.titlesize": 11, "axes.titlelocation": "left", "font.size": 9,
+                      "axes.titlesize": 12, "axes.titlelocation": "left", "font.size": 10,
+                      "axes.labelsize": 10.5, "xtick.labelsize": 10, "ytick.labelsize": 10,
                       "axes.spines.top": False, "axes.spines.right": False})
+
+
+def _tick(v: float) -> str:
+    """A tick number: no decimals when whole ('50', '1,000'), else two ('0.25')."""
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
 
 
 def _axis_formatter(unit: str, currency: str):
@@ -30,15 +39,31 @@ def _axis_formatter(unit: str, currency: str):
         return mticker.PercentFormatter(1.0, decimals=1)
     if unit == "currency":
         symbol = fmt.CURRENCY_SYMBOLS.get(currency, currency + " ")
-        return mticker.FuncFormatter(lambda v, _: f"{symbol}{v:,.0f}" if abs(v) >= 100 else f"{symbol}{v:,.2f}")
-    return mticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.2f}")
+        return mticker.FuncFormatter(lambda v, _: f"{'-' if v < 0 else ''}{symbol}{_tick(abs(v))}")
+    return mticker.FuncFormatter(lambda v, _: _tick(v))
+
+
+def axis_label(kpi, currency: str, per: str = "") -> str:
+    """An axis label with its unit: 'Revenue per day (EUR)', 'Conversion rate (%)', 'Orders per day'."""
+    unit = {"currency": f" ({currency})", "percent": " (%)"}.get(kpi.unit, "")
+    additive = kpi.unit in ("count", "currency") and kpi.denominator is None
+    return f"{kpi.label}{per if additive else ''}{unit}"
+
+
+def _trend_title(kpi, fig_, currency: str) -> str:
+    """The finding: the period's figure and how it moved."""
+    if fig_.change_previous is None:
+        return f"{kpi.label} by day"
+    scope = "in total" if kpi.unit in ("count", "currency") and kpi.denominator is None else "for the period"
+    return (f"{kpi.label}: {fmt.value(fig_.value, kpi.unit, currency)} {scope}, "
+            f"{fmt.change_words(fig_.change_previous)} on the previous period")
 
 
 def daily_trend(report, keys: list[str] | None = None):
     """Daily values of up to three KPIs, this period against the previous one (same day number)."""
     apply_theme()
     kpis = [k for k in report.chartable if keys is None or k.key in keys][:3]
-    fig = Figure(figsize=(8.5, 2.3 * len(kpis)))
+    fig = Figure(figsize=(FIG_WIDTH_IN, 2.3 * len(kpis)))
     axes = fig.subplots(len(kpis), 1, sharex=True, squeeze=False)
     daily = report.daily
     p = report.periods
@@ -48,14 +73,19 @@ def daily_trend(report, keys: list[str] | None = None):
         ax.plot(daily["date"], daily[f"{kpi.key}_previous"], color=PREVIOUS, lw=1.3, ls="--",
                 label=f"{p.previous.label()} (same day of period)")
         ax.yaxis.set_major_formatter(_axis_formatter(kpi.unit, report.cfg.currency))
-        ax.set_ylabel(kpi.label + (f" ({report.cfg.currency})" if kpi.unit == "currency" else ""))
-        ax.set_title(f"{kpi.label}: {fmt.value(fig_.value, kpi.unit, report.cfg.currency)} in total, "
-                     f"{fmt.change_words(fig_.change_previous)} on the previous period"
-                     if fig_.change_previous is not None else f"{kpi.label} by day")
+        ax.set_ylabel(axis_label(kpi, report.cfg.currency, " per day"))
+        ax.set_title(_trend_title(kpi, fig_, report.cfg.currency))
         ax.set_ylim(bottom=0)
-    axes[0, 0].legend(loc="upper left", fontsize=8, frameon=False, ncol=2)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", fontsize=9.5, frameon=False, ncol=2)
+    # the whole period on the axis, even when days are missing (a gap is a finding too)
+    axes[-1, 0].set_xlim(daily["date"].iloc[0], daily["date"].iloc[-1])
+    days = len(daily)
+    step = 1 if days <= 8 else 3 if days <= 21 else 7 if days <= 62 else 14 if days <= 120 else 30
+    axes[-1, 0].set_xticks(list(daily["date"].iloc[::step]))  # counted from the period's first day
     axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
-    fig.tight_layout()
+    axes[-1, 0].set_xlabel(f"Day ({p.current.label()})")
+    fig.tight_layout(rect=(0, 0.035 * 3 / len(kpis), 1, 1))
     return fig
 
 
@@ -65,7 +95,7 @@ def channel_breakdown(report, key: str | None = None):
     kpi = next(k for k in report.chartable if key is None or k.key == key)
     table = report.channels[[kpi.key, f"{kpi.key}_previous"]].dropna(how="all")
     table = table.sort_values(kpi.key, ascending=True, na_position="first")
-    fig = Figure(figsize=(8.5, 0.45 * len(table) + 1.2))
+    fig = Figure(figsize=(FIG_WIDTH_IN, 0.42 * len(table) + 1.5))
     ax = fig.subplots()
     y = range(len(table))
     ax.barh([i + 0.2 for i in y], table[kpi.key].fillna(0), height=0.4, color=CURRENT,
@@ -74,16 +104,54 @@ def channel_breakdown(report, key: str | None = None):
             color=PREVIOUS, label=report.periods.previous.label())
     ax.set_yticks(list(y), [str(c) for c in table.index])
     ax.xaxis.set_major_formatter(_axis_formatter(kpi.unit, report.cfg.currency))
-    ax.set_xlabel(kpi.label + (f" ({report.cfg.currency})" if kpi.unit == "currency" else ""))
-    top = table[kpi.key].idxmax() if table[kpi.key].notna().any() else None
-    ax.set_title(f"{kpi.label} by channel: {top} leads" if top is not None else f"{kpi.label} by channel")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.set_xlabel(axis_label(kpi, report.cfg.currency))
+    ax.set_title(_channel_title(kpi, table[kpi.key], report.cfg.currency))
+    ax.legend(loc="lower right", fontsize=9.5, frameon=False)
     fig.tight_layout()
     return fig
 
 
-def to_png(fig, dpi: int = 110) -> bytes:
+def _channel_title(kpi, values, currency: str) -> str:
+    """The finding: which channel leads, with its figure (and share when the KPI adds up)."""
+    if not values.notna().any():
+        return f"{kpi.label} by channel"
+    top = values.idxmax()
+    additive = kpi.unit in ("count", "currency") and kpi.denominator is None
+    text = (f"{top} brings the most {kpi.label.lower()}" if additive else
+            f"{top} has the {'highest' if kpi.better == 'higher' else 'largest'} {kpi.label.lower()}")
+    text += f": {fmt.value(values[top], kpi.unit, currency)}"
+    total = values.sum()
+    if additive and total > 0:
+        text += f" ({values[top] / total:.0%} of the total)"
+    return text
+
+
+def alt_text(fig) -> str:
+    """A chart's description for screen readers and the HTML alt attribute: its titles."""
+    titles = [ax.get_title() or ax.get_title("left") for ax in fig.axes]
+    return "; ".join(t for t in titles if t) or "Chart"
+
+
+# Size and sharpness: 150 dpi gives ~1050 px across a 7 in figure (shown 672 css px wide):
+# sharp at 1.5x on a desktop and on a phone (500 css px at 2x); a 64-colour palette keeps
+# antialiased lines and text clean and makes the PNG ~3x smaller than full colour.
+PNG_DPI, PNG_COLOURS, DISPLAY_DPI = 150, 64, 96
+
+
+def display_width(png: bytes, dpi: int = PNG_DPI) -> int:
+    """Width in CSS pixels to show a chart's PNG at: its size on a 96-dpi screen, so type is
+    the same size in every chart (``bbox_inches="tight"`` makes widths differ a little)."""
+    width = int.from_bytes(png[16:20], "big")  # the PNG header's IHDR width
+    return round(width * DISPLAY_DPI / dpi)
+
+
+def to_png(fig, dpi: int = PNG_DPI, colours: int | None = PNG_COLOURS) -> bytes:
     """PNG bytes of a figure (charts are embedded in the report, never linked)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    return buf.getvalue()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    if not colours:
+        return buf.getvalue()
+    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    small = io.BytesIO()
+    image.quantize(colors=colours, method=Image.Quantize.MEDIANCUT).save(small, "PNG", optimize=True)
+    return small.getvalue()

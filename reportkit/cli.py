@@ -25,20 +25,22 @@ def _params_files(params: tuple[str, ...], all_: bool) -> list[Path]:
     return [Path(p) for p in params]
 
 
-def _run_many(files: list[Path], out: str) -> int:
+def _run_many(files: list[Path], out: str, pdf: bool = False) -> int:
     from tqdm import tqdm
 
+    from .overview import write_overviews
     from .render import render_client
     worst = 0
     bar = tqdm(files, desc="reports", unit="client", file=sys.stderr, disable=None)
     for path in bar:
         bar.set_postfix_str(path.stem)
-        result = render_client(path, out=out)
+        result = render_client(path, out=out, pdf=pdf)
         if result.status == "ok":
             tqdm.write(f"ok      {result.client_id:<24} {result.duration_s:6.1f}s  {result.outputs['html']}")
         else:
             tqdm.write(f"FAILED  {result.client_id:<24} {result.duration_s:6.1f}s  {result.error}")
             worst = max(worst, result.exit_code)
+    write_overviews(out)  # reports/<period>/index.html: the agency overview
     return worst
 
 
@@ -55,24 +57,42 @@ def main():
     """
 
 
+def _check_pdf(pdf: bool) -> None:
+    """Fail before any work when a PDF is asked for and Chromium is missing (exit status 2)."""
+    if pdf:
+        from .pdf import ChromiumMissing, find_chromium
+        try:
+            find_chromium()
+        except ChromiumMissing as error:
+            click.echo(f"ERROR   {error}", err=True)
+            sys.exit(error.exit_code)
+
+
+PDF_HELP = "Also print <client_id>.pdf with headless Chromium (paper from params pdf.paper)."
+
+
 @main.command()
 @click.option("--out", default="reports", show_default=True, help="Output folder.")
-def demo(out):
+@click.option("--pdf", is_flag=True, help=PDF_HELP)
+def demo(out, pdf):
     """Generate the embedded demo data (if missing) and render all demo clients."""
     from .sources.demo import DEMO_CLIENTS, ensure_demo_data
     for client_id in DEMO_CLIENTS:
         ensure_demo_data(client_id)
     files = [_config.resolve_path(f"params/{c}.yaml") for c in DEMO_CLIENTS]
-    sys.exit(_run_many(files, out))
+    _check_pdf(pdf)
+    sys.exit(_run_many(files, out, pdf))
 
 
 @main.command()
 @click.argument("params", nargs=-1, type=click.Path())
 @click.option("--all", "all_", is_flag=True, help="Every params/*.yaml file.")
 @click.option("--out", default="reports", show_default=True, help="Output folder.")
-def run(params, all_, out):
+@click.option("--pdf", is_flag=True, help=PDF_HELP)
+def run(params, all_, out, pdf):
     """Execute the report notebook for each client and export HTML, notebook and sidecar JSON."""
-    sys.exit(_run_many(_params_files(params, all_), out))
+    _check_pdf(pdf)
+    sys.exit(_run_many(_params_files(params, all_), out, pdf))
 
 
 @main.command()
@@ -81,10 +101,12 @@ def run(params, all_, out):
 def validate(params, all_):
     """Check params files and their input data; write nothing."""
     from . import sources, worklog
+    from .branding import logo_data_uri
     worst = 0
     for path in _params_files(params, all_):
         try:
             cfg = _config.load(path)
+            logo_data_uri(cfg.agency)  # the logo file exists and is an image
             data = sources.load(cfg, cfg.periods())
             worklog.build(cfg, cfg.periods())  # the work log, plan, action items, communication
             click.echo(f"ok      {path}  ({len(data.facts):,} rows, {data.origin})")

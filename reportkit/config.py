@@ -139,6 +139,11 @@ class WorkFiles(_Strict):
     action_items: str | None = Field(None, description="What we need from the client: item, why, due, status")
     communication: str | None = Field(None, description="Communication log: date, time, channel, participants, "
                                                          "summary, decisions, issue, resolution, resolved_on, follow_up")
+class PdfOptions(_Strict):
+    """A PDF beside the HTML, printed by headless Chromium."""
+
+    enabled: bool = Field(False, description="Write <client_id>.pdf on every run (same as reportkit run --pdf)")
+    paper: Literal["A4", "Letter"] = Field("A4", description="Paper size of the PDF")
 
 
 class ClientConfig(_Strict):
@@ -164,6 +169,8 @@ class ClientConfig(_Strict):
                                                "measures it owns")
     warehouse: WarehouseConfig = Field(default_factory=WarehouseConfig,
                                        description="DuckDB cache of API pulls (path, fresh_hours)")
+    pdf: PdfOptions = Field(default_factory=PdfOptions,
+                            description="PDF export: {enabled: true, paper: A4 | Letter}")
 
     @field_validator("period")
     @classmethod
@@ -238,6 +245,7 @@ FIXES = {
     "as_of": "write the date as YYYY-MM-DD",
     "work": "e.g. work: {log: data/work/acme/work_log.csv, plan: data/work/acme/plan.csv, "
             "action_items: data/work/acme/action_items.csv, communication: data/work/acme/communication.yaml}",
+    "pdf": "e.g. pdf: {enabled: true, paper: A4} (paper: A4 or Letter)",
 }
 
 

@@ -27,7 +27,8 @@ def load_report(namespace: dict) -> Report:
 
 def _show_figure(fig) -> None:
     """Display a chart as an embedded PNG at its natural width (independent of the backend)."""
-    display(Image(data=charts.to_png(fig), format="png"))
+    png = charts.to_png(fig)
+    display(Image(data=png, format="png", width=charts.display_width(png), alt=charts.alt_text(fig)))
 
 
 def show_header(report: Report) -> None:

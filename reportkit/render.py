@@ -93,21 +93,17 @@ def extract_sidecar(nb) -> dict:
 
 
 def export_html(nb, cfg: ClientConfig, sidecar: dict) -> str:
+    from . import page
     c = Config()
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
-    c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor", StripNoise]
+    c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor", StripNoise,
+                                    page.TableOfContents]
+    c.HTMLExporter.exclude_anchor_links = True  # no "¶"; page.TableOfContents gives sections ids
     exporter = HTMLExporter(config=c, template_name="reportkit",
                             extra_template_basedirs=[str(TEMPLATES)])
     exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
-    resources = {
-        "reportkit_title": f"{cfg.client_name} · {sidecar['period']['start']} – {sidecar['period']['end']}",
-        "reportkit_accent": cfg.agency.accent_color,
-        "reportkit_footer": f"{cfg.agency.name} · data: {sidecar.get('source', '')} · "
-                            f"data up to {sidecar['data_quality'].get('data_to')} · "
-                            f"generated {sidecar['generated_at']}",
-    }
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body, _ = exporter.from_notebook_node(nb, resources=page.resources(cfg, sidecar))
     return body
 
 
@@ -118,8 +114,11 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLike = "reports",
-                  notebook: str | os.PathLike | None = None, cell_timeout_s: int = 300) -> RenderResult:
-    """Render one client; return a RenderResult (errors are recorded, not raised)."""
+                  notebook: str | os.PathLike | None = None, cell_timeout_s: int = 300,
+                  pdf: bool = False) -> RenderResult:
+    """Render one client; return a RenderResult (errors are recorded, not raised).
+
+    ``pdf=True`` (or ``pdf: {enabled: true}`` in params) also prints ``<client_id>.pdf``."""
     started = time.perf_counter()
     where = str(params) if not isinstance(params, ClientConfig) else params.client_id
     result = RenderResult(client_id=Path(where).stem, params=where)
@@ -151,6 +150,9 @@ def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLi
         os.replace(scratch, final["ipynb"])
         failed.unlink(missing_ok=True)
         result.outputs = {k: str(v) for k, v in final.items()}
+        if pdf or cfg.pdf.enabled:
+            from .pdf import write_pdf
+            result.outputs["pdf"] = str(write_pdf(final["html"], folder / f"{cfg.client_id}.pdf", cfg.pdf.paper))
     except (ReportkitError, DataError) as error:
         result.status, result.error = "failed", str(error)
         result.exit_code = error.exit_code

@@ -82,6 +82,7 @@ class Report:
             "data_quality": self.data_quality,
             "source": self.origin,
             **self.work.sidecar(),
+            "agency": cfg.agency.model_dump(),
             "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
 
@@ -95,7 +96,7 @@ def _channel_table(cur: pd.DataFrame, prev: pd.DataFrame, kpis: list[KPI]) -> pd
     now = metrics.compute_by(cur, "channel", kpis)
     before = metrics.compute_by(prev, "channel", kpis).add_suffix("_previous")
     table = now.join(before, how="outer")
-    if "sessions" in cur.columns:
+    if "sessions" in now.columns:  # only when sessions is one of the KPIs
         total = cur["sessions"].sum()
         table["share_of_sessions"] = now["sessions"] / total if total else None
     first = kpis[0].key

@@ -21,21 +21,33 @@ def _change_cell(kpi, rel, key: str, field: str) -> str:
 
 def header(report) -> str:
     cfg, p = report.cfg, report.periods
-    return (f'<div class="rk-header"><div class="rk-agency">{escape(cfg.agency.name)}</div>'
+    from .branding import logo_img
+    return (f'<div class="rk-header"><div class="rk-brand">{logo_img(cfg.agency)}'
+            f'<span class="rk-agency">{escape(cfg.agency.name)}</span></div>'
             f'<h1 class="rk-client">{escape(cfg.client_name)}</h1>'
             f'<div class="rk-period">Report for <strong>{escape(p.current.label())}</strong> '
             f'({p.current.start:%-d %b %Y} – {p.current.end:%-d %b %Y}) · compared with '
             f'{escape(p.previous.label())} and {escape(p.yoy.label())}</div></div>')
 
 
+def _card_change(f, rel, field: str, against: str) -> str:
+    """One line of a KPI card: arrow by direction, colour by polarity (lower cost is green)."""
+    v = verdict(f.kpi, rel)
+    arrow = "" if rel is None else ("▲" if rel > 0 else "▼") if v in ("good", "bad") else ARROWS["flat"]
+    words = {"good": "better", "bad": "worse", "flat": "about the same", "none": "no comparison"}[v]
+    return (f'<div class="rk-card-chg {v}" title="{words}"><span data-kpi="{escape(f.kpi.key)}" '
+            f'data-field="{field}">{arrow} {escape(fmt.change(rel))}</span> '
+            f'<span class="vs">vs {escape(against)}</span></div>')
+
+
 def summary(report) -> str:
+    p = report.periods
     cards = "".join(
-        f'<div class="rk-card" data-kpi="{escape(f.kpi.key)}"><div class="rk-card-label">'
-        f'{escape(f.kpi.label)}</div><div class="rk-card-value" data-field="value">'
-        f'{escape(fmt.value(f.value, f.kpi.unit, report.cfg.currency))}</div>'
-        f'<div class="rk-card-chg {verdict(f.kpi, f.change_previous)}">'
-        f'{escape(fmt.change(f.change_previous))} vs previous · '
-        f'{escape(fmt.change(f.change_yoy))} vs last year</div></div>'
+        f'<div class="rk-card" data-kpi="{escape(f.kpi.key)}"><div class="rk-card-label" '
+        f'title="{escape(f.kpi.explain)}">{escape(f.kpi.label)}</div><div class="rk-card-value" '
+        f'data-field="value">{escape(fmt.value(f.value, f.kpi.unit, report.cfg.currency))}</div>'
+        + _card_change(f, f.change_previous, "change_previous", p.previous.label())
+        + _card_change(f, f.change_yoy, "change_yoy", p.yoy.label()) + '</div>'
         for f in report.headline)
     sentences = "".join(f"<li>{escape(s)}</li>" for s in report.summary)
     return f'<div class="rk-cards">{cards}</div><ul class="rk-summary">{sentences}</ul>'

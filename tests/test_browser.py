@@ -1,0 +1,190 @@
+"""The client's view: demo reports, the agency overview and the PDFs, checked in a real
+headless Chromium (Playwright driving /usr/bin/chromium) and read back with pypdf."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from browser import VIEWPORTS, browser, open_page, require_chromium, screenshot
+
+CLIENTS = {"acme_outdoor": "Acme Outdoor", "northwind_b2b": "Northwind Systems",
+           "daily_gazette": "The Daily Gazette"}
+PAGES = [*CLIENTS, "index"]
+SIZE_BUDGET = 400_000  # bytes per demo report (issue 7)
+A4_PT, LETTER_PT = (595, 842), (612, 792)  # 210 x 297 mm and 8.5 x 11 in at 72 pt per inch
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory, root):
+    """`reportkit demo --pdf`: the three demo clients with PDFs, and the overview."""
+    require_chromium()
+    out = tmp_path_factory.mktemp("reports")
+    proc = subprocess.run([sys.executable, "-m", "reportkit.cli", "demo", "--pdf", "--out", str(out)],
+                          capture_output=True, text=True, cwd=root)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return out / "2026-10"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as b:
+        yield b
+
+
+def test_demo_run_writes_every_output_within_budget(demo_run):
+    for client in CLIENTS:
+        for ext in ("html", "ipynb", "json", "pdf"):
+            assert (demo_run / f"{client}.{ext}").is_file(), (client, ext)
+        size = (demo_run / f"{client}.html").stat().st_size
+        assert size < SIZE_BUDGET, f"{client}.html is {size:,} bytes"
+    assert (demo_run / "index.html").is_file()
+
+
+@pytest.mark.parametrize("width,height", VIEWPORTS)
+@pytest.mark.parametrize("name", PAGES)
+def test_page_in_the_browser(demo_run, chromium, name, width, height):
+    page, log = open_page(chromium, demo_run / f"{name}.html", width, height)
+    try:
+        screenshot(page, f"{name}-{width}x{height}")
+        assert log.console_errors == [] and log.page_errors == []
+        assert log.outside_requests() == []          # only file:// and data:
+        images = page.eval_on_selector_all("img", "els => els.map(e => [e.naturalWidth, e.alt])")
+        assert images[0][1] == "Northstar Digital logo"   # the agency logo, from params
+        if name != "index":
+            assert len(images) >= 3                   # the logo, the trend and channel charts
+        for natural_width, alt in images:
+            assert natural_width > 0
+            assert alt and alt != "Chart" and "No description" not in alt
+        # KPI cards: all on the first screen, whole
+        cards = page.locator(".rk-card")
+        assert cards.count() >= 3
+        for i in range(cards.count()):
+            box = cards.nth(i).bounding_box()
+            assert box and cards.nth(i).is_visible()
+            assert box["y"] >= 0 and box["y"] + box["height"] <= height, (i, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (i, box)
+        # the page never scrolls sideways: wide tables scroll inside their own box
+        overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"page is {overflow}px wider than the screen"
+        assert page.locator("script").count() == 0
+        assert "¶" not in page.inner_text("body") and "Out[" not in page.inner_text("body")
+    finally:
+        page.close()
+
+
+def test_report_structure_and_print_rules(demo_run, chromium):
+    page, log = open_page(chromium, demo_run / "acme_outdoor.html", 1280, 800)
+    try:
+        header = page.locator(".rk-header").inner_text()
+        assert "Northstar Digital".upper() in header.upper() and "Acme Outdoor" in header
+        assert "October 2026" in header
+        toc = page.eval_on_selector_all(".rk-toc a", "els => els.map(e => e.getAttribute('href'))")
+        assert toc[:2] == ["#Summary", "#Results"] and "#Data-notes" in toc
+        assert page.locator("a.anchor-link").count() == 0          # no nbconvert "¶" links
+        for href in toc:                      # every contents link lands on a heading
+            assert page.locator(href).count() == 1
+        footer = page.locator("footer").inner_text()
+        assert "reportkit demo data" in footer and "data up to 20 Nov 2026" in footer and "generated" in footer
+        # revenue up 0.7 % is green; ad spend up 12.4 % is red (lower cost is better)
+        assert page.locator('.rk-table td.chg.good[data-kpi="revenue"][data-field="change_previous"]').count() == 1
+        assert page.locator('.rk-table td.chg.bad[data-kpi="cost"][data-field="change_previous"]').count() == 1
+        from reportkit.page import CSP
+        assert page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content") == CSP
+        # the policy is in force: an image from the network is refused before any request
+        blocked = page.evaluate("""() => new Promise(resolve => {
+            document.addEventListener('securitypolicyviolation', e => resolve(e.blockedURI));
+            const img = new Image(); img.src = 'http://127.0.0.1:9/tracker.png'; document.body.append(img);
+            setTimeout(() => resolve(null), 3000); })""")
+        assert blocked == "http://127.0.0.1:9/tracker.png"
+        page.wait_for_timeout(200)
+        assert log.outside_requests() == ["http://127.0.0.1:9/tracker.png"]   # attempted, and
+        assert log.failed.get("http://127.0.0.1:9/tracker.png") == "csp"                    # refused
+        page.emulate_media(media="print")
+        rule = page.eval_on_selector_all(
+            "img, table", "els => els.map(e => getComputedStyle(e).breakInside)")
+        assert rule and set(rule) == {"avoid"}
+    finally:
+        page.close()
+
+
+def _pdf(path: Path):
+    from pypdf import PdfReader
+    return PdfReader(str(path))
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_pdf_is_a4_text_with_the_client_on_page_one(demo_run, client):
+    reader = _pdf(demo_run / f"{client}.pdf")
+    assert 2 <= len(reader.pages) <= 6, len(reader.pages)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == A4_PT
+    first = reader.pages[0].extract_text()
+    assert CLIENTS[client] in first and "Summary" in first
+    assert f"Page 1 of {len(reader.pages)}" in first             # page numbers from @page
+    assert "Data notes" in "".join(p.extract_text() for p in reader.pages)
+    # no chart split across pages: a split chart would be drawn on two pages (3 placements)
+    placed = [(i.image.size) for p in reader.pages for i in p.images]
+    assert len(placed) == 2, placed                            # the trend and channel charts
+
+
+def test_hostile_names_show_as_text_letter_pdf_from_params(tmp_path, root, chromium):
+    """Names from data and params are escaped: shown as text, never run (HTML, browser, PDF)."""
+    params = tmp_path / "hostile.yaml"
+    params.write_text(yaml.safe_dump({
+        "client_id": "hostile", "client_name": "Evil <script>alert(3)</script> & Co",
+        "business_model": "ecommerce", "period": "2026-10", "currency": "USD",
+        "source": {"type": "csv", "path": str(root / "tests" / "fixtures" / "hostile_names.csv")},
+        "agency": {"name": "Agency <i>x</i>", "logo": str(root / "assets" / "northstar_logo.svg")}, "pdf": {"enabled": True, "paper": "Letter"}}))
+    from reportkit.render import render_client
+    result = render_client(params, out=tmp_path / "out")
+    assert result.status == "ok", result.error
+    html = Path(result.outputs["html"]).read_text()
+    for raw in ("<script>alert", "<img src=x", "<b>more</b>", "<i>x</i>"):
+        assert raw not in html
+    assert "Evil &lt;script&gt;alert(3)&lt;/script&gt; &amp; Co" in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html          # the channel name, as text
+    page, log = open_page(chromium, Path(result.outputs["html"]), 1280, 800)
+    try:
+        screenshot(page, "hostile-names-1280x800")
+        assert page.locator("script").count() == 0 and log.dialogs == []
+        widths = page.eval_on_selector_all("main img", "els => els.map(e => e.naturalWidth)")
+        assert len(widths) == 3 and min(widths) > 0                   # the logo and two charts
+        assert page.locator("img.rk-logo").get_attribute("alt") == "Agency <i>x</i> logo"
+        text = page.inner_text("body")
+        assert "Evil <script>alert(3)</script> & Co" in text
+        assert "<img src=x onerror=alert(2)>" in text
+        assert "Agency <i>x</i>".upper() in text.upper()
+        assert log.page_errors == [] and log.outside_requests() == []
+    finally:
+        page.close()
+    reader = _pdf(Path(result.outputs["pdf"]))          # pdf: {enabled: true, paper: Letter}
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == LETTER_PT
+    assert "Evil <script>alert(3)</script> & Co" in reader.pages[0].extract_text()
+
+
+def test_pdf_without_chromium_says_how_to_install_it(tmp_path, root):
+    env = {**os.environ, "REPORTKIT_CHROMIUM": str(tmp_path / "no-such-chromium")}
+    proc = subprocess.run([sys.executable, "-m", "reportkit.cli", "run", "params/northwind_b2b.yaml",
+                           "--pdf", "--out", str(tmp_path / "out")], capture_output=True, text=True,
+                          cwd=root, env=env)
+    assert proc.returncode == 2
+    assert "apt-get install chromium" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()           # stopped before any work
+
+
+def test_overview_lists_every_demo_client_with_links(demo_run, chromium):
+    page, log = open_page(chromium, demo_run / "index.html", 1280, 800)
+    try:
+        rows = page.eval_on_selector_all(
+            "tbody tr", "els => els.map(e => [e.dataset.client, e.querySelector('a').getAttribute('href')])")
+        assert sorted(rows) == sorted([c, f"{c}.html"] for c in CLIENTS)
+        side = json.loads((demo_run / "northwind_b2b.json").read_text())
+        assert side["agency"]["name"] == "Northstar Digital"
+    finally:
+        page.close()
