@@ -36,7 +36,7 @@ def contributions(cur: pd.DataFrame, prev: pd.DataFrame, kpi, by: str = "channel
     groups = now.index.union(before.index)
     now, before = now.reindex(groups).fillna(0.0), before.reindex(groups).fillna(0.0)
     rows = [{by: str(g), "current": float(now[g]), "previous": float(before[g]),
-             "change": float(now[g] - before[g])} for g in groups]
+             "change": float(now[g] - before[g])} for g in groups if now[g] or before[g]]
     return sorted(rows, key=lambda r: -abs(r["change"]))
 
 
@@ -63,7 +63,8 @@ def mix_rate(cur: pd.DataFrame, prev: pd.DataFrame, kpi, by: str = "channel") ->
     rate = (w1 * (r1 - r0)).fillna(0.0)              # w1 = 0 where r1 is undefined
     rows = [{by: str(g), "weight": float(w1[g]), "previous_weight": float(w0[g]),
              "rate": None if pd.isna(r1[g]) else float(r1[g]), "previous_rate": float(r0[g]),
-             "mix": float(mix[g]), "rate_effect": float(rate[g])} for g in groups]
+             "mix": float(mix[g]), "rate_effect": float(rate[g])} for g in groups
+            if w1[g] or w0[g]]
     rows.sort(key=lambda r: -abs(r["mix"] + r["rate_effect"]))
     return {"total": float(r_total1 - r_total0), "mix": float(mix.sum()), "rate": float(rate.sum()),
             "groups": rows}

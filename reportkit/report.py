@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from . import facts as _facts
-from . import metrics, quality, sources, story
+from . import metrics, plans, quality, sources, story
 from .config import ClientConfig
 from .metrics import KPI
 from .periods import ReportPeriods
@@ -58,6 +58,7 @@ class Report:
     data_quality: dict
     origin: str
     summary: list[str] = field(default_factory=list)
+    plan: "plans.Plan | None" = None  # goals, drivers, budget, benchmarks (reportkit.plans)
 
     @property
     def headline(self) -> list[KpiFigures]:
@@ -78,6 +79,7 @@ class Report:
             "channels": _records(self.channels),
             "summary": self.summary,
             "goals": [], "benchmarks": [], "budget": {},
+            **(self.plan.sidecar() if self.plan else {}),
             "data_quality": self.data_quality,
             "source": self.origin,
             "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -136,5 +138,6 @@ def build(cfg: ClientConfig) -> Report:
         daily=_daily_table(slices["current"], slices["previous"], periods, at_day_grain),
         data_quality=quality.check(facts, periods, data, kpis, missing),
         origin=data.origin)
+    report.plan = plans.build(report, slices)
     report.summary = story.summary(report)
     return report

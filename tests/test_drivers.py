@@ -17,7 +17,7 @@ def test_contributions_sum_to_the_total_change():
     cur = _rows([("A", 150, 0), ("B", 80, 0), ("D", 20, 0)])
     parts = contributions(cur, prev, REGISTRY["sessions"])
     by = {p["channel"]: p["change"] for p in parts}
-    assert by == {"A": 50, "B": -20, "C": 0, "D": 20}           # D is new: 20 - 0
+    assert by == {"A": 50, "B": -20, "D": 20}       # D is new: 20 - 0; C (0 both times) left out
     assert sum(by.values()) == 250 - 200                        # total change, exactly
     assert parts[0]["channel"] == "A"                           # largest first
 
