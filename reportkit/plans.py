@@ -26,10 +26,12 @@ class Plan:
     drivers: list = field(default_factory=list)
     budget: dict = field(default_factory=dict)
     benchmarks: list = field(default_factory=list)
+    summary_figures: list = field(default_factory=list)  # per summary sentence: text, path, format
 
     def sidecar(self) -> dict:
         return {"goals": [g.figures for g in self.goals], "drivers": self.drivers,
-                "budget": self.budget, "benchmarks": self.benchmarks}
+                "budget": self.budget, "benchmarks": self.benchmarks,
+                "summary_figures": self.summary_figures}
 
 
 def goal_now(report) -> date:
