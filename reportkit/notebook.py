@@ -10,13 +10,14 @@ import json
 
 from IPython.display import HTML, Image, display
 
-from . import charts, config, view
+from . import charts, config, plan_view, view
 from .report import Report, build
 
 SIDECAR_MIMETYPE = "application/vnd.reportkit.sidecar+json"
 
 __all__ = ["load_report", "show_header", "show_summary", "show_kpi_table", "show_trend",
-           "show_channels", "show_data_notes", "emit_sidecar"]
+           "show_channels", "show_data_notes", "emit_sidecar", "show_goals", "show_benchmarks",
+           "show_why", "show_budget"]
 
 
 def load_report(namespace: dict) -> Report:
@@ -52,6 +53,29 @@ def show_channels(report: Report) -> None:
 
 def show_data_notes(report: Report) -> None:
     display(HTML(view.data_notes(report)))
+
+
+def show_goals(report: Report) -> None:
+    display(HTML(plan_view.goals(report)))
+    for result in report.plan.goals:
+        if result.series.get("actual"):
+            _show_figure(charts.goal_progress(report, result))
+
+
+def show_benchmarks(report: Report) -> None:
+    display(HTML(plan_view.benchmarks(report)))
+
+
+def show_why(report: Report) -> None:
+    display(HTML(plan_view.why(report)))
+
+
+def show_budget(report: Report) -> None:
+    display(HTML(plan_view.budget(report)))
+    if report.plan.budget.get("cumulative"):
+        _show_figure(charts.budget_burn(report))
+    if (report.plan.budget.get("month_to_date") or {}).get("cumulative"):
+        _show_figure(charts.budget_burn(report, "month_to_date"))
 
 
 def emit_sidecar(report: Report) -> None:

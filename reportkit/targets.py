@@ -318,9 +318,21 @@ def _cumulative(goal, kpi, facts, now, baseline, target, direction, deadline_pas
                forecast=_round(forecast), forecast_method=method, status=status,
                required={"per_day": _round(required), "current_per_day": _round(per_day_now),
                          "days_left": days_left})
+    path = [(goal.start - timedelta(days=1), 0.0), (goal.deadline, target)]
+    ahead = [(through, value), (goal.deadline, forecast)] if forecast is not None else []
+    if ly_share is not None and target is not None:
+        # the target path and forecast follow last year's running total of the same window
+        ly = _daily_cumulative(facts, kpi, shift_year(goal.start, -1), shift_year(goal.deadline, -1))
+        total = ly[-1][1]
+        ly_now = ly_share * total
+        path = [(goal.start - timedelta(days=1), 0.0)] + [
+            (d + (goal.start - shift_year(goal.start, -1)), target * v / total) for d, v in ly]
+        if forecast is not None and total > ly_now:
+            ahead = [(d + (goal.start - shift_year(goal.start, -1)),
+                      value + (forecast - value) * (v - ly_now) / (total - ly_now))
+                     for d, v in ly if d >= shift_year(through, -1)]
     fig["_series"] = {"at": lambda d: value_between(facts, kpi, goal.start, d), "actual": cum,
-                      "path": [(goal.start - timedelta(days=1), 0.0), (goal.deadline, target)],
-                      "forecast": [(through, value), (goal.deadline, forecast)] if forecast is not None else []}
+                      "path": path, "forecast": ahead}
 
 
 def _daily_cumulative(facts, kpi, start, end) -> list[tuple[date, float]]:

@@ -1,0 +1,184 @@
+"""HTML for the Goals, Why it moved, Benchmarks and Budget sections. Everything from params
+or data is escaped here; source URLs are shown as text without their scheme, never as
+links (the exported report loads nothing from the network)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html import escape
+
+from . import formatting as fmt
+
+STATUS_CLASS = {"achieved": "good", "on_track": "good", "at_risk": "warn", "behind": "bad",
+                "missed": "bad", "not_started": "flat"}
+BUDGET_WORDS = {"on_budget": "on budget", "over": "over budget", "under": "under budget",
+                "no_budget": "no budget set"}
+
+
+def _v(value, unit, cur) -> str:
+    return escape(fmt.value(value, unit, cur))
+
+
+def _day(iso: str | None) -> str:
+    return f"{date.fromisoformat(iso):%-d %b %Y}" if iso else "n/a"
+
+
+def _url_text(url) -> str:
+    return escape(re.sub(r"^[a-z]+://", "", str(url))) if url else ""
+
+
+def goals(report) -> str:
+    cur = report.cfg.currency
+    blocks = []
+    for g in (r.figures for r in report.plan.goals):
+        unit = g["unit"]
+        status = g["status"]
+        scope = (" · " + ", ".join(f"{escape(str(k))}: {escape(str(v))}" for k, v in g["scope"].items())
+                 if g["scope"] else "")
+        rows = [("Now" + (f" ({escape(g['value_month'])})" if g.get("value_month") else ""),
+                 _v(g.get("value"), unit, cur), "value"),
+                ("Baseline", _v(g["baseline"], unit, cur) + f' <span class="rk-note">{escape(g["baseline_source"])}</span>', "baseline"),
+                ("Target by " + _day(g["deadline"]), _v(g["target"], unit, cur), "target"),
+                ("Expected by now", _v(g.get("expected_now"), unit, cur)
+                 + (f' <span class="rk-note">{escape(g["pacing_method"])}</span>' if g.get("pacing_method") else ""),
+                 "expected_now"),
+                ("Forecast at the deadline", _v(g.get("forecast"), unit, cur)
+                 + (f' <span class="rk-note">{escape(g["forecast_method"])}</span>' if g.get("forecast_method") else ""),
+                 "forecast")]
+        if g.get("progress") is not None:
+            rows.append(("Progress from baseline to target", escape(f"{g['progress'] * 100:.0f}%"), "progress"))
+        req = g.get("required") or {}
+        if req.get("per_month") is not None:
+            sign = "+" if req["per_month"] >= 0 else ""
+            rows.append(("Needed from here, per month",
+                         escape(sign + fmt.value(req["per_month"], unit, cur)), "required"))
+        if req.get("per_day") is not None:
+            rows.append(("Needed from here, per day", _v(req["per_day"], unit, cur)
+                         + f' <span class="rk-note">now {_v(req.get("current_per_day"), unit, cur)} a day</span>',
+                         "required"))
+        body = "".join(f'<tr><th scope="row">{label}</th><td data-goal="{escape(g["id"])}" '
+                       f'data-field="{field}">{cell}</td></tr>' for label, cell, field in rows)
+        ms = "".join(
+            f'<li class="{ {"hit": "good", "missed": "bad"}.get(m["state"], "flat") }">'
+            f'{escape(_day(m["date"]))}{" (" + escape(m["label"]) + ")" if m.get("label") else ""}: '
+            f'target {_v(m["target"], unit, cur)} · '
+            + (f'{escape(m["state"])} at {_v(m.get("value"), unit, cur)}' if m["state"] != "upcoming" else
+               f'{"next, " if m.get("next") else ""}{m["days_to_go"]} days to go'
+               + (f', {_v(abs(m["distance"]), unit, cur)} to go from now' if m.get("distance") is not None else ""))
+            + "</li>" for m in g["milestones"])
+        blocks.append(
+            f'<div class="rk-goal" data-goal="{escape(g["id"])}"><h3>{escape(g["name"])} '
+            f'<span class="rk-status {STATUS_CLASS[status]}" data-goal="{escape(g["id"])}" '
+            f'data-field="status">{escape(g.get("status_words", status.replace("_", " ")))}</span></h3>'
+            f'<p class="rk-note">{escape(g["label"])}{scope} · {escape(g["kind"].replace("_", " "))}'
+            f' · from {escape(_day(g["start"]))}</p>'
+            f'<table class="rk-table rk-goal-table"><tbody>{body}</tbody></table>'
+            + (f'<ul class="rk-milestones">{ms}</ul>' if ms else "") + "</div>")
+    return "".join(blocks) or '<p>No goals are set for this client yet.</p>'
+
+
+def why(report) -> str:
+    cur = report.cfg.currency
+    threshold = report.cfg.material_change
+    items = []
+    for d in report.plan.drivers:
+        unit = d["unit"]
+        head = (f'<strong>{escape(d["label"])}</strong> {escape(fmt.change_words(d["change"]))} on the '
+                f'previous period ({_v(d["previous"], unit, cur)} → {_v(d["value"], unit, cur)}).')
+        notes = []
+        if d["variation"]["within"]:
+            notes.append("This is within the normal day-to-day variation of the two months "
+                         f"(z = {d['variation']['z']:.1f}), so we do not call it a win or a loss.")
+        elif d["variation"]["within"] is False:
+            notes.append(f"This is larger than day-to-day variation explains (z = {d['variation']['z']:.1f}).")
+        if d["method"] == "contribution":
+            parts = ", ".join(
+                f'{escape(r["channel"])} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
+                for r in d["by_channel"][:4])
+            notes.append(f"By channel: {parts} (the changes of all channels add up to the total).")
+        elif d.get("mix_rate"):
+            mr = d["mix_rate"]
+            sign = lambda x: ("+" if x >= 0 else "-") + fmt.value(abs(x), unit, cur)  # noqa: E731
+            notes.append(f"Of the {escape(sign(mr['total']))} change, {escape(sign(mr['rate']))} came from channels "
+                         f"doing better or worse (rate) and {escape(sign(mr['mix']))} from traffic moving between "
+                         f"channels (mix).")
+        if d["seasonal"]:
+            notes.append(f"Last year the same months moved {escape(fmt.change(d['last_year_change']))}: "
+                         "this looks seasonal.")
+        elif d["seasonal"] is False and d["last_year_change"] is not None:
+            notes.append(f"Last year the same months moved {escape(fmt.change(d['last_year_change']))}, "
+                         "so this is not just the season.")
+        for a in d["anomalies"]:
+            words = "no visits recorded" if a["kind"] == "zero_traffic_days" else "no data"
+            notes.append(f'{a["days"]} day(s) with {words} in the {escape(a["period"])} period '
+                         f'({escape(_day(a["first"]))} – {escape(_day(a["last"]))}) affect this comparison.')
+        items.append(f'<li data-driver="{escape(d["kpi"])}">{head} ' + " ".join(notes) + "</li>")
+    if not items:
+        return (f"<p>No KPI moved by {escape(fmt.change(threshold))} or more on the previous period.</p>")
+    return ('<ul class="rk-why">' + "".join(items) + "</ul>"
+            f'<p class="rk-legend">Shown: KPIs that moved {escape(fmt.change(threshold))} or more.</p>')
+
+
+def benchmarks(report) -> str:
+    cur = report.cfg.currency
+    rows, sources = [], {}
+    for b in report.plan.benchmarks:
+        unit = b["unit"]
+        cells = []
+        for c in b["comparisons"]:
+            cls = c.get("verdict", "none")
+            label = escape(c["label"]) + (f' {c["year"]}' if c.get("year") else "")
+            if c["kind"] == "industry":
+                ref = sources.setdefault((c["source"], c.get("source_url")), len(sources) + 1)
+                label += f" [{ref}]"
+                mine = _v(c.get("client_value"), unit, cur)
+                extra = f' <span class="rk-note">ours {mine}{"; " + escape(c["note"]) if c.get("note") else ""}</span>'
+            else:
+                extra = ""
+            pos = f' ({escape(c["position"])})' if c.get("position") else ""
+            cells.append(f'<li class="{cls}">{label}: {_v(c["value"], unit, cur)}{pos}{extra}</li>')
+        rows.append(f'<tr><th scope="row">{escape(b["label"])}</th><td class="num">{_v(b["value"], unit, cur)}</td>'
+                    f'<td><ul class="rk-bench">{"".join(cells)}</ul></td></tr>')
+    notes = "".join(f"<li>[{n}] {escape(str(src))}, {_url_text(url)}</li>" for (src, url), n in sources.items())
+    industry = escape(report.cfg.industry) if report.cfg.industry else "none chosen"
+    return (f'<div class="rk-table-wrap"><table class="rk-table rk-benchmarks"><thead><tr><th>KPI</th>'
+            f'<th>{escape(report.periods.current.label())}</th><th>against</th></tr></thead><tbody>{"".join(rows)}'
+            f'</tbody></table></div><p class="rk-legend">Industry: {industry}. Green: better than the benchmark '
+            f'for that KPI; red: worse. Industry figures are US medians or averages from published studies; '
+            f'their channel and definitions differ from ours, so read them as orientation.</p>'
+            + (f'<ol class="rk-sources">{notes}</ol>' if notes else ""))
+
+
+def budget(report) -> str:
+    b = report.plan.budget
+    cur = report.cfg.currency
+    if not b:
+        return "<p>No ad spend in this period.</p>"
+
+    def line(x, title):
+        status = x["status"]
+        cls = {"on_budget": "good", "over": "bad", "under": "warn"}.get(status, "flat")
+        used = "n/a" if x["share_used"] is None else f"{x['share_used'] * 100:.0f}%"
+        proj = ("" if x["projected_vs_budget"] is None
+                else f" ({escape(fmt.change(x['projected_vs_budget']))} on budget)")
+        return (f'<tr><th scope="row">{title}</th><td class="num">{escape(fmt.money(x["spend"], cur))}</td>'
+                f'<td class="num">{_v(x["budget"], "currency", cur)}</td><td class="num">{escape(used)}</td>'
+                f'<td class="num">{_v(x["projected"], "currency", cur)}{proj}</td>'
+                f'<td class="{cls}">{escape(BUDGET_WORDS[status])}</td></tr>')
+
+    head = ("<tr><th></th><th>spent</th><th>budget</th><th>used</th><th>projected to period end</th>"
+            "<th>status</th></tr>")
+    rows = [line(b, escape(report.periods.current.label()))]
+    rows += [line(p, "· " + escape(p["name"])) for p in b["parts"]]
+    mtd = b.get("month_to_date")
+    if mtd:
+        rows.append(line(mtd, f"{escape(_day(mtd['start']))} – {escape(_day(mtd['through']))} (month to date)"))
+        rows += [line(p, "· " + escape(p["name"])) for p in mtd["parts"]]
+    fin = "".join(f'<li><strong>{escape(f["label"])}</strong>: {_v(f["value"], f["unit"], cur)} '
+                  f'<span class="rk-note">{escape(f["explain"])}</span></li>' for f in b["financial"].values())
+    tol = "" if b["tolerance"] is None else f" within {b['tolerance'] * 100:.0f}% of the budget counts as on budget"
+    return (f'<div class="rk-table-wrap"><table class="rk-table rk-budget"><thead>{head}</thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div><ul class="rk-financial">{fin}</ul>'
+            f'<p class="rk-legend">Projection: spend so far per day × days in the period;{escape(tol)}.</p>')
+
