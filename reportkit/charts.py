@@ -103,9 +103,12 @@ def goal_progress(report, result):
                 marker="o" if g["measure"] == "monthly" else None, ms=3,
                 label="actual" + (" (month)" if g["measure"] == "monthly" else " (running total)"))
     path = [(d, v) for d, v in s.get("path", []) if v is not None]
-    if path:
-        ax.plot([d for d, _ in path], [v for _, v in path], color=PREVIOUS, lw=1.3,
-                label="target path" if len(path) > 1 else "target")
+    if g["kind"] != "reach" and g["target"] is not None:
+        side = "above" if g["kind"] == "stay_above" else "below"
+        ax.axhline(g["target"], color=PALETTE[3], lw=1.3, label=f"stay {side} this line")
+        path = []
+    if len(path) > 1:
+        ax.plot([d for d, _ in path], [v for _, v in path], color=PREVIOUS, lw=1.3, label="target path")
     if g["target"] is not None:
         ax.axhline(g["target"], color=PREVIOUS, lw=0.8, ls=":")
     forecast = [(d, v) for d, v in s.get("forecast", []) if v is not None]

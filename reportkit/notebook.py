@@ -56,8 +56,10 @@ def show_data_notes(report: Report) -> None:
 
 
 def show_goals(report: Report) -> None:
-    display(HTML(plan_view.goals(report)))
+    if not report.plan.goals:
+        display(HTML(plan_view.goals(report)))
     for result in report.plan.goals:
+        display(HTML(plan_view.goal(report, result.figures)))
         if result.series.get("actual"):
             _show_figure(charts.goal_progress(report, result))
 

@@ -29,53 +29,57 @@ def _url_text(url) -> str:
 
 
 def goals(report) -> str:
-    cur = report.cfg.currency
-    blocks = []
-    for g in (r.figures for r in report.plan.goals):
-        unit = g["unit"]
-        status = g["status"]
-        scope = (" · " + ", ".join(f"{escape(str(k))}: {escape(str(v))}" for k, v in g["scope"].items())
-                 if g["scope"] else "")
-        rows = [("Now" + (f" ({escape(g['value_month'])})" if g.get("value_month") else ""),
-                 _v(g.get("value"), unit, cur), "value"),
-                ("Baseline", _v(g["baseline"], unit, cur) + f' <span class="rk-note">{escape(g["baseline_source"])}</span>', "baseline"),
-                ("Target by " + _day(g["deadline"]), _v(g["target"], unit, cur), "target"),
-                ("Expected by now", _v(g.get("expected_now"), unit, cur)
-                 + (f' <span class="rk-note">{escape(g["pacing_method"])}</span>' if g.get("pacing_method") else ""),
-                 "expected_now"),
-                ("Forecast at the deadline", _v(g.get("forecast"), unit, cur)
-                 + (f' <span class="rk-note">{escape(g["forecast_method"])}</span>' if g.get("forecast_method") else ""),
-                 "forecast")]
-        if g.get("progress") is not None:
-            rows.append(("Progress from baseline to target", escape(f"{g['progress'] * 100:.0f}%"), "progress"))
-        req = g.get("required") or {}
-        if req.get("per_month") is not None:
-            sign = "+" if req["per_month"] >= 0 else ""
-            rows.append(("Needed from here, per month",
-                         escape(sign + fmt.value(req["per_month"], unit, cur)), "required"))
-        if req.get("per_day") is not None:
-            rows.append(("Needed from here, per day", _v(req["per_day"], unit, cur)
-                         + f' <span class="rk-note">now {_v(req.get("current_per_day"), unit, cur)} a day</span>',
-                         "required"))
-        body = "".join(f'<tr><th scope="row">{label}</th><td data-goal="{escape(g["id"])}" '
-                       f'data-field="{field}">{cell}</td></tr>' for label, cell, field in rows)
-        ms = "".join(
-            f'<li class="{ {"hit": "good", "missed": "bad"}.get(m["state"], "flat") }">'
-            f'{escape(_day(m["date"]))}{" (" + escape(m["label"]) + ")" if m.get("label") else ""}: '
-            f'target {_v(m["target"], unit, cur)} · '
-            + (f'{escape(m["state"])} at {_v(m.get("value"), unit, cur)}' if m["state"] != "upcoming" else
-               f'{"next, " if m.get("next") else ""}{m["days_to_go"]} days to go'
-               + (f', {_v(abs(m["distance"]), unit, cur)} to go from now' if m.get("distance") is not None else ""))
-            + "</li>" for m in g["milestones"])
-        blocks.append(
-            f'<div class="rk-goal" data-goal="{escape(g["id"])}"><h3>{escape(g["name"])} '
-            f'<span class="rk-status {STATUS_CLASS[status]}" data-goal="{escape(g["id"])}" '
-            f'data-field="status">{escape(g.get("status_words", status.replace("_", " ")))}</span></h3>'
-            f'<p class="rk-note">{escape(g["label"])}{scope} · {escape(g["kind"].replace("_", " "))}'
-            f' · from {escape(_day(g["start"]))}</p>'
-            f'<table class="rk-table rk-goal-table"><tbody>{body}</tbody></table>'
-            + (f'<ul class="rk-milestones">{ms}</ul>' if ms else "") + "</div>")
+    blocks = [goal(report, r.figures) for r in report.plan.goals]
     return "".join(blocks) or '<p>No goals are set for this client yet.</p>'
+
+
+def goal(report, g: dict) -> str:
+    """One goal: status, value now, baseline, target, pacing, forecast, run-rate, milestones."""
+    cur = report.cfg.currency
+    unit = g["unit"]
+    status = g["status"]
+    scope = (" · " + ", ".join(f"{escape(str(k))}: {escape(str(v))}" for k, v in g["scope"].items())
+             if g["scope"] else "")
+    rows = [("Now" + (f" ({escape(g['value_month'])})" if g.get("value_month") else ""),
+             _v(g.get("value"), unit, cur), "value"),
+            ("Baseline", (_v(g["baseline"], unit, cur) if g["baseline"] is not None else "none")
+             + f' <span class="rk-note">{escape(g["baseline_source"])}</span>', "baseline"),
+            ("Target by " + _day(g["deadline"]), _v(g["target"], unit, cur), "target"),
+            ("Expected by now", _v(g.get("expected_now"), unit, cur)
+             + (f' <span class="rk-note">{escape(g["pacing_method"])}</span>' if g.get("pacing_method") else ""),
+             "expected_now"),
+            ("Forecast at the deadline", _v(g.get("forecast"), unit, cur)
+             + (f' <span class="rk-note">{escape(g["forecast_method"])}</span>' if g.get("forecast_method") else ""),
+             "forecast")]
+    if g.get("progress") is not None:
+        rows.append(("Progress to target" if g["measure"] == "cumulative" else "Progress from baseline to target", escape(f"{g['progress'] * 100:.0f}%"), "progress"))
+    req = g.get("required") or {}
+    if req.get("per_month") is not None and g["kind"] == "reach":
+        sign = "+" if req["per_month"] >= 0 else ""
+        rows.append(("Needed from here, per month",
+                     escape(sign + fmt.value(req["per_month"], unit, cur)), "required"))
+    if req.get("per_day") is not None and g["kind"] == "reach":
+        rows.append(("Needed from here, per day", _v(req["per_day"], unit, cur)
+                     + f' <span class="rk-note">now {_v(req.get("current_per_day"), unit, cur)} a day</span>',
+                     "required"))
+    body = "".join(f'<tr><th scope="row">{label}</th><td data-goal="{escape(g["id"])}" '
+                   f'data-field="{field}">{cell}</td></tr>' for label, cell, field in rows)
+    ms = "".join(
+        f'<li class="{ {"hit": "good", "missed": "bad"}.get(m["state"], "flat") }">'
+        f'{escape(_day(m["date"]))}{" (" + escape(m["label"]) + ")" if m.get("label") else ""}: '
+        f'target {_v(m["target"], unit, cur)} · '
+        + (f'{escape(m["state"])} at {_v(m.get("value"), unit, cur)}' if m["state"] != "upcoming" else
+           f'{"next, " if m.get("next") else ""}{m["days_to_go"]} days to go'
+           + (f', {_v(abs(m["distance"]), unit, cur)} to go from now' if m.get("distance") is not None else ""))
+        + "</li>" for m in g["milestones"])
+    return (
+        f'<div class="rk-goal" data-goal="{escape(g["id"])}"><h3>{escape(g["name"])} '
+        f'<span class="rk-status {STATUS_CLASS[status]}" data-goal="{escape(g["id"])}" '
+        f'data-field="status">{escape(g.get("status_words", status.replace("_", " ")))}</span></h3>'
+        f'<p class="rk-note">{escape(g["label"])}{scope} · {escape(g["kind"].replace("_", " "))}'
+        f' · from {escape(_day(g["start"]))}</p>'
+        f'<table class="rk-table rk-goal-table"><tbody>{body}</tbody></table>'
+        + (f'<ul class="rk-milestones">{ms}</ul>' if ms else "") + "</div>")
 
 
 def why(report) -> str:
@@ -121,33 +125,50 @@ def why(report) -> str:
 
 
 def benchmarks(report) -> str:
+    """One row per KPI: this period, then each benchmark (coloured better/worse for the KPI)."""
     cur = report.cfg.currency
-    rows, sources = [], {}
+    own = [("same_period_last_year", "Same period last year"), ("last_quarter", "Last 3 months"),
+           ("trailing_12_month_median", "12-month median")]
+    sources: dict = {}
+    rows = []
+    has_other = any(c["kind"] != "own" for b in report.plan.benchmarks for c in b["comparisons"])
     for b in report.plan.benchmarks:
         unit = b["unit"]
+        by_key = {c["key"]: c for c in b["comparisons"] if c["kind"] == "own"}
         cells = []
-        for c in b["comparisons"]:
-            cls = c.get("verdict", "none")
-            label = escape(c["label"]) + (f' {c["year"]}' if c.get("year") else "")
+        for key, _ in own:
+            c = by_key.get(key, {})
+            cells.append(f'<td class="num {c.get("verdict", "none")}">{_v(c.get("value"), unit, cur)}</td>')
+        others = []
+        for c in (c for c in b["comparisons"] if c["kind"] != "own"):
             if c["kind"] == "industry":
-                ref = sources.setdefault((c["source"], c.get("source_url")), len(sources) + 1)
-                label += f" [{ref}]"
-                mine = _v(c.get("client_value"), unit, cur)
-                extra = f' <span class="rk-note">ours {mine}{"; " + escape(c["note"]) if c.get("note") else ""}</span>'
+                ref = sources.setdefault((c["source"], c.get("source_url"), c.get("caveat")), len(sources) + 1)
+                mine = (f'; ours on {escape(c["channel"])}: {_v(c.get("client_value"), unit, cur)}'
+                        if c.get("channel") else "")
+                note = f'; {escape(c["note"])}' if c.get("note") else ""
+                others.append(f'<div class="{c["verdict"]}">{_v(c["value"], unit, cur)} '
+                              f'<span class="rk-note">{escape(c["label"])}, {c["year"] or "year n/a"} '
+                              f'[{ref}]{mine}{note}</span></div>')
             else:
-                extra = ""
-            pos = f' ({escape(c["position"])})' if c.get("position") else ""
-            cells.append(f'<li class="{cls}">{label}: {_v(c["value"], unit, cur)}{pos}{extra}</li>')
+                year = f", {c['year']}" if c.get("year") else ""
+                others.append(f'<div class="{c["verdict"]}">{_v(c["value"], unit, cur)} '
+                              f'<span class="rk-note">{escape(c["label"])} ({escape(str(c["source"]))}{year})</span></div>')
+        other = f'<td class="rk-other">{"".join(others) or "–"}</td>' if has_other else ""
         rows.append(f'<tr><th scope="row">{escape(b["label"])}</th><td class="num">{_v(b["value"], unit, cur)}</td>'
-                    f'<td><ul class="rk-bench">{"".join(cells)}</ul></td></tr>')
-    notes = "".join(f"<li>[{n}] {escape(str(src))}, {_url_text(url)}</li>" for (src, url), n in sources.items())
+                    + "".join(cells) + other + "</tr>")
+    head = ("<tr><th>KPI</th>" f"<th>{escape(report.periods.current.label())}</th>"
+            + "".join(f"<th>{label}</th>" for _, label in own)
+            + ("<th>industry / custom</th>" if has_other else "") + "</tr>")
+    notes = "".join(f"<li>{escape(str(src))}, {_url_text(url)}"
+                    + (f' <span class="rk-note">{escape(str(caveat))}</span>' if caveat else "") + "</li>"
+                    for (src, url, caveat), n in sources.items())
     industry = escape(report.cfg.industry) if report.cfg.industry else "none chosen"
-    return (f'<div class="rk-table-wrap"><table class="rk-table rk-benchmarks"><thead><tr><th>KPI</th>'
-            f'<th>{escape(report.periods.current.label())}</th><th>against</th></tr></thead><tbody>{"".join(rows)}'
-            f'</tbody></table></div><p class="rk-legend">Industry: {industry}. Green: better than the benchmark '
-            f'for that KPI; red: worse. Industry figures are US medians or averages from published studies; '
-            f'their channel and definitions differ from ours, so read them as orientation.</p>'
-            + (f'<ol class="rk-sources">{notes}</ol>' if notes else ""))
+    return (f'<div class="rk-table-wrap"><table class="rk-table rk-benchmarks"><thead>{head}</thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div><p class="rk-legend">Industry: {industry}. '
+            f'Green: this period is better than that benchmark for this KPI; red: worse. Industry figures '
+            f'are US medians or averages from published studies, for the channel named; their definitions '
+            f'differ from ours, so read them as orientation.</p>'
+            + (f'<ol class="rk-sources rk-legend">{notes}</ol>' if notes else ""))
 
 
 def budget(report) -> str:

@@ -372,7 +372,9 @@ def _monthly(goal, kpi, facts, now, baseline, target, direction, deadline_passed
     else:
         forecast, method = value, "current level held (too little history for a trend)"
     required = (target - value) / months_left if (target is not None and value is not None and months_left) else None
-    if goal.kind == "reach":
+    if value_month < goal.start:
+        status = "not_started"  # no complete month since the start yet
+    elif goal.kind == "reach":
         allowed = goal.tolerance * abs((target or 0) - (baseline if baseline is not None else 0))
         status = reach_status(value, target, expected, forecast, direction, allowed, deadline_passed)
     else:
