@@ -65,7 +65,12 @@ def _goal_sentence(s: Sentence, i: int, g: dict, lead: bool) -> str | None:
             else f"since {s.fig(g['start'], P + ['start'], 'date')}")
     intro = f"{ORDINALS[min(i, len(ORDINALS) - 1)]} goal ({name}):"
     if status == "achieved":
-        return f"{intro} we have already reached it; {label} came to {value} {when}, against a target of {target}."
+        text = f"{intro} we have already reached it; {label} came to {value} {when}, against a target of {target}"
+        if g["measure"] == "monthly" and g.get("forecast") is not None and g["forecast"] != g["value"] and not (
+                g["forecast"] >= g["target"] if g["direction"] == "up" else g["forecast"] <= g["target"]):
+            forecast = s.fig(g["forecast"], P + ["forecast"], f"value:{unit}")
+            text += f", though our forecast for {deadline_text()} is {forecast}, below the target"
+        return text + "."
     if status == "missed":
         return f"{intro} we missed it; {label} came to {value} against a target of {target} by {deadline_text()}."
     if status == "not_started":

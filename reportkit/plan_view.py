@@ -54,11 +54,11 @@ def goal(report, g: dict) -> str:
     if g.get("progress") is not None:
         rows.append(("Progress to target" if g["measure"] == "cumulative" else "Progress from baseline to target", escape(f"{g['progress'] * 100:.0f}%"), "progress"))
     req = g.get("required") or {}
-    if req.get("per_month") is not None and g["kind"] == "reach":
+    if req.get("per_month") is not None and g["kind"] == "reach" and status != "achieved":
         sign = "+" if req["per_month"] >= 0 else ""
         rows.append(("Needed from here, per month",
                      escape(sign + fmt.value(req["per_month"], unit, cur)), "required"))
-    if req.get("per_day") is not None and g["kind"] == "reach":
+    if req.get("per_day") is not None and g["kind"] == "reach" and status != "achieved":
         rows.append(("Needed from here, per day", _v(req["per_day"], unit, cur)
                      + f' <span class="rk-note">now {_v(req.get("current_per_day"), unit, cur)} a day</span>',
                      "required"))
