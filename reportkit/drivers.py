@@ -7,8 +7,9 @@
   R = sum(w * r) splits exactly into a *mix* effect sum((w1 - w0) * r0) (the denominator
   shifted between channels) and a *rate* effect sum(w1 * (r1 - r0)) (channels did better
   or worse). A channel absent before takes the old overall ratio as its r0.
-- Normal variation: a Welch test of the two periods' daily values; |z| < 2 is within
-  the day-to-day variation of those weeks, reported as such rather than as a win or loss.
+- Normal variation: a Welch test of the two periods' daily values, each divided by its
+  weekday's mean (so a weekly cycle is not taken for noise); |z| < 2 is within the
+  day-to-day variation of those weeks, reported as such rather than as a win or loss.
 """
 
 from __future__ import annotations
@@ -91,6 +92,22 @@ def normal_variation(cur_daily: list[float], prev_daily: list[float]) -> dict:
     return {"z": z, "within": abs(z) < Z_NORMAL}
 
 
+def weekday_adjusted(cur: pd.Series, prev: pd.Series) -> tuple[list[float], list[float]]:
+    """Daily values (indexed by date) divided by their weekday's mean over both periods.
+
+    Weekly cycles (quiet weekends for B2B) are not noise: left in, they would make every
+    change look like normal variation. A weekday whose mean is 0 is left out.
+    """
+    both = pd.concat([cur, prev])
+    means = both.groupby(pd.DatetimeIndex(both.index).dayofweek).mean()
+
+    def adjust(series):
+        days = pd.DatetimeIndex(series.index).dayofweek
+        factor = means.reindex(days).to_numpy()
+        return [float(v) / f for v, f in zip(series.to_numpy(), factor) if f and not pd.isna(f)]
+    return adjust(cur), adjust(prev)
+
+
 def seasonal(change: float | None, last_year_change: float | None) -> bool | None:
     """Did last year move the same way over the same months, at least half as much?"""
     if change is None or last_year_change is None or change == 0:
@@ -110,10 +127,10 @@ def anomalies(data_quality: dict) -> list[dict]:
     return out
 
 
-def _daily(frame: pd.DataFrame, kpi) -> list[float]:
+def _daily(frame: pd.DataFrame, kpi) -> pd.Series:
     if frame.empty:
-        return []
-    return [v for v in metrics.compute_by(frame, "date", [kpi])[kpi.key].tolist() if not pd.isna(v)]
+        return pd.Series(dtype=float)
+    return metrics.compute_by(frame, "date", [kpi])[kpi.key].dropna()
 
 
 def explain(report, slices: dict[str, pd.DataFrame], last_year_previous: pd.DataFrame,
@@ -135,7 +152,7 @@ def explain(report, slices: dict[str, pd.DataFrame], last_year_previous: pd.Data
                  "value": fig.value, "previous": fig.previous, "change": fig.change_previous,
                  "abs_change": metrics.absolute_change(fig.value, fig.previous),
                  "verdict": metrics.verdict(kpi, fig.change_previous),
-                 "variation": normal_variation(_daily(cur, kpi), _daily(prev, kpi)),
+                 "variation": normal_variation(*weekday_adjusted(_daily(cur, kpi), _daily(prev, kpi))),
                  "last_year_change": ly_change, "seasonal": seasonal(fig.change_previous, ly_change),
                  "anomalies": anomaly}
         if kpi.additive:

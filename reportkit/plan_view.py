@@ -197,7 +197,8 @@ def budget(report) -> str:
         rows.append(line(mtd, f"{escape(_day(mtd['start']))} – {escape(_day(mtd['through']))} (month to date)"))
         rows += [line(p, "· " + escape(p["name"])) for p in mtd["parts"]]
     fin = "".join(f'<li><strong>{escape(f["label"])}</strong>: {_v(f["value"], f["unit"], cur)} '
-                  f'<span class="rk-note">{escape(f["explain"])}</span></li>' for f in b["financial"].values())
+                  f'<span class="rk-note">{escape(f["explain"])}</span></li>' for f in b["financial"].values()
+                  if f["value"] is not None)  # ROAS without revenue (lead generation) says nothing
     tol = "" if b["tolerance"] is None else f" within {b['tolerance'] * 100:.0f}% of the budget counts as on budget"
     return (f'<div class="rk-table-wrap"><table class="rk-table rk-budget"><thead>{head}</thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div><ul class="rk-financial">{fin}</ul>'

@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from reportkit.drivers import anomalies, contributions, mix_rate, normal_variation, seasonal
+from reportkit.drivers import (anomalies, contributions, mix_rate, normal_variation, seasonal,
+                               weekday_adjusted)
 from reportkit.metrics import REGISTRY
 
 
@@ -71,3 +72,19 @@ def test_seasonality_and_anomalies():
           "missing_days": {"current": [], "previous": []}}
     assert anomalies(dq) == [{"period": "current", "kind": "zero_traffic_days", "days": 3,
                               "first": "2026-10-13", "last": "2026-10-15"}]
+
+
+def test_weekday_cycle_is_not_taken_for_noise():
+    # two weeks each, weekdays 100 and weekends 20; "now" is 10 % up on every day.
+    days0 = pd.date_range("2026-09-07", periods=14, freq="D")   # starts on a Monday
+    days1 = pd.date_range("2026-10-05", periods=14, freq="D")
+    base = [100.0 if d.dayofweek < 5 else 20.0 for d in days0]
+    prev = pd.Series(base, index=days0)
+    cur = pd.Series([v * 1.1 for v in base], index=days1)
+    # raw days swing 20..110, so the 10 % rise would pass as noise ...
+    assert normal_variation(cur.tolist(), prev.tolist())["within"] is True
+    # ... divided by the weekday mean (weekday 105, weekend 21) every day of "now" is
+    # 1.1/1.05 = 1.0476 and of "before" 1/1.05 = 0.9524: no spread, a certain change
+    now, before = weekday_adjusted(cur, prev)
+    assert now[0] == pytest.approx(110 / 105) and now[5] == pytest.approx(22 / 21)
+    assert before[0] == pytest.approx(100 / 105)
