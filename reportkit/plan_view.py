@@ -56,12 +56,22 @@ def goal(report, g: dict) -> str:
     req = g.get("required") or {}
     if req.get("per_month") is not None and g["kind"] == "reach" and status != "achieved":
         sign = "+" if req["per_month"] >= 0 else ""
-        rows.append(("Needed from here, per month",
-                     escape(sign + fmt.value(req["per_month"], unit, cur)), "required"))
+        needed = (f"{req['per_month'] * 100:+.2f} percentage points" if unit == "percent"
+                  else sign + fmt.value(req["per_month"], unit, cur))
+        rows.append(("Needed from here, per month", escape(needed), "required"))
     if req.get("per_day") is not None and g["kind"] == "reach" and status != "achieved":
         rows.append(("Needed from here, per day", _v(req["per_day"], unit, cur)
                      + f' <span class="rk-note">now {_v(req.get("current_per_day"), unit, cur)} a day</span>',
                      "required"))
+    gaps = g.get("data_gaps") or {}
+    if gaps.get("baseline") or gaps.get("value"):
+        words = []
+        if gaps.get("baseline"):
+            words.append(f'{gaps["baseline"]} day(s) of the baseline period')
+        if gaps.get("value"):
+            words.append(f'{gaps["value"]} day(s) of the current value')
+        rows.append(("Data gaps", escape(" and ".join(words)) + ' <span class="rk-note">have no data or no '
+                     'recorded visits (see the data notes): the comparison is less certain</span>', "data_gaps"))
     body = "".join(f'<tr><th scope="row">{label}</th><td data-goal="{escape(g["id"])}" '
                    f'data-field="{field}">{cell}</td></tr>' for label, cell, field in rows)
     ms = "".join(

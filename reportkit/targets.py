@@ -241,6 +241,16 @@ def seasonal_share(facts: pd.DataFrame, kpi, start: date, now: date, deadline: d
     return done / whole
 
 
+def gap_days(facts: pd.DataFrame, start: date, end: date) -> int:
+    """Days of start..end with no rows, or with rows but zero sessions (a tracking outage)."""
+    part = facts[(facts["date"] >= pd.Timestamp(start)) & (facts["date"] <= pd.Timestamp(end))]
+    days = (end - start).days + 1
+    if "sessions" not in part.columns:
+        return days - part["date"].nunique()
+    per_day = part.groupby("date")["sessions"].sum()
+    return days - int((per_day > 0).sum())
+
+
 @dataclass
 class GoalResult:
     """One goal, evaluated: ``figures`` go to the sidecar, ``series`` feed the chart."""
@@ -278,6 +288,7 @@ def evaluate(goal: Goal, kpi, facts: pd.DataFrame, now: date) -> GoalResult:
     else:
         _monthly(goal, kpi, facts, now, baseline, target, direction, deadline_passed, fig)
     fig["status_words"] = STATUS_WORDS[fig["status"]]
+    fig["data_gaps"] = _gaps(goal, facts, fig, now)
     series = fig.pop("_series")
     fig["milestones"] = _milestones(goal, kpi, facts, baseline, fig["value"], now, direction,
                                     series.get("at"))
@@ -394,6 +405,19 @@ def _monthly(goal, kpi, facts, now, baseline, target, direction, deadline_passed
                       "actual": [(m, v) for m, v in shown.items()], "path": path,
                       "forecast": [(value_month, value), (deadline_month, forecast)]
                       if forecast is not None and months_left else []}
+
+
+def _gaps(goal, facts, fig, now) -> dict:
+    """Days without data or visits in the baseline range and in what the value covers."""
+    out = {}
+    if isinstance(goal.baseline, str) and fig["baseline"] is not None:
+        out["baseline"] = gap_days(facts, *baseline_range(goal.baseline, goal))
+    if fig.get("value_month"):
+        first = date.fromisoformat(fig["value_month"] + "-01")
+        out["value"] = gap_days(facts, first, month_end(first))
+    elif goal.measure == "cumulative":
+        out["value"] = gap_days(facts, goal.start, min(now, goal.deadline))
+    return out
 
 
 def _gap(target, value):

@@ -164,3 +164,14 @@ def test_goal_params_errors_name_the_key():
         config.validate({**base, "goals": [{**goal, "kpi": "revenue", "target": "lots"}]})
     with pytest.raises(ConfigError, match="cumulative goal needs an additive KPI"):
         config.validate({**base, "goals": [{**goal, "kpi": "roas", "measure": "cumulative"}]})
+
+
+def test_data_gaps_in_baseline_and_value_are_counted():
+    # March: 31 days with 10 sessions except 3 zero days (an outage); April: 30 days, 1 missing
+    march = _days(date(2026, 3, 1), 31, sessions=[0 if 12 <= i <= 14 else 10 for i in range(31)])
+    april = _days(date(2026, 4, 1), 29, sessions=12)
+    goal = _goal(kpi="sessions", start="2026-04-01", deadline="2026-06-30", baseline="previous_month",
+                 target="+10%")
+    fig = evaluate(goal, REGISTRY["sessions"], _frame(march + april), date(2026, 4, 30)).figures
+    assert fig["baseline"] == 280                       # 28 days x 10
+    assert fig["data_gaps"] == {"baseline": 3, "value": 1}
