@@ -94,9 +94,16 @@ def months_between(a: date, b: date) -> int:
 
 def monthly_values(facts: pd.DataFrame, kpi, first: date, last: date) -> dict[date, float | None]:
     """KPI per calendar month from first's month to last's month (month start -> value)."""
-    out, m = {}, month_start(first)
+    first, stop = month_start(first), month_end(last)
+    part = facts[(facts["date"] >= pd.Timestamp(first)) & (facts["date"] <= pd.Timestamp(stop))]
+    by_month = {}
+    if len(part):
+        part = part.assign(_month=part["date"].dt.to_period("M"))
+        table = metrics.compute_by(part, "_month", [kpi])[kpi.key]
+        by_month = {p.start_time.date(): (None if pd.isna(v) else float(v)) for p, v in table.items()}
+    out, m = {}, first
     while m <= last:
-        out[m] = value_between(facts, kpi, m, month_end(m))
+        out[m] = by_month.get(m)
         m = add_months(m, 1)
     return out
 

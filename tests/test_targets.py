@@ -175,3 +175,14 @@ def test_data_gaps_in_baseline_and_value_are_counted():
     fig = evaluate(goal, REGISTRY["sessions"], _frame(march + april), date(2026, 4, 30)).figures
     assert fig["baseline"] == 280                       # 28 days x 10
     assert fig["data_gaps"] == {"baseline": 3, "value": 1}
+
+
+def test_budget_and_benchmark_params_errors():
+    base = {"client_id": "x", "client_name": "X", "business_model": "ecommerce", "period": "2026-10",
+            "currency": "EUR"}
+    with pytest.raises(ConfigError, match="budget.months.*not written as YYYY-MM"):
+        config.validate({**base, "budget": {"monthly": 10, "months": {"2026-13": 5}}})
+    with pytest.raises(ConfigError, match="budget.monthly"):
+        config.validate({**base, "budget": {"monthly": -1}})
+    with pytest.raises(ConfigError, match="benchmark for unknown KPI 'cpx'"):
+        config.validate({**base, "benchmarks": [{"kpi": "cpx", "value": 1, "label": "x"}]})
