@@ -6,7 +6,9 @@
   denominator and rates r = each channel's own ratio, the change of the total ratio
   R = sum(w * r) splits exactly into a *mix* effect sum((w1 - w0) * r0) (the denominator
   shifted between channels) and a *rate* effect sum(w1 * (r1 - r0)) (channels did better
-  or worse). A channel absent before takes the old overall ratio as its r0.
+  or worse). A channel absent before takes the old overall ratio as its r0. Numerator in
+  channels with no denominator at all (revenue from unpaid channels in ROAS) is a third
+  part, ``other``; mix + rate + other = the change, exactly.
 - Normal variation: a Welch test of the two periods' daily values, each divided by its
   weekday's mean (so a weekly cycle is not taken for noise); |z| < 2 is within the
   day-to-day variation of those weeks, reported as such rather than as a win or loss.
@@ -62,13 +64,16 @@ def mix_rate(cur: pd.DataFrame, prev: pd.DataFrame, kpi, by: str = "channel") ->
     r0 = (n0 / d0.where(d0 != 0)).fillna(r_total0)   # a new channel: old overall rate
     mix = (w1 - w0) * r0
     rate = (w1 * (r1 - r0)).fillna(0.0)              # w1 = 0 where r1 is undefined
+    # numerator in groups without any denominator (revenue from channels with no ad cost):
+    # part of the total ratio, but neither mix nor rate
+    other = n1.where(d1 == 0, 0.0) / d1.sum() - n0.where(d0 == 0, 0.0) / d0.sum()
     rows = [{by: str(g), "weight": float(w1[g]), "previous_weight": float(w0[g]),
              "rate": None if pd.isna(r1[g]) else float(r1[g]), "previous_rate": float(r0[g]),
-             "mix": float(mix[g]), "rate_effect": float(rate[g])} for g in groups
-            if w1[g] or w0[g]]
-    rows.sort(key=lambda r: -abs(r["mix"] + r["rate_effect"]))
+             "mix": float(mix[g]), "rate_effect": float(rate[g]), "other": float(other[g])}
+            for g in groups if w1[g] or w0[g] or other[g]]
+    rows.sort(key=lambda r: -abs(r["mix"] + r["rate_effect"] + r["other"]))
     return {"total": float(r_total1 - r_total0), "mix": float(mix.sum()), "rate": float(rate.sum()),
-            "groups": rows}
+            "other": float(other.sum()), "groups": rows}
 
 
 def normal_variation(cur_daily: list[float], prev_daily: list[float]) -> dict:
@@ -162,6 +167,7 @@ def explain(report, slices: dict[str, pd.DataFrame], last_year_previous: pd.Data
                 entry["by_campaign"] = contributions(cur, prev, kpi, "campaign")[:5]
         else:
             entry["method"] = "mix_rate"
+            entry["denominator"] = kpi.denominator
             entry["mix_rate"] = mix_rate(cur, prev, kpi, "channel")
         out.append(entry)
     return out

@@ -118,8 +118,10 @@ def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str]) -> str | Non
                     f"{channel} {verb} {amount}, the largest part of that change.")
         mr = d.get("mix_rate")
         if mr:
-            cause = ("channels converting differently (rate)" if abs(mr["rate"]) >= abs(mr["mix"])
-                     else "traffic shifting between channels (mix)")
+            causes = {"channels doing better or worse (rate)": mr["rate"],
+                      "traffic shifting between channels (mix)": mr["mix"],
+                      "channels outside the ratio's base, such as unpaid channels": mr.get("other", 0.0)}
+            cause = max(causes, key=lambda k: abs(causes[k]))
             return f"Overall {label} moved {change} on the previous month{seasonal}, mostly from {cause}."
     return None
 

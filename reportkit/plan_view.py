@@ -111,12 +111,24 @@ def why(report) -> str:
                 f'{escape(r["channel"])} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
                 for r in d["by_channel"][:4])
             notes.append(f"By channel: {parts} (the changes of all channels add up to the total).")
+            if d.get("by_campaign"):
+                camps = ", ".join(
+                    f'{escape(r["campaign"])} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
+                    for r in d["by_campaign"][:3])
+                notes.append(f"Largest campaign changes: {camps}.")
         elif d.get("mix_rate"):
             mr = d["mix_rate"]
             sign = lambda x: ("+" if x >= 0 else "-") + fmt.value(abs(x), unit, cur)  # noqa: E731
             notes.append(f"Of the {escape(sign(mr['total']))} change, {escape(sign(mr['rate']))} came from channels "
                          f"doing better or worse (rate) and {escape(sign(mr['mix']))} from traffic moving between "
-                         f"channels (mix).")
+                         f"channels (mix)"
+                         + (f", and {escape(sign(mr['other']))} from channels with no {escape(d['denominator'])} "
+                            "at all (for example revenue from unpaid channels)" if mr.get("other") else "") + ".")
+            top = [r for r in mr["groups"][:2] if r["mix"] or r["rate_effect"]]
+            if top:
+                notes.append("Largest: " + "; ".join(
+                    f'{escape(r["channel"])} rate {escape(sign(r["rate_effect"]))}, mix {escape(sign(r["mix"]))}'
+                    for r in top) + ".")
         if d["seasonal"]:
             notes.append(f"Last year the same months moved {escape(fmt.change(d['last_year_change']))}: "
                          "this looks seasonal.")

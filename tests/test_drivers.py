@@ -88,3 +88,16 @@ def test_weekday_cycle_is_not_taken_for_noise():
     now, before = weekday_adjusted(cur, prev)
     assert now[0] == pytest.approx(110 / 105) and now[5] == pytest.approx(22 / 21)
     assert before[0] == pytest.approx(100 / 105)
+
+
+def test_mix_rate_keeps_numerator_from_channels_without_a_denominator():
+    # ROAS = revenue / cost. before: Paid 300 / 100 = 3, Organic 100 revenue, no cost: 400 / 100 = 4
+    # after: Paid 400 / 100 = 4, Organic 200: 600 / 100 = 6.  mix 0 (all cost on Paid both times),
+    # rate 1 * (4 - 3) = 1, other 200/100 - 100/100 = 1: 0 + 1 + 1 = 2 = 6 - 4
+    def frame(paid, organic):
+        return pd.DataFrame([{"date": pd.Timestamp("2026-10-01"), "channel": "Paid", "revenue": paid, "cost": 100.0},
+                             {"date": pd.Timestamp("2026-10-01"), "channel": "Organic", "revenue": organic,
+                              "cost": 0.0}])
+    out = mix_rate(frame(400.0, 200.0), frame(300.0, 100.0), REGISTRY["roas"])
+    assert out["total"] == pytest.approx(2)
+    assert (out["mix"], out["rate"], out["other"]) == (pytest.approx(0), pytest.approx(1), pytest.approx(1))
