@@ -81,6 +81,17 @@ class Goal(_Strict):
     def _check_target(cls, value):
         return _target(value)
 
+    @field_validator("baseline", mode="before")
+    @classmethod
+    def _baseline(cls, value):
+        refs = BaselineRef.__args__
+        if value is None or isinstance(value, (int, float)) or value in refs:
+            return value
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"baseline {value!r} is neither a number nor one of {', '.join(refs)}") from None
+
     @model_validator(mode="after")
     def _check(self):
         if self.deadline <= self.start:

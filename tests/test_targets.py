@@ -186,3 +186,12 @@ def test_budget_and_benchmark_params_errors():
         config.validate({**base, "budget": {"monthly": -1}})
     with pytest.raises(ConfigError, match="benchmark for unknown KPI 'cpx'"):
         config.validate({**base, "benchmarks": [{"kpi": "cpx", "value": 1, "label": "x"}]})
+
+
+def test_baseline_typo_is_named():
+    base = {"client_id": "x", "client_name": "X", "business_model": "ecommerce", "period": "2026-10",
+            "currency": "EUR"}
+    goal = {"id": "g", "name": "G", "kpi": "revenue", "start": "2026-10-01", "deadline": "2026-12-31",
+            "target": 5, "baseline": "previous_quater"}
+    with pytest.raises(ConfigError, match="goals.0.baseline.*'previous_quater' is neither a number nor one of"):
+        config.validate({**base, "goals": [goal]})
