@@ -56,17 +56,26 @@ def check_goals(goals, benchmarks, known: dict) -> None:
 
 # --- small pure helpers ------------------------------------------------------------
 
-def scoped(facts: pd.DataFrame, scope: dict | None) -> pd.DataFrame:
-    """Rows matching every ``column: value`` (or list of values) of ``scope``."""
+def scoped(facts: pd.DataFrame, scope: dict | None, where: str | None = None) -> pd.DataFrame:
+    """Rows matching every ``column: value`` (or list of values) of ``scope``.
+
+    With ``where`` (a goal), a column the data lacks, or a value that matches no row in
+    the whole history (almost always a typo), is a ConfigError naming the known values.
+    """
     if not scope:
         return facts
     mask = pd.Series(True, index=facts.index)
     for column, wanted in scope.items():
         if column not in facts.columns:
-            raise ConfigError(f"goal scope '{column}'", "the data has no such column",
+            raise ConfigError(f"{where or 'scope'}: scope '{column}'", "the data has no such column",
                               f"use one of: {', '.join(c for c in facts.columns if facts[c].dtype == object)}")
         values = wanted if isinstance(wanted, list) else [wanted]
-        mask &= facts[column].isin(values)
+        hit = facts[column].isin(values)
+        if where and len(facts) and not hit.any():
+            known = ", ".join(sorted(map(str, facts[column].dropna().unique()))[:20])
+            raise ConfigError(f"{where}: scope {column}: {wanted}", "no row of the data has that value",
+                              f"use one of: {known}")
+        mask &= hit
     return facts[mask]
 
 
@@ -183,7 +192,7 @@ def _round(x):
 
 def evaluate(goal: Goal, kpi, facts: pd.DataFrame, now: date) -> GoalResult:
     """Evaluate ``goal`` on ``facts`` (all history) as of ``now`` (last day of data counted)."""
-    facts = scoped(facts, goal.scope)
+    facts = scoped(facts, goal.scope, where=f"goal '{goal.id}'")
     data_from = facts["date"].min().date() if len(facts) else None
     baseline, baseline_note = baseline_value(goal, kpi, facts, data_from)
     target = resolve_target(goal.target, baseline)

@@ -195,3 +195,10 @@ def test_baseline_typo_is_named():
             "target": 5, "baseline": "previous_quater"}
     with pytest.raises(ConfigError, match="goals.0.baseline.*'previous_quater' is neither a number nor one of"):
         config.validate({**base, "goals": [goal]})
+
+
+def test_scope_that_matches_nothing_is_a_config_error():
+    goal = _goal(kpi="sessions", scope={"channel": "Organic Serach"}, start="2026-04-01",
+                 deadline="2026-06-30", target=143)
+    with pytest.raises(ConfigError, match="(?s)goal .g.: scope channel: Organic Serach.*use one of: Direct, Organic Search"):
+        evaluate(goal, REGISTRY["sessions"], _monthly_sessions(QUARTER), date(2026, 4, 30))
