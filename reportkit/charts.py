@@ -152,7 +152,11 @@ def budget_burn(report, part: str = "period"):
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
     words = {"on_budget": "on budget", "over": "over budget", "under": "under budget",
              "no_budget": "no budget set"}[b["status"]]
-    ax.set_title(f"Ad spend against budget: {words}")
+    start = pd_date(b["start"])
+    span = (f"{start:%B %Y}" if part == "period" and report.periods.current.start.day == 1
+            and b["end"] == report.periods.current.end.isoformat() else
+            f"{start:%-d %b} – {pd_date(b['through']):%-d %b %Y}")
+    ax.set_title(f"Ad spend against budget, {span}: {words}")
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     fig.tight_layout()
     return fig

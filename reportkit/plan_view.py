@@ -141,9 +141,9 @@ def why(report) -> str:
                          f'({escape(_day(a["first"]))} – {escape(_day(a["last"]))}) affect this comparison.')
         items.append(f'<li data-driver="{escape(d["kpi"])}">{head} ' + " ".join(notes) + "</li>")
     if not items:
-        return (f"<p>No KPI moved by {escape(fmt.change(threshold))} or more on the previous period.</p>")
+        return f"<p>No KPI moved by {threshold * 100:.0f}% or more on the previous period.</p>"
     return ('<ul class="rk-why">' + "".join(items) + "</ul>"
-            f'<p class="rk-legend">Shown: KPIs that moved {escape(fmt.change(threshold))} or more.</p>')
+            f'<p class="rk-legend">Shown: KPIs that moved {threshold * 100:.0f}% or more, up or down.</p>')
 
 
 def benchmarks(report) -> str:
