@@ -97,7 +97,7 @@ def _goal_sentence(s: Sentence, i: int, g: dict, lead: bool) -> str | None:
                else f", against a target of {target} by {deadline_text()}."))
 
 
-def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str]) -> str | None:
+def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str], unit_words: str) -> str | None:
     for j, d in enumerate(drivers):
         if d["kpi"] not in goal_kpis:
             continue
@@ -105,7 +105,7 @@ def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str]) -> str | Non
         label = d["label"].lower()
         change = s.fig(d["change"], P + ["change"], "change")
         if d["variation"]["within"]:
-            return (f"Overall {label} moved {change} on the previous month, which is within normal "
+            return (f"Overall {label} moved {change} on the previous {unit_words}, which is within normal "
                     f"day-to-day variation, so we do not read it as a real change yet.")
         seasonal = " much as it did last year at this time" if d["seasonal"] else ""
         if d["method"] == "contribution" and d.get("by_channel"):
@@ -114,7 +114,7 @@ def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str]) -> str | Non
             amount = s.fig(top["change"], P + ["by_channel", k, "change"], f"abs:{d['unit']}")
             verb = "added" if top["change"] > 0 else "took away"
             channel = s.fig(top["channel"], P + ["by_channel", k, "channel"], "text")
-            return (f"Overall {label} moved {change} on the previous month{seasonal}; "
+            return (f"Overall {label} moved {change} on the previous {unit_words}{seasonal}; "
                     f"{channel} {verb} {amount}, the largest part of that change.")
         mr = d.get("mix_rate")
         if mr:
@@ -122,12 +122,16 @@ def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str]) -> str | Non
                       "traffic shifting between channels (mix)": mr["mix"],
                       "channels outside the ratio's base, such as unpaid channels": mr.get("other", 0.0)}
             cause = max(causes, key=lambda k: abs(causes[k]))
-            return f"Overall {label} moved {change} on the previous month{seasonal}, mostly from {cause}."
+            return f"Overall {label} moved {change} on the previous {unit_words}{seasonal}, mostly from {cause}."
     return None
 
 
-def summary(report) -> tuple[list[str], list[list[dict]]]:
-    """Sentences and, per sentence, the figures typed into it (text, sidecar path, format)."""
+def summary(report) -> tuple[list[str], list[list[dict]] | None]:
+    """Sentences and, per sentence, the figures typed into it (text, sidecar path, format).
+
+    ``([], None)`` when no goal has a value yet (all start later): the caller falls back
+    to the KPI summary.
+    """
     side_goals = [g.figures for g in report.plan.goals]
     cur = report.cfg.currency
     out: list[tuple[str, list]] = []
@@ -139,19 +143,22 @@ def summary(report) -> tuple[list[str], list[list[dict]]]:
         if text:
             out.append((text, s.figures))
     s = Sentence(cur)
-    why = _why_sentence(s, report.plan.drivers, [g["kpi"] for g in side_goals])
+    unit_words = "month" if len(report.periods.key) == 7 else "period"  # 'YYYY-MM': a month
+    why = _why_sentence(s, report.plan.drivers, [g["kpi"] for g in side_goals], unit_words)
     if why:
         out.append((why, s.figures))
     s = Sentence(cur)
     gaps = report.data_quality["zero_traffic_days"]
     if gaps.get("current"):
         n = s.fig(gaps["current"], ["data_quality", "zero_traffic_days", "current"], "len")
-        out.append((f"Tracking recorded no visits on {n} day(s) this month, so visit-based figures "
+        out.append((f"Tracking recorded no visits on {n} day(s) this {unit_words}, so visit-based figures "
                     f"are understated; see the data notes.", s.figures))
     elif gaps.get("previous"):
         n = s.fig(gaps["previous"], ["data_quality", "zero_traffic_days", "previous"], "len")
-        out.append((f"Tracking recorded no visits on {n} day(s) of the previous month, which makes "
-                    f"this month's rise in visit-based figures look larger than it is.", s.figures))
+        out.append((f"Tracking recorded no visits on {n} day(s) of the previous {unit_words}, which makes "
+                    f"this {unit_words}'s rise in visit-based figures look larger than it is.", s.figures))
+    if not any(g.get("value") is not None and g["status"] != "not_started" for g in side_goals):
+        return [], None  # no goal has a value yet: the KPI summary says more
     if len(out) < 3:  # always say what comes next, even with a single goal
         out.append(("Below we restate each goal with its milestones and forecast, explain what "
                     "moved, and show the budget.", []))

@@ -31,7 +31,8 @@ def summary(report) -> list[str]:
     if getattr(report, "plan", None) is not None and report.plan.goals:
         from . import narrative
         sentences, report.plan.summary_figures = narrative.summary(report)
-        return sentences
+        if sentences:
+            return sentences
     cur = report.cfg.currency
     period = report.periods.current.label()
     headline = [f for f in report.headline if f.value is not None]

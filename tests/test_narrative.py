@@ -49,3 +49,11 @@ def test_pacing_arithmetic_from_the_sidecar(built):
     b, t = organic["baseline"], organic["target"]
     assert organic["expected_now"] == pytest.approx(b + (t - b) / months)
     assert organic["progress"] == pytest.approx((organic["value"] - b) / (t - b))
+
+
+def test_goals_that_have_not_started_leave_the_kpi_summary(root):
+    values = config.read_params(root / "params" / "acme_outdoor.yaml") | {"period": "2024-09"}
+    rep = report.build(config.validate(values))
+    assert all(g.figures["status"] == "not_started" for g in rep.plan.goals)
+    assert rep.summary and rep.summary[0].startswith("In September 2024 our revenue came to")
+    assert rep.sidecar()["summary_figures"] is None      # not recorded: the KPI summary's figures
