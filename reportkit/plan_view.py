@@ -63,6 +63,12 @@ def goal(report, g: dict) -> str:
         rows.append(("Needed from here, per day", _v(req["per_day"], unit, cur)
                      + f' <span class="rk-note">now {_v(req.get("current_per_day"), unit, cur)} a day</span>',
                      "required"))
+    if g.get("last_quarter_growth") is not None:
+        asked = (fmt.change(g["target"] / g["baseline"] - 1) if g.get("baseline") and g.get("target") is not None
+                 and g["kind"] == "reach" else None)
+        rows.append(("Last quarter's growth (benchmark)", escape(fmt.change(g["last_quarter_growth"]))
+                     + (f' <span class="rk-note">the target asks for {escape(asked)} on the baseline</span>'
+                        if asked else ""), "last_quarter_growth"))
     gaps = g.get("data_gaps") or {}
     if gaps.get("baseline") or gaps.get("value"):
         words = []

@@ -214,6 +214,7 @@ def evaluate(goal: Goal, kpi, facts: pd.DataFrame, now: date) -> GoalResult:
         _monthly(goal, kpi, facts, now, baseline, target, direction, deadline_passed, fig)
     fig["status_words"] = STATUS_WORDS[fig["status"]]
     fig["data_gaps"] = _gaps(goal, facts, fig, now)
+    fig["last_quarter_growth"] = last_quarter_growth(facts, kpi, goal.start)
     series = fig.pop("_series")
     fig["milestones"] = _milestones(goal, kpi, facts, baseline, fig["value"], now, direction,
                                     series.get("at"))
@@ -330,6 +331,22 @@ def _monthly(goal, kpi, facts, now, baseline, target, direction, deadline_passed
                       "actual": [(m, v) for m, v in shown.items()], "path": path,
                       "forecast": [(value_month, value), (deadline_month, forecast)]
                       if forecast is not None and months_left else []}
+
+
+def last_quarter_growth(facts: pd.DataFrame, kpi, start: date) -> float | None:
+    """How the KPI moved over the three months before ``start`` against the three before
+    those (per day for sums, so 92 and 90 days compare): the goal's own benchmark."""
+    windows = [(add_months(start, -6), add_months(start, -3) - timedelta(days=1)),
+               (add_months(start, -3), start - timedelta(days=1))]
+    if not len(facts) or facts["date"].min() > pd.Timestamp(windows[0][0]):
+        return None
+    values = []
+    for first, last in windows:
+        v = value_between(facts, kpi, first, last)
+        if v is not None and kpi.additive:
+            v = v / ((last - first).days + 1)
+        values.append(v)
+    return metrics.relative_change(values[1], values[0])
 
 
 def _gaps(goal, facts, fig, now) -> dict:

@@ -202,3 +202,13 @@ def test_scope_that_matches_nothing_is_a_config_error():
                  deadline="2026-06-30", target=143)
     with pytest.raises(ConfigError, match="(?s)goal .g.: scope channel: Organic Serach.*use one of: Direct, Organic Search"):
         evaluate(goal, REGISTRY["sessions"], _monthly_sessions(QUARTER), date(2026, 4, 30))
+
+
+def test_last_quarter_growth_is_the_goals_benchmark():
+    # Oct-Dec 2025 (92 days): 920 sessions, 10 a day; Jan-Mar 2026 (90 days): 990, 11 a day: +10 %
+    rows = [{"date": pd.Timestamp("2025-10-01"), "channel": "Organic Search", "campaign": "x", "sessions": 920},
+            {"date": pd.Timestamp("2026-01-01"), "channel": "Organic Search", "campaign": "x", "sessions": 990},
+            {"date": pd.Timestamp("2026-04-01"), "channel": "Organic Search", "campaign": "x", "sessions": 400}]
+    goal = _goal(kpi="sessions", start="2026-04-01", deadline="2026-06-30", target=500)
+    fig = evaluate(goal, REGISTRY["sessions"], _frame(rows), date(2026, 4, 30)).figures
+    assert fig["last_quarter_growth"] == pytest.approx(0.10)
