@@ -40,7 +40,8 @@ def goal(report, g: dict) -> str:
     status = g["status"]
     scope = (" · " + ", ".join(f"{escape(str(k))}: {escape(str(v))}" for k, v in g["scope"].items())
              if g["scope"] else "")
-    rows = [("Now" + (f" ({escape(g['value_month'])})" if g.get("value_month") else ""),
+    month = (f"{date.fromisoformat(g['value_month'] + '-01'):%B %Y}" if g.get("value_month") else None)
+    rows = [("Now" + (f" ({escape(month)})" if month else ""),
              _v(g.get("value"), unit, cur), "value"),
             ("Baseline", (_v(g["baseline"], unit, cur) if g["baseline"] is not None else "none")
              + f' <span class="rk-note">{escape(g["baseline_source"])}</span>', "baseline"),
@@ -51,6 +52,16 @@ def goal(report, g: dict) -> str:
             ("Forecast at the deadline", _v(g.get("forecast"), unit, cur)
              + (f' <span class="rk-note">{escape(g["forecast_method"])}</span>' if g.get("forecast_method") else ""),
              "forecast")]
+    if g["kind"] != "reach":
+        rows = [r for r in rows if r[2] not in ("expected_now", "baseline") or g["baseline"] is not None]
+        checks = {m: v for m, v in (g.get("history") or {}).items() if v is not None}
+        broke = [m for m, v in checks.items()
+                 if (v < g["target"] if g["direction"] == "up" else v > g["target"])] if g["target"] is not None else []
+        side = "above" if g["kind"] == "stay_above" else "below"
+        words = (f"{len(checks)} month(s) checked, all {side} the line" if not broke else
+                 f"{len(checks)} month(s) checked; not {side} the line in " + ", ".join(
+                     f"{date.fromisoformat(m + '-01'):%b %Y}" for m in broke))
+        rows.append(("Months checked", escape(words), "checks"))
     if g.get("progress") is not None:
         rows.append(("Progress to target" if g["measure"] == "cumulative" else "Progress from baseline to target", escape(f"{g['progress'] * 100:.0f}%"), "progress"))
     req = g.get("required") or {}
