@@ -155,3 +155,82 @@ def to_png(fig, dpi: int = PNG_DPI, colours: int | None = PNG_COLOURS) -> bytes:
     small = io.BytesIO()
     image.quantize(colors=colours, method=Image.Quantize.MEDIANCUT).save(small, "PNG", optimize=True)
     return small.getvalue()
+
+
+def goal_progress(report, result):
+    """One goal: actual (monthly values, or the running total) against the target path,
+    milestone markers, and the forecast dashed to the deadline."""
+    apply_theme()
+    g, s = result.figures, result.series
+    cur = report.cfg.currency
+    fig = Figure(figsize=(8.5, 2.8))
+    ax = fig.subplots()
+    actual = [(d, v) for d, v in s.get("actual", []) if v is not None]
+    if actual:
+        ax.plot([d for d, _ in actual], [v for _, v in actual], color=CURRENT, lw=2,
+                marker="o" if g["measure"] == "monthly" else None, ms=3,
+                label="actual" + (" (month)" if g["measure"] == "monthly" else " (running total)"))
+    path = [(d, v) for d, v in s.get("path", []) if v is not None]
+    if g["kind"] != "reach" and g["target"] is not None:
+        side = "above" if g["kind"] == "stay_above" else "below"
+        ax.axhline(g["target"], color=PALETTE[3], lw=1.3, label=f"stay {side} this line")
+        path = []
+    if len(path) > 1:
+        ax.plot([d for d, _ in path], [v for _, v in path], color=PREVIOUS, lw=1.3, label="target path")
+    if g["target"] is not None:
+        ax.axhline(g["target"], color=PREVIOUS, lw=0.8, ls=":")
+    forecast = [(d, v) for d, v in s.get("forecast", []) if v is not None]
+    if forecast:
+        ax.plot([d for d, _ in forecast], [v for _, v in forecast], color=CURRENT, lw=1.5, ls="--",
+                label="forecast")
+    for m in g["milestones"]:
+        when = pd_date(m["date"])
+        if g["measure"] == "monthly":
+            when = when.replace(day=1)
+        colour = {"hit": PALETTE[2], "missed": PALETTE[3]}.get(m["state"], PALETTE[1])
+        ax.scatter([when], [m["target"]], marker="D", s=40, color=colour, zorder=5,
+                   label=f"milestone ({m['state']})")
+    ax.yaxis.set_major_formatter(_axis_formatter(g["unit"], cur))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y" if g["measure"] == "monthly" else "%-d %b"))
+    ax.set_title(f"{g['name']}: {g['status_words']}")
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    ax.legend(unique.values(), unique.keys(), loc="upper left", fontsize=8, frameon=False, ncol=3)
+    fig.tight_layout()
+    return fig
+
+
+def budget_burn(report, part: str = "period"):
+    """Cumulative spend against the straight budget line of the period (or month to date)."""
+    apply_theme()
+    b = report.plan.budget if part == "period" else report.plan.budget["month_to_date"]
+    fig = Figure(figsize=(8.5, 2.6))
+    ax = fig.subplots()
+    days = [pd_date(d) for d, _ in b["cumulative"]]
+    ax.plot(days, [v for _, v in b["cumulative"]], color=CURRENT, lw=2, label="spend so far")
+    if b["budget"] is not None:
+        ax.plot([pd_date(b["start"]), pd_date(b["end"])], [b["budget"] / b["days_total"], b["budget"]],
+                color=PREVIOUS, lw=1.3,
+                label="budget, spread evenly")
+        ax.axhline(b["budget"], color=PREVIOUS, lw=0.8, ls=":")
+    if b["projected"] is not None and days:
+        ax.plot([days[-1], pd_date(b["end"])], [b["cumulative"][-1][1], b["projected"]], color=CURRENT,
+                lw=1.3, ls="--", label="projected")
+    ax.yaxis.set_major_formatter(_axis_formatter("currency", report.cfg.currency))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+    words = {"on_budget": "on budget", "over": "over budget", "under": "under budget",
+             "no_budget": "no budget set"}[b["status"]]
+    start = pd_date(b["start"])
+    span = (f"{start:%B %Y}" if part == "period" and report.periods.current.start.day == 1
+            and b["end"] == report.periods.current.end.isoformat() else
+            f"{start:%-d %b} – {pd_date(b['through']):%-d %b %Y}")
+    ax.set_title(f"Ad spend against budget, {span}: {words}")
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def pd_date(value):
+    """A date from an ISO string or a date (matplotlib plots datetime.date directly)."""
+    from datetime import date
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

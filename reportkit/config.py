@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from . import periods as _periods
 from .errors import ConfigError
 from .metrics import DEFAULT_KPIS, KPI, REGISTRY, parse_expression, registry_for
+from .plan_params import Budget, CustomBenchmark, Goal
 
 BusinessModel = Literal["ecommerce", "leadgen", "publisher"]
 
@@ -171,6 +172,12 @@ class ClientConfig(_Strict):
                                        description="DuckDB cache of API pulls (path, fresh_hours)")
     pdf: PdfOptions = Field(default_factory=PdfOptions,
                             description="PDF export: {enabled: true, paper: A4 | Letter}")
+    goals: list[Goal] = Field(default_factory=list, description="The client's goals in priority order")
+    industry: str | None = Field(None, description="Industry for published benchmarks (data/benchmarks)")
+    benchmarks: list[CustomBenchmark] = Field(default_factory=list, description="Custom benchmark values")
+    budget: Budget | None = Field(None, description="Ad budget per month, optionally per channel/campaign")
+    material_change: float = Field(0.05, ge=0, description="A KPI change at least this large "
+                                                           "(0.05 = 5%) is explained under 'Why it moved'")
 
     @field_validator("period")
     @classmethod
@@ -194,6 +201,8 @@ class ClientConfig(_Strict):
         clash = {k.key for k in self.custom_kpis} & set(REGISTRY)
         if clash:
             raise ValueError(f"custom KPI key {sorted(clash)[0]!r} is already a built-in KPI")
+        from .targets import check_goals
+        check_goals(self.goals, self.benchmarks, known)
         return self
 
     @model_validator(mode="after")
@@ -246,6 +255,11 @@ FIXES = {
     "work": "e.g. work: {log: data/work/acme/work_log.csv, plan: data/work/acme/plan.csv, "
             "action_items: data/work/acme/action_items.csv, communication: data/work/acme/communication.yaml}",
     "pdf": "e.g. pdf: {enabled: true, paper: A4} (paper: A4 or Letter)",
+    "goals": "each goal needs id, name, kpi, start, deadline and target; see README 'Goals'",
+    "industry": "an industry name from data/benchmarks/*.csv, e.g. industry: Apparel",
+    "benchmarks": "e.g. benchmarks: [{kpi: cpc, value: 0.8, label: Agency portfolio median}]",
+    "budget": "e.g. budget: {monthly: 30000, channels: {Paid Search: 20000}}",
+    "material_change": "a fraction, e.g. material_change: 0.05 for 5%",
 }
 
 

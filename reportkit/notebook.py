@@ -10,14 +10,15 @@ import json
 
 from IPython.display import HTML, Image, display
 
-from . import charts, config, view, worklog_view
+from . import charts, config, plan_view, view, worklog_view
 from .report import Report, build
 
 SIDECAR_MIMETYPE = "application/vnd.reportkit.sidecar+json"
 
 __all__ = ["load_report", "show_header", "show_summary", "show_kpi_table", "show_trend",
            "show_channels", "show_data_notes", "emit_sidecar", "show_what_we_did",
-           "show_next_period", "show_needs_from_you", "show_communication"]
+           "show_next_period", "show_needs_from_you", "show_communication", "show_goals",
+           "show_benchmarks", "show_why", "show_budget"]
 
 
 def load_report(namespace: dict) -> Report:
@@ -76,6 +77,29 @@ def show_needs_from_you(report: Report) -> None:
 
 def show_communication(report: Report) -> None:
     _show_section(worklog_view.communication(report))
+def show_goals(report: Report) -> None:
+    if not report.plan.goals:
+        display(HTML(plan_view.goals(report)))
+    for result in report.plan.goals:
+        display(HTML(plan_view.goal(report, result.figures)))
+        if result.series.get("actual"):
+            _show_figure(charts.goal_progress(report, result))
+
+
+def show_benchmarks(report: Report) -> None:
+    display(HTML(plan_view.benchmarks(report)))
+
+
+def show_why(report: Report) -> None:
+    display(HTML(plan_view.why(report)))
+
+
+def show_budget(report: Report) -> None:
+    display(HTML(plan_view.budget(report)))
+    if report.plan.budget.get("cumulative"):
+        _show_figure(charts.budget_burn(report))
+    if (report.plan.budget.get("month_to_date") or {}).get("cumulative"):
+        _show_figure(charts.budget_burn(report, "month_to_date"))
 
 
 def emit_sidecar(report: Report) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 from urllib.parse import quote
@@ -27,17 +27,28 @@ def section_id(title: str) -> str:
     return quote(re.sub(r"\s+", "-", title.strip()), safe="-_.~!$&'()*+,;=:@/?")
 
 
-def section_titles(nb) -> list[str]:
-    """The ``##`` headings of the notebook's markdown cells, in order (the report's sections)."""
-    return [m.group(1) for cell in nb.cells if cell.get("cell_type") == "markdown"
-            for m in _H2.finditer(cell.get("source", ""))]
+_HTML_H2 = re.compile(r'<h2 id="([^"]+)">([^<]+)</h2>')
 
 
-def toc_html(titles: list[str]) -> str:
-    """A short table of contents linking to nbconvert's heading ids."""
+def section_titles(nb) -> list[tuple[str, str]]:
+    """(title, id) of each section in order: the ``##`` headings of markdown cells and the
+    ``<h2 id=...>`` headings that sections shown only when they have data put in their output."""
+    found = []
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown":
+            found += [(m.group(1), section_id(m.group(1))) for m in _H2.finditer(cell.get("source", ""))]
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html", "")
+            html = "".join(html) if isinstance(html, list) else html
+            found += [(unescape(m.group(2)), unescape(m.group(1))) for m in _HTML_H2.finditer(html)]
+    return found
+
+
+def toc_html(titles: list[tuple[str, str]]) -> str:
+    """A short table of contents linking to the section headings' ids."""
     if not titles:
         return ""
-    items = "".join(f'<li><a href="#{escape(section_id(t))}">{escape(t)}</a></li>' for t in titles)
+    items = "".join(f'<li><a href="#{escape(anchor)}">{escape(t)}</a></li>' for t, anchor in titles)
     return f'<nav class="rk-toc" aria-label="Contents"><span class="rk-toc-title">Contents</span><ol>{items}</ol></nav>'
 
 

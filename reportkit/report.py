@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from . import facts as _facts
-from . import metrics, quality, sources, story, worklog
+from . import metrics, plans, quality, sources, story, worklog
 from .config import ClientConfig
 from .metrics import KPI
 from .periods import ReportPeriods
@@ -59,6 +59,7 @@ class Report:
     origin: str
     summary: list[str] = field(default_factory=list)
     work: worklog.WorkSections = field(default_factory=worklog.WorkSections)
+    plan: "plans.Plan | None" = None  # goals, drivers, budget, benchmarks (reportkit.plans)
 
     @property
     def headline(self) -> list[KpiFigures]:
@@ -79,6 +80,7 @@ class Report:
             "channels": _records(self.channels),
             "summary": self.summary,
             "goals": [], "benchmarks": [], "budget": {},
+            **(self.plan.sidecar() if self.plan else {}),
             "data_quality": self.data_quality,
             "source": self.origin,
             **self.work.sidecar(),
@@ -139,5 +141,6 @@ def build(cfg: ClientConfig) -> Report:
         daily=_daily_table(slices["current"], slices["previous"], periods, at_day_grain),
         data_quality=quality.check(facts, periods, data, kpis, missing),
         origin=data.origin, work=worklog.build(cfg, periods))
+    report.plan = plans.build(report, slices)
     report.summary = story.summary(report)
     return report

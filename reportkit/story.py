@@ -25,7 +25,15 @@ def _movement(report, fig) -> str:
 
 
 def summary(report) -> list[str]:
-    """3-5 sentences: the main figure, what went well, what did not, data caveats."""
+    """3-5 sentences: the main figure, what went well, what did not, data caveats.
+
+    With goals in params the summary leads with them (:mod:`reportkit.narrative`).
+    """
+    if getattr(report, "plan", None) is not None and report.plan.goals:
+        from . import narrative
+        sentences, report.plan.summary_figures = narrative.summary(report)
+        if sentences:
+            return sentences
     cur = report.cfg.currency
     period = report.periods.current.label()
     headline = [f for f in report.headline if f.value is not None]

@@ -29,3 +29,13 @@ def test_readme_documents_every_params_key(root):
     readme = (root / "README.md").read_text()
     for name in ClientConfig.model_fields:
         assert f"`{name}`" in readme, f"README params reference lacks `{name}`"
+
+
+def test_notebook_parameters_cell_declares_every_params_key(root):
+    # papermill warns about (and an analyst cannot see) a key the parameters cell lacks
+    import nbformat
+    nb = nbformat.read(root / "notebooks" / "client_report.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    declared = {line.split("=")[0].strip() for line in cell.source.splitlines()
+                if "=" in line and not line.startswith("#")}
+    assert set(ClientConfig.model_fields) | {"params_file"} == declared

@@ -12,7 +12,8 @@ import yaml
 from reportkit import formatting as fmt
 from reportkit.render import render_client
 
-SECTIONS = ["Summary", "Results", "Day by day", "By channel", "Data notes"]
+SECTIONS = ["Summary", "Goals", "Results", "Day by day", "By channel", "Against benchmarks",
+            "Why it moved", "Budget", "Data notes"]
 
 
 class Cells(HTMLParser):
@@ -104,7 +105,26 @@ def test_every_summary_sentence_is_in_the_html(rendered):
 
 def test_charts_are_embedded_images(rendered):
     html = (rendered / "acme_outdoor.html").read_text()
-    assert len(re.findall(r'src="\s*data:image/png;base64,', html)) == 2
+    side = json.loads((rendered / "acme_outdoor.json").read_text())
+    # trend + channels, one chart per goal, spend against budget (the period and November to date)
+    assert len(side["goals"]) == 3 and "month_to_date" in side["budget"]
+    assert len(re.findall(r'src="\s*data:image/png;base64,', html)) == 2 + 3 + 2
+
+
+def test_goals_budget_drivers_and_benchmarks_in_html_and_sidecar(rendered):
+    html = (rendered / "acme_outdoor.html").read_text()
+    side = json.loads((rendered / "acme_outdoor.json").read_text())
+    assert [g["id"] for g in side["goals"]] == ["grow_revenue", "keep_roas", "grow_organic"]
+    for g in side["goals"]:
+        assert re.search(rf'<span(?=[^>]*data-goal="{g["id"]}")(?=[^>]*data-field="status")[^>]*>'
+                         rf'{g["status_words"]}</span>', html), g["id"]
+        assert {"status", "forecast", "forecast_method", "required", "milestones"} <= g.keys()
+    # the budget row shows the sidecar's spend; spend = the cost KPI of the period
+    assert side["budget"]["spend"] == pytest.approx(side["kpis"]["cost"]["value"])
+    assert fmt.money(side["budget"]["spend"], "EUR") in html
+    assert side["drivers"] and all(d["kpi"] in side["kpis"] for d in side["drivers"])
+    assert any(c["kind"] == "industry" for b in side["benchmarks"] for c in b["comparisons"])
+    assert "theadspend.com" in html or "franetic.com" in html  # sources named, as text
 
 
 def test_failed_run_keeps_the_good_report(tmp_path, small_facts, root):
