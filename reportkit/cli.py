@@ -25,21 +25,32 @@ def _params_files(params: tuple[str, ...], all_: bool) -> list[Path]:
     return [Path(p) for p in params]
 
 
-def _run_many(files: list[Path], out: str) -> int:
-    from tqdm import tqdm
+def _run_many(files: list[Path], out: str, **options) -> int:
+    from .batch import run_batch
+    return run_batch(files, out=out, **options).exit_code
 
-    from .render import render_client
-    worst = 0
-    bar = tqdm(files, desc="reports", unit="client", file=sys.stderr, disable=None)
-    for path in bar:
-        bar.set_postfix_str(path.stem)
-        result = render_client(path, out=out)
-        if result.status == "ok":
-            tqdm.write(f"ok      {result.client_id:<24} {result.duration_s:6.1f}s  {result.outputs['html']}")
-        else:
-            tqdm.write(f"FAILED  {result.client_id:<24} {result.duration_s:6.1f}s  {result.error}")
-            worst = max(worst, result.exit_code)
-    return worst
+
+def _batch_options(command):
+    """Options shared by `run` and `demo`: parallelism, engine, limits, resume, Dask."""
+    from .batch import CELL_TIMEOUT_S, DEFAULT_ENGINE, ENGINES, REPORT_TIMEOUT_S
+    options = [
+        click.option("--workers", type=click.IntRange(min=1), default=None,
+                     help="Clients rendered at once [default: the machine's cores]."),
+        click.option("--engine", type=click.Choice(list(ENGINES)), default=DEFAULT_ENGINE, show_default=True,
+                     help="fast: forked in-process execution; kernel: a Jupyter kernel per client."),
+        click.option("--timeout", "report_timeout_s", type=float, default=REPORT_TIMEOUT_S, show_default=True,
+                     help="Wall-clock limit per report, seconds."),
+        click.option("--cell-timeout", "cell_timeout_s", type=float, default=CELL_TIMEOUT_S, show_default=True,
+                     help="Limit per notebook cell, seconds."),
+        click.option("--resume", is_flag=True, help="Re-run only clients that failed or have no output."),
+        click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                     help="Run each client as a task on this dask.distributed scheduler."),
+        click.option("--dask", "dask_local", type=click.Choice(["local"]), default=None,
+                     help="Start a local Dask cluster (LocalCluster) and run each client as a task."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,22 +67,28 @@ def main():
 
 @main.command()
 @click.option("--out", default="reports", show_default=True, help="Output folder.")
-def demo(out):
+@_batch_options
+def demo(out, **options):
     """Generate the embedded demo data (if missing) and render all demo clients."""
     from .sources.demo import DEMO_CLIENTS, ensure_demo_data
     for client_id in DEMO_CLIENTS:
         ensure_demo_data(client_id)
     files = [_config.resolve_path(f"params/{c}.yaml") for c in DEMO_CLIENTS]
-    sys.exit(_run_many(files, out))
+    sys.exit(_run_many(files, out, **options))
 
 
 @main.command()
 @click.argument("params", nargs=-1, type=click.Path())
 @click.option("--all", "all_", is_flag=True, help="Every params/*.yaml file.")
 @click.option("--out", default="reports", show_default=True, help="Output folder.")
-def run(params, all_, out):
-    """Execute the report notebook for each client and export HTML, notebook and sidecar JSON."""
-    sys.exit(_run_many(_params_files(params, all_), out))
+@_batch_options
+def run(params, all_, out, **options):
+    """Execute the report notebook for each client and export HTML, notebook and sidecar JSON.
+
+    Clients run in parallel, each in its own process; reports/<period>/manifest.json records
+    every client's status, duration, outputs, error and data freshness.
+    """
+    sys.exit(_run_many(_params_files(params, all_), out, **options))
 
 
 @main.command()
