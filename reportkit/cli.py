@@ -42,6 +42,8 @@ def _batch_options(command):
                      help="Wall-clock limit per report, seconds."),
         click.option("--cell-timeout", "cell_timeout_s", type=float, default=CELL_TIMEOUT_S, show_default=True,
                      help="Limit per notebook cell, seconds."),
+        click.option("--notebook", type=click.Path(exists=True, dir_okay=False), default=None,
+                     help="Template notebook [default: notebooks/client_report.ipynb]."),
         click.option("--resume", is_flag=True, help="Re-run only clients that failed or have no output."),
         click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
                      help="Run each client as a task on this dask.distributed scheduler."),

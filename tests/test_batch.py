@@ -1,0 +1,277 @@
+"""The batch runner: real notebooks, real forked workers, real kernels, a real Dask LocalCluster.
+
+A client that "hangs" runs a copy of the template notebook with one extra cell that sleeps
+for that client only (``client_id == "sleepy"``); every other client runs the same notebook
+normally. Leftover processes are found by an environment marker every descendant inherits.
+"""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+import yaml
+
+from reportkit.batch import run_batch
+
+DEMO = ["acme_outdoor", "northwind_b2b", "daily_gazette"]
+
+
+@pytest.fixture()
+def marker(monkeypatch):
+    """Every process the batch starts inherits this variable: how leftovers are found."""
+    value = uuid.uuid4().hex
+    monkeypatch.setenv("REPORTKIT_TEST_MARKER", value)
+    return value
+
+
+def leftovers(marker: str) -> list[str]:
+    """Processes started by this test that still run. multiprocessing's resource tracker
+    belongs to the test process itself (one per process, gone when it exits): not a leftover."""
+    me, found = os.getpid(), []
+    for proc in psutil.process_iter(["pid", "cmdline"]):
+        if proc.pid == me or "multiprocessing.resource_tracker" in " ".join(proc.info["cmdline"] or []):
+            continue
+        try:
+            if proc.environ().get("REPORTKIT_TEST_MARKER") == marker:
+                found.append(f"{proc.pid}: {' '.join(proc.info['cmdline'] or [])[:120]}")
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            pass
+    return found
+
+
+def assert_no_leftovers(marker: str) -> None:
+    deadline = time.monotonic() + 10  # a killed process may take a moment to be reaped
+    while (found := leftovers(marker)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert found == []
+
+
+@pytest.fixture()
+def sleepy_notebook(tmp_path, root) -> Path:
+    """The template plus one cell after the parameters that hangs for client 'sleepy' only."""
+    nb = nbformat.read(root / "notebooks" / "client_report.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])) + 1
+    nb.cells.insert(at, nbformat.v4.new_code_cell(
+        "import time\nif client_id == 'sleepy':\n    time.sleep(600)"))
+    path = tmp_path / "sleepy_report.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def csv_params(folder: Path, client_id: str, facts: Path, **extra) -> Path:
+    values = {"client_id": client_id, "client_name": client_id.title(), "business_model": "ecommerce",
+              "period": "2024-03", "currency": "EUR", "source": {"type": "csv", "path": str(facts)},
+              **extra}
+    path = folder / f"{client_id}.yaml"
+    path.write_text(yaml.safe_dump(values))
+    return path
+
+
+def demo_params(root: Path) -> list[Path]:
+    return [root / "params" / f"{c}.yaml" for c in DEMO]
+
+
+def manifest(out: Path, period: str) -> dict:
+    data = json.loads((out / period / "manifest.json").read_text())
+    return {c["client_id"]: c for c in data["clients"]} | {"_period": data["period"]}
+
+
+def test_parallel_batch_with_broken_and_hanging_clients(tmp_path, root, small_facts, sleepy_notebook, marker):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("client_id: broken\nclient_name: Broken\nbusiness_model: ecommerce\n"
+                      "period: '2026-10'\ncurrency: euro\nsource: {type: demo}\n")
+    sleepy = csv_params(tmp_path, "sleepy", small_facts, period="2026-10")
+    out = tmp_path / "reports"
+    started = time.monotonic()
+    batch = run_batch([*demo_params(root), broken, sleepy], out=out, workers=2,
+                      notebook=sleepy_notebook, report_timeout_s=12, progress=False)
+    elapsed = time.monotonic() - started
+    by_id = {r.client_id: r for r in batch.results}
+    assert sorted(by_id) == sorted([*DEMO, "broken", "sleepy"])
+    for client in DEMO:
+        assert by_id[client].status == "ok", by_id[client].error
+    assert by_id["broken"].status == "failed" and by_id["broken"].exit_code == 2
+    assert "currency" in by_id["broken"].error and "broken.yaml" in by_id["broken"].error
+    assert by_id["sleepy"].status == "failed"
+    assert "wall-clock limit of 12 s" in by_id["sleepy"].error
+    assert batch.exit_code == 1  # a failure that is not bad input
+    assert elapsed < 60  # the hang was cut at 12 s, not at the 600 s sleep
+    assert_no_leftovers(marker)
+
+    m = manifest(out, "2026-10")
+    assert m["_period"] == "2026-10"
+    assert {k: v["status"] for k, v in m.items() if k != "_period"} == {
+        "acme_outdoor": "ok", "northwind_b2b": "ok", "daily_gazette": "ok",
+        "broken": "failed", "sleepy": "failed"}
+    acme = m["acme_outdoor"]
+    assert acme["outputs"]["html"] == str(out.resolve() / "2026-10" / "acme_outdoor.html")
+    assert Path(acme["outputs"]["html"]).is_file() and acme["duration_s"] > 0 and acme["error"] is None
+    # freshness: the demo data runs to the day before as_of (params: as_of 2026-11-21)
+    assert acme["data_to"] == "2026-11-20"
+    assert m["sleepy"]["data_to"] is None and "wall-clock" in m["sleepy"]["error"]
+    assert not (out / "2026-10" / "sleepy.html").exists()
+    assert not list((out / "2026-10").glob(".*"))  # no scratch files left
+
+
+def test_cell_limit_fails_the_hanging_cell(tmp_path, small_facts, sleepy_notebook, marker):
+    sleepy = csv_params(tmp_path, "sleepy", small_facts)
+    out = tmp_path / "reports"
+    batch = run_batch([sleepy], out=out, notebook=sleepy_notebook, cell_timeout_s=2,
+                      report_timeout_s=120, progress=False)
+    [result] = batch.results
+    assert result.status == "failed"
+    # cells: 0 title (markdown), 1 parameters, 2 injected-parameters, 3 the sleeping cell
+    assert "cell 3 failed: CellTimeoutError" in result.error, result.error
+    assert (out / "2024-03" / "sleepy.failed.ipynb").is_file()
+    assert_no_leftovers(marker)
+
+
+def test_kernel_engine_hang_leaves_no_kernel(tmp_path, root, small_facts, sleepy_notebook, marker):
+    sleepy = csv_params(tmp_path, "sleepy", small_facts)
+    good = csv_params(tmp_path, "goodco", small_facts)
+    out = tmp_path / "reports"
+    batch = run_batch([sleepy, good], out=out, workers=2, engine="kernel", notebook=sleepy_notebook,
+                      report_timeout_s=25, progress=False)
+    by_id = {r.client_id: r for r in batch.results}
+    assert by_id["goodco"].status == "ok", by_id["goodco"].error
+    assert by_id["sleepy"].status == "failed" and "wall-clock limit of 25 s" in by_id["sleepy"].error
+    # small_facts: the last date in the file is 2024-03-02
+    assert manifest(out, "2024-03")["goodco"]["data_to"] == "2024-03-02"
+    assert_no_leftovers(marker)  # the sleeping kernel was killed with its worker
+
+
+def test_resume_reruns_only_failed_or_missing(tmp_path, small_facts, marker):
+    a = csv_params(tmp_path, "alpha", small_facts)
+    b = csv_params(tmp_path, "beta", tmp_path / "not_there_yet.csv")
+    c = csv_params(tmp_path, "gamma", small_facts)
+    out = tmp_path / "reports"
+    first = run_batch([a, b, c], out=out, workers=2, progress=False)
+    assert {r.client_id: r.status for r in first.results} == {"alpha": "ok", "beta": "failed", "gamma": "ok"}
+    assert first.exit_code == 2  # the only failure is bad input (a missing data file)
+    folder = out / "2024-03"
+    alpha_html = (folder / "alpha.html").stat().st_mtime_ns
+    (folder / "gamma.json").unlink()  # an output gone missing
+
+    (tmp_path / "not_there_yet.csv").write_text(small_facts.read_text())
+    second = run_batch([a, b, c], out=out, workers=2, resume=True, progress=False)
+    assert sorted(r.client_id for r in second.results) == ["beta", "gamma"]  # alpha skipped
+    assert all(r.status == "ok" for r in second.results) and second.exit_code == 0
+    assert (folder / "alpha.html").stat().st_mtime_ns == alpha_html
+    m = manifest(out, "2024-03")
+    assert {k: m[k]["status"] for k in ("alpha", "beta", "gamma")} == {"alpha": "ok", "beta": "ok", "gamma": "ok"}
+    assert (folder / "gamma.json").is_file() and not (folder / "beta.failed.ipynb").exists()
+
+
+def test_killed_worker_is_recorded_and_the_batch_goes_on(tmp_path, root, small_facts, sleepy_notebook, marker):
+    sleepy = csv_params(tmp_path, "sleepy", small_facts)
+    good = csv_params(tmp_path, "goodco", small_facts)
+    out = tmp_path / "reports"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reportkit.cli", "run", str(sleepy), str(good), "--out", str(out),
+         "--workers", "2", "--timeout", "300", "--notebook", str(sleepy_notebook)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
+    try:
+        # the worker's scratch notebook is named .<client_id>.<worker pid>.running.ipynb
+        deadline, pid = time.monotonic() + 60, None
+        while pid is None and time.monotonic() < deadline:
+            for scratch in (out / "2024-03").glob(".sleepy.*.running.ipynb"):
+                pid = int(scratch.name.split(".")[2])
+            time.sleep(0.1)
+        assert pid is not None, "the sleepy client never started"
+        os.kill(pid, signal.SIGKILL)  # as the out-of-memory killer would
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 1, stderr[-2000:]
+    assert re.search(r"^ok +goodco ", stdout, re.M), stdout
+    assert re.search(r"^FAILED +sleepy .*worker process died: signal SIGKILL", stdout, re.M), stdout
+    assert "Traceback" not in stdout + stderr and "without encryption" not in stderr
+    m = manifest(out, "2024-03")
+    assert m["goodco"]["status"] == "ok" and m["sleepy"]["status"] == "failed"
+    assert "signal SIGKILL" in m["sleepy"]["error"]
+    assert (out / "2024-03" / "sleepy.failed.ipynb").is_file()  # kept for inspection
+    assert_no_leftovers(marker)
+
+
+def test_fast_engine_equals_kernel_engine(tmp_path, root, marker):
+    files = [root / "params" / "northwind_b2b.yaml"]
+    fast, kernel = tmp_path / "fast", tmp_path / "kernel"
+    assert run_batch(files, out=fast, engine="fast", progress=False).exit_code == 0
+    assert run_batch(files, out=kernel, engine="kernel", progress=False).exit_code == 0
+    a, b = (json.loads((d / "2026-10" / "northwind_b2b.json").read_text()) for d in (fast, kernel))
+    a.pop("generated_at"), b.pop("generated_at")
+    assert a == b
+
+    def text(html: str) -> str:
+        html = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=\s]+", "PNG", html)
+        return re.sub(r"generated \d{4}-\d\d-\d\dT[\d:+]+", "generated T", html)
+    ha, hb = ((d / "2026-10" / "northwind_b2b.html").read_text() for d in (fast, kernel))
+    assert len(re.findall(r'src="\s*data:image/png', ha)) == len(re.findall(r'src="\s*data:image/png', hb)) == 2
+    assert text(ha) == text(hb)
+
+    na, nb_ = (nbformat.read(d / "2026-10" / "northwind_b2b.ipynb", as_version=4) for d in (fast, kernel))
+    shape = [[(o.output_type, sorted(o.get("data", {}))) for o in c.get("outputs", [])] for c in na.cells]
+    assert shape == [[(o.output_type, sorted(o.get("data", {}))) for o in c.get("outputs", [])]
+                     for c in nb_.cells]
+    assert [c.get("execution_count") for c in na.cells] == [c.get("execution_count") for c in nb_.cells]
+    assert_no_leftovers(marker)
+
+
+PROBE = """\
+import json, os, sys
+import matplotlib
+import reportkit
+print(json.dumps({"pid": os.getpid(),
+                  "seen_by_module": getattr(reportkit, "_probe_seen", []),
+                  "leaked_globals": sorted(k for k in globals() if k.startswith("leak_")),
+                  "env": os.environ.get("RK_PROBE_LEAK"),
+                  "linewidth": matplotlib.rcParams["lines.linewidth"]}))
+reportkit._probe_seen = getattr(reportkit, "_probe_seen", []) + [client_id]
+globals()["leak_" + client_id] = True
+os.environ["RK_PROBE_LEAK"] = client_id
+matplotlib.rcParams["lines.linewidth"] = 7.0
+"""
+
+
+def test_no_state_shared_between_clients_in_one_worker(tmp_path, root, small_facts, marker):
+    nb = nbformat.read(root / "notebooks" / "client_report.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(PROBE))
+    probe_nb = tmp_path / "probe.ipynb"
+    nbformat.write(nb, probe_nb)
+    files = [csv_params(tmp_path, c, small_facts) for c in ("first", "second", "third")]
+    out = tmp_path / "reports"
+    batch = run_batch(files, out=out, workers=1, notebook=probe_nb, progress=False)  # one worker slot
+    assert batch.exit_code == 0, [r.error for r in batch.results]
+    seen = {}
+    for client in ("first", "second", "third"):
+        cell = nbformat.read(out / "2024-03" / f"{client}.ipynb", as_version=4).cells[-1]
+        [stream] = [o for o in cell.outputs if o.output_type == "stream" and o.name == "stdout"]
+        seen[client] = json.loads(stream.text)
+    for client, probe in seen.items():
+        # every client starts clean: nothing from the clients run before it in the same slot
+        assert probe["seen_by_module"] == [] and probe["leaked_globals"] == [], client
+        assert probe["env"] is None and probe["linewidth"] == 1.5, client  # matplotlib's default 1.5
+    assert len({p["pid"] for p in seen.values()}) == 3 and os.getpid() not in {p["pid"] for p in seen.values()}
+    assert_no_leftovers(marker)
+
+
+def test_dask_local_cluster(tmp_path, root, small_facts, marker):
+    files = [*demo_params(root)[:2], csv_params(tmp_path, "goodco", small_facts)]
+    out = tmp_path / "reports"
+    batch = run_batch(files, out=out, workers=2, dask_local=True, progress=False)
+    assert batch.exit_code == 0, [r.error for r in batch.results]
+    assert sorted(r.client_id for r in batch.results) == ["acme_outdoor", "goodco", "northwind_b2b"]
+    m = manifest(out, "2026-10")
+    assert m["acme_outdoor"]["status"] == m["northwind_b2b"]["status"] == "ok"
+    assert (out / "2024-03" / "goodco.html").is_file()
+    assert manifest(out, "2024-03")["goodco"]["data_to"] == "2024-03-02"  # last date in small_facts
+    assert_no_leftovers(marker)
