@@ -97,6 +97,9 @@ def _is_kernel_start_race(error: BaseException) -> bool:
 def render_job(job: Job) -> RenderResult:
     """Render one client in this process (the worker side); never raises."""
     from .render import render_client
+    if job.engine == "fast":
+        from .engine import register
+        register()
     started = time.perf_counter()
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
@@ -214,6 +217,10 @@ class _Running:
 
 def run_isolated(job: Job) -> RenderResult:
     """Render one client in a fresh child process with the wall-clock limit (used by Dask tasks)."""
+    if multiprocessing.current_process().daemon:
+        return RenderResult(job.client_id, job.params, "failed", 0.0, exit_code=1, error=(
+            f"{job.client_id}: this Dask worker is daemonic and cannot start a worker process\n"
+            "  fix: start workers with DASK_DISTRIBUTED__WORKER__DAEMON=False (or --no-nanny)"))
     running = _Running(job, _mp_context())
     ready = wait([running.proc.sentinel], timeout=job.report_timeout_s)
     return running.finish(timed_out=not ready)
@@ -334,7 +341,7 @@ def plan(files: list[Path], out: Path, resume: bool = False, **job_options):
         if resume and _has_outputs(out, key, cfg.client_id) and (entry is None or entry.get("status") == "ok"):
             skipped.append((key, entry or _entry_from_files(out, key, cfg.client_id, str(path))))
             continue
-        jobs.append(Job(params=str(path), out=str(out), client_id=cfg.client_id, period_key=key,
+        jobs.append(Job(params=str(Path(path).resolve()), out=str(out), client_id=cfg.client_id, period_key=key,
                         **job_options))
     return jobs, failed, skipped
 

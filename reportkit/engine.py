@@ -24,7 +24,6 @@ import nbformat
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
-from papermill.engines import Engine, papermill_engines
 from traitlets import Type
 from traitlets.config import Config
 
@@ -127,62 +126,84 @@ def _on_alarm(signum, frame):
     raise CellTimeoutError("the cell ran longer than the per-cell limit")
 
 
-class InProcessEngine(Engine):
-    """papermill engine: execute cells in this process with IPython, outputs as a kernel sends them."""
+def execute_managed_notebook(nb_man, execution_timeout=None):
+    """Run every code cell of papermill's managed notebook in this process's shell."""
+    shell = _shell()
+    shell.reset(new_session=False)
+    shell.execution_count = 1
+    nb = nb_man.nb
+    nb.metadata["language_info"] = {
+        "name": "python", "version": sys.version.split()[0], "mimetype": "text/x-python",
+        "file_extension": ".py", "codemirror_mode": {"name": "ipython", "version": 3},
+        "pygments_lexer": "ipython3", "nbconvert_exporter": "python"}
+    # The notebook is written when it starts (papermill) and when it ends, not twice per
+    # cell: an in-process run is short and per-cell saves cost more than its own cells.
+    output_path, nb_man.output_path = nb_man.output_path, None
+    try:
+        _run_cells(nb_man, shell, execution_timeout)
+    finally:
+        nb_man.output_path = output_path
+    return nb
 
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, execution_timeout=None, **kwargs):
-        shell = _shell()
-        shell.reset(new_session=False)
-        shell.execution_count = 1
-        nb = nb_man.nb
-        nb.metadata["language_info"] = {
-            "name": "python", "version": sys.version.split()[0], "mimetype": "text/x-python",
-            "file_extension": ".py", "codemirror_mode": {"name": "ipython", "version": 3},
-            "pygments_lexer": "ipython3", "nbconvert_exporter": "python"}
-        # The notebook is written when it starts (papermill) and when it ends, not twice per
-        # cell: an in-process run is short and per-cell saves cost more than its own cells.
-        output_path, nb_man.output_path = nb_man.output_path, None
+
+def _run_cells(nb_man, shell, execution_timeout) -> None:
+    timed = bool(execution_timeout) and threading.current_thread() is threading.main_thread()
+    for index, cell in enumerate(nb_man.nb.cells):
+        if cell.cell_type != "code":
+            continue
+        nb_man.cell_start(cell, index)
+        sink = _Sink()
+        ReportShell.current_sink = sink
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = _Stream(sink, "stdout"), _Stream(sink, "stderr")
+        previous_handler = signal.signal(signal.SIGALRM, _on_alarm) if timed else None
         try:
-            return cls._run_cells(nb_man, shell, execution_timeout)
+            if timed:
+                signal.setitimer(signal.ITIMER_REAL, float(execution_timeout))
+            result = shell.run_cell(cell.source, store_history=True)
         finally:
-            nb_man.output_path = output_path
-
-    @classmethod
-    def _run_cells(cls, nb_man, shell, execution_timeout):
-        nb = nb_man.nb
-        timed = bool(execution_timeout) and threading.current_thread() is threading.main_thread()
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            nb_man.cell_start(cell, index)
-            sink = _Sink()
-            ReportShell.current_sink = sink
-            saved = sys.stdout, sys.stderr
-            sys.stdout, sys.stderr = _Stream(sink, "stdout"), _Stream(sink, "stderr")
-            previous_handler = signal.signal(signal.SIGALRM, _on_alarm) if timed else None
-            try:
-                if timed:
-                    signal.setitimer(signal.ITIMER_REAL, float(execution_timeout))
-                result = shell.run_cell(cell.source, store_history=True)
-            finally:
-                if timed:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
-                    signal.signal(signal.SIGALRM, previous_handler)
-                sys.stdout, sys.stderr = saved
-            cell.execution_count = result.execution_count
-            cell.outputs = sink.outputs
-            failed = not result.success
-            if failed:
-                if not any(o.output_type == "error" for o in cell.outputs):
-                    error = result.error_in_exec or result.error_before_exec
-                    cell.outputs.append(nbformat.v4.new_output(
-                        "error", ename=type(error).__name__, evalue=str(error), traceback=[]))
-                nb_man.cell_exception(cell, index)
-            nb_man.cell_complete(cell, index)
-            if failed:
-                break
-        return nb
+            if timed:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous_handler)
+            sys.stdout, sys.stderr = saved
+        cell.execution_count = result.execution_count
+        cell.outputs = sink.outputs
+        failed = not result.success
+        if failed:
+            if not any(o.output_type == "error" for o in cell.outputs):
+                error = result.error_in_exec or result.error_before_exec
+                cell.outputs.append(nbformat.v4.new_output(
+                    "error", ename=type(error).__name__, evalue=str(error), traceback=[]))
+            nb_man.cell_exception(cell, index)
+        nb_man.cell_complete(cell, index)
+        if failed:
+            break
 
 
-papermill_engines.register(ENGINE_NAME, InProcessEngine)
+def _engine_class():
+    """papermill loads its engines (entry point ``papermill.engine``) while ``papermill.engines``
+    is still being imported, so this module must not import it at import time: the engine
+    class is made on first access of ``reportkit.engine.InProcessEngine``."""
+    from papermill.engines import Engine
+
+    class InProcessEngine(Engine):
+        """papermill engine: execute cells in this process with IPython, outputs as a kernel sends them."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, execution_timeout=None, **kwargs):
+            return execute_managed_notebook(nb_man, execution_timeout)
+
+    return InProcessEngine
+
+
+def register() -> None:
+    """Register the engine with papermill (the package's entry point does it when installed)."""
+    from papermill.engines import papermill_engines
+    papermill_engines.register(ENGINE_NAME, __getattr__("InProcessEngine"))
+
+
+def __getattr__(name):
+    if name == "InProcessEngine":
+        cls = globals()["InProcessEngine"] = _engine_class()
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -275,3 +275,29 @@ def test_dask_local_cluster(tmp_path, root, small_facts, marker):
     assert (out / "2024-03" / "goodco.html").is_file()
     assert manifest(out, "2024-03")["goodco"]["data_to"] == "2024-03-02"  # last date in small_facts
     assert_no_leftovers(marker)
+
+
+def test_dask_scheduler_address_from_the_cli(tmp_path, root, small_facts, marker):
+    import dask
+    from dask.distributed import LocalCluster
+
+    # an "existing" cluster: 2 worker processes, started as the README tells (non-daemonic)
+    with dask.config.set({"distributed.worker.daemon": False}):
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    out = tmp_path / "reports"
+    bad = csv_params(tmp_path, "nodata", tmp_path / "missing.csv")
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "reportkit.cli", "run", str(root / "params" / "daily_gazette.yaml"),
+             str(csv_params(tmp_path, "goodco", small_facts)), str(bad), "--out", str(out),
+             "--scheduler", cluster.scheduler_address],
+            capture_output=True, text=True, cwd=root, timeout=300)
+    finally:
+        cluster.close()
+    assert proc.returncode == 2, proc.stdout + proc.stderr[-2000:]  # the only failure: bad input
+    assert re.search(r"^ok +daily_gazette ", proc.stdout, re.M) and re.search(r"^ok +goodco ", proc.stdout, re.M)
+    assert re.search(r"^FAILED +nodata .*data file not found", proc.stdout, re.M), proc.stdout
+    m = manifest(out, "2024-03")
+    assert m["goodco"]["status"] == "ok" and m["nodata"]["status"] == "failed"
+    assert manifest(out, "2026-10")["daily_gazette"]["data_to"] == "2026-11-20"  # as_of 2026-11-21 minus a day
+    assert_no_leftovers(marker)
