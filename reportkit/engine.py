@@ -126,10 +126,16 @@ def _on_alarm(signum, frame):
     raise CellTimeoutError("the cell ran longer than the per-cell limit")
 
 
+_used = False  # has this process's shell run a notebook yet?
+
+
 def execute_managed_notebook(nb_man, execution_timeout=None):
     """Run every code cell of papermill's managed notebook in this process's shell."""
+    global _used
     shell = _shell()
-    shell.reset(new_session=False)
+    if _used:  # a second notebook in this process: start from an empty namespace
+        shell.reset(new_session=False)
+    _used = True
     shell.execution_count = 1
     nb = nb_man.nb
     nb.metadata["language_info"] = {
