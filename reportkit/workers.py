@@ -74,6 +74,7 @@ def render_job(job: Job) -> RenderResult:
             if job.engine == "kernel" and attempt < KERNEL_START_ATTEMPTS and _is_kernel_start_race(error):
                 continue
             detail = traceback.format_exception_only(type(error), error)[-1].strip()
+            detail += _keep_failed_notebook(job, os.getpid())
             return RenderResult(job.client_id, job.params, "failed", time.perf_counter() - started,
                                 error=f"{job.client_id}: unexpected error: {detail}", exit_code=1)
 

@@ -301,3 +301,19 @@ def test_dask_scheduler_address_from_the_cli(tmp_path, root, small_facts, marker
     assert m["goodco"]["status"] == "ok" and m["nodata"]["status"] == "failed"
     assert manifest(out, "2026-10")["daily_gazette"]["data_to"] == "2026-11-20"  # as_of 2026-11-21 minus a day
     assert_no_leftovers(marker)
+
+
+def test_plain_papermill_cli_with_the_in_process_engine(tmp_path, root):
+    """The engine is registered with papermill (entry point): usable outside reportkit's batch."""
+    out = tmp_path / "out.ipynb"
+    proc = subprocess.run([sys.executable, "-m", "papermill", "notebooks/client_report.ipynb", str(out),
+                           "-f", "params/daily_gazette.yaml", "--engine", "reportkit-inprocess",
+                           "--no-progress-bar"], capture_output=True, text=True, cwd=root)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    nb = nbformat.read(out, as_version=4)
+    sidecars = [o for c in nb.cells for o in c.get("outputs", [])
+                if "application/vnd.reportkit.sidecar+json" in o.get("data", {})]
+    assert len(sidecars) == 1
+    assert sidecars[0]["data"]["application/vnd.reportkit.sidecar+json"]["client_name"] == "The Daily Gazette"
+    pngs = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(pngs) == 2  # the daily trend and the channel chart
