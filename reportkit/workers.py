@@ -138,7 +138,7 @@ def _mp_context():
     if threading.active_count() == 1 and threading.current_thread() is threading.main_thread():
         return multiprocessing.get_context("fork")
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD)
+    ctx.set_forkserver_preload([*PRELOAD, "reportkit.warm"])
     return ctx
 
 
