@@ -115,6 +115,7 @@ def main() -> None:
         print(f"floor_s_per_report={floor_s:.3f}   (one-core floor / {parallel} cores)")
         print(f"load_average_after={os.getloadavg()[0]:.2f}")
         overhead = batch_s / floor_s
+        print(f"overhead_vs_floor_1core={batch_s / floor_1core:.2f}   (batch / one-core floor)")
         if naive_s is not None:
             speedup = naive_s / batch_s
             print(f"speedup_vs_naive={speedup:.2f}")
