@@ -317,3 +317,32 @@ def test_plain_papermill_cli_with_the_in_process_engine(tmp_path, root):
     assert sidecars[0]["data"]["application/vnd.reportkit.sidecar+json"]["client_name"] == "The Daily Gazette"
     pngs = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(pngs) == 2  # the daily trend and the channel chart
+
+
+FLAKY_KERNEL = """\
+import os, sys
+marker = os.environ["REPORTKIT_FLAKY_MARKER"]
+if not os.path.exists(marker):
+    open(marker, "w").close()
+    sys.exit(1)  # the first start dies before replying, as a kernel that lost a port race
+os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *sys.argv[1:]])
+"""
+
+
+def test_kernel_start_failure_is_retried(tmp_path, small_facts, monkeypatch, marker):
+    """A real kernelspec named python3 (JUPYTER_PATH comes first) whose first start dies."""
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (tmp_path / "flaky.py").write_text(FLAKY_KERNEL)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, str(tmp_path / "flaky.py"), "-f", "{connection_file}"],
+        "display_name": "flaky python3", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.setenv("REPORTKIT_FLAKY_MARKER", str(tmp_path / "first-start-done"))
+    batch = run_batch([csv_params(tmp_path, "goodco", small_facts)], out=tmp_path / "reports",
+                      engine="kernel", progress=False)
+    [result] = batch.results
+    assert (tmp_path / "first-start-done").exists()  # the first start did die
+    assert result.status == "ok", result.error  # and the second attempt rendered the report
+    assert (tmp_path / "reports" / "2024-03" / "goodco.html").is_file()
+    assert_no_leftovers(marker)
