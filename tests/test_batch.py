@@ -223,6 +223,10 @@ def test_fast_engine_equals_kernel_engine(tmp_path, root, marker):
     assert shape == [[(o.output_type, sorted(o.get("data", {}))) for o in c.get("outputs", [])]
                      for c in nb_.cells]
     assert [c.get("execution_count") for c in na.cells] == [c.get("execution_count") for c in nb_.cells]
+
+    def pngs(nb):
+        return [o.data["image/png"] for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert pngs(na) == pngs(nb_)  # the very same chart images
     assert_no_leftovers(marker)
 
 
