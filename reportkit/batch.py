@@ -74,7 +74,7 @@ def plan(files: list[Path], out: Path, resume: bool = False, **job_options):
         try:
             cfg = _config.load(path)
         except ReportkitError as error:
-            failed.append(RenderResult(Path(path).stem, str(path), "failed", 0.0,
+            failed.append(RenderResult(Path(path).stem, str(Path(path).resolve()), "failed", 0.0,
                                        error=short_error(error), exit_code=getattr(error, "exit_code", 2)))
             continue
         key = cfg.periods().key
@@ -82,7 +82,7 @@ def plan(files: list[Path], out: Path, resume: bool = False, **job_options):
             previous[key] = {c.get("client_id"): c for c in _load_manifest(out / key).get("clients", [])}
         entry = previous[key].get(cfg.client_id)
         if resume and _has_outputs(out, key, cfg.client_id) and (entry is None or entry.get("status") == "ok"):
-            skipped.append((key, entry or _entry_from_files(out, key, cfg.client_id, str(path))))
+            skipped.append((key, entry or _entry_from_files(out, key, cfg.client_id, str(Path(path).resolve()))))
             continue
         jobs.append(Job(params=str(Path(path).resolve()), out=str(out), client_id=cfg.client_id, period_key=key,
                         **job_options))
@@ -92,7 +92,8 @@ def plan(files: list[Path], out: Path, resume: bool = False, **job_options):
 def _entry_from_files(out: Path, key: str, client_id: str, params: str) -> dict:
     folder = out / key
     outputs = {ext: str(folder / f"{client_id}.{ext}") for ext in ("html", "ipynb", "json")}
-    return RenderResult(client_id, params, "ok", 0.0, outputs).as_dict()
+    result = RenderResult(client_id, params, "ok", 0.0, outputs)
+    return {**result.as_dict(), "data_to": _data_to(result)}
 
 
 def _data_to(result: RenderResult):
@@ -109,6 +110,9 @@ def write_manifest(period_dir: Path, entries: list[dict]) -> Path:
     """Merge ``entries`` into ``period_dir/manifest.json`` (by client_id) and write it atomically."""
     period_dir.mkdir(parents=True, exist_ok=True)
     merged = {c.get("client_id"): c for c in _load_manifest(period_dir).get("clients", [])}
+    rerun = {entry["params"] for entry in entries}
+    # a params file now run under another client_id (fixed, renamed) replaces its old entry
+    merged = {k: c for k, c in merged.items() if c.get("params") not in rerun}
     for entry in entries:
         merged[entry["client_id"]] = entry
     manifest = {"period": period_dir.name,

@@ -168,6 +168,9 @@ def test_resume_reruns_only_failed_or_missing(tmp_path, small_facts, marker):
     assert (folder / "alpha.html").stat().st_mtime_ns == alpha_html
     m = manifest(out, "2024-03")
     assert {k: m[k]["status"] for k in ("alpha", "beta", "gamma")} == {"alpha": "ok", "beta": "ok", "gamma": "ok"}
+    # small_facts: the last date in the file is 2024-03-02, for the skipped client too
+    assert {k: m[k]["data_to"] for k in ("alpha", "beta", "gamma")} == dict.fromkeys(("alpha", "beta", "gamma"),
+                                                                               "2024-03-02")
     assert (folder / "gamma.json").is_file() and not (folder / "beta.failed.ipynb").exists()
 
 
