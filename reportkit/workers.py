@@ -30,7 +30,7 @@ CELL_TIMEOUT_S = 300
 KERNEL_START_ATTEMPTS = 3
 ERROR_CHARS = 600
 PRELOAD = ["pandas", "matplotlib", "seaborn", "reportkit.notebook", "reportkit.engine",
-           "reportkit.render", "reportkit.sources.demo", "reportkit.sources.files"]
+           "reportkit.render", "reportkit.sources.demo", "reportkit.sources.files", "psutil"]
 
 
 @dataclass
