@@ -174,13 +174,15 @@ def test_resume_reruns_only_failed_or_missing(tmp_path, small_facts, marker):
     assert (folder / "gamma.json").is_file() and not (folder / "beta.failed.ipynb").exists()
 
 
-def test_killed_worker_is_recorded_and_the_batch_goes_on(tmp_path, root, small_facts, sleepy_notebook, marker):
+@pytest.mark.parametrize("engine", ["fast", "kernel"])
+def test_killed_worker_is_recorded_and_the_batch_goes_on(tmp_path, root, small_facts, sleepy_notebook, marker,
+                                                         engine):
     sleepy = csv_params(tmp_path, "sleepy", small_facts)
     good = csv_params(tmp_path, "goodco", small_facts)
     out = tmp_path / "reports"
     proc = subprocess.Popen(
         [sys.executable, "-m", "reportkit.cli", "run", str(sleepy), str(good), "--out", str(out),
-         "--workers", "2", "--timeout", "300", "--notebook", str(sleepy_notebook)],
+         "--workers", "2", "--timeout", "300", "--notebook", str(sleepy_notebook), "--engine", engine],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
     try:
         # the worker's scratch notebook is named .<client_id>.<worker pid>.running.ipynb
@@ -190,6 +192,14 @@ def test_killed_worker_is_recorded_and_the_batch_goes_on(tmp_path, root, small_f
                 pid = int(scratch.name.split(".")[2])
             time.sleep(0.1)
         assert pid is not None, "the sleepy client never started"
+        if engine == "kernel":  # kill the worker once its kernel runs: the kernel must not survive it
+            def kernels():
+                return [c for c in psutil.Process(pid).children(recursive=True)
+                        if "ipykernel" in " ".join(c.cmdline())]
+            while not kernels() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert kernels(), "the sleepy worker's kernel never started"
+            time.sleep(1)
         os.kill(pid, signal.SIGKILL)  # as the out-of-memory killer would
         stdout, stderr = proc.communicate(timeout=120)
     finally:
