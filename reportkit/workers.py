@@ -246,6 +246,17 @@ def run_local(jobs: list[Job], workers: int, on_done) -> None:
     finally:
         for item in running.values():  # interrupted: leave nothing behind
             _kill_tree(item.proc)
+        if ctx.get_start_method() == "forkserver":
+            _stop_forkserver()
+
+
+def _stop_forkserver() -> None:
+    """Stop the forkserver a local batch started (a threaded parent): it must not outlive the
+    batch. ``_stop`` is private (the standard library's own tests use it) and exists in 3.8+."""
+    from multiprocessing import forkserver
+    stop = getattr(forkserver._forkserver, "_stop", None)
+    if stop is not None:
+        stop()
 
 
 def run_dask(jobs: list[Job], workers: int, scheduler: str | None, on_done) -> None:

@@ -363,3 +363,22 @@ def test_kernel_start_failure_is_retried(tmp_path, small_facts, monkeypatch, mar
     assert result.status == "ok", result.error  # and the second attempt rendered the report
     assert (tmp_path / "reports" / "2024-03" / "goodco.html").is_file()
     assert_no_leftovers(marker)
+
+
+def test_threaded_parent_uses_a_forkserver_and_stops_it(tmp_path, small_facts, marker):
+    """Forking a multi-threaded process is unsafe: then clients are forked from a forkserver,
+    which must not outlive the batch either."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        batch = run_batch([csv_params(tmp_path, c, small_facts) for c in ("one", "two")],
+                          out=tmp_path / "reports", workers=2, progress=False)
+    finally:
+        stop.set()
+        thread.join()
+    assert batch.exit_code == 0, [r.error for r in batch.results]
+    assert (tmp_path / "reports" / "2024-03" / "two.html").is_file()
+    assert_no_leftovers(marker)
