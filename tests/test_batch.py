@@ -216,30 +216,34 @@ def test_killed_worker_is_recorded_and_the_batch_goes_on(tmp_path, root, small_f
 
 
 def test_fast_engine_equals_kernel_engine(tmp_path, root, marker):
-    files = [root / "params" / "northwind_b2b.yaml"]
     fast, kernel = tmp_path / "fast", tmp_path / "kernel"
-    assert run_batch(files, out=fast, engine="fast", progress=False).exit_code == 0
-    assert run_batch(files, out=kernel, engine="kernel", progress=False).exit_code == 0
-    a, b = (json.loads((d / "2026-10" / "northwind_b2b.json").read_text()) for d in (fast, kernel))
-    a.pop("generated_at"), b.pop("generated_at")
-    assert a == b
+    assert run_batch(demo_params(root), out=fast, engine="fast", progress=False).exit_code == 0
+    assert run_batch(demo_params(root), out=kernel, engine="kernel", progress=False).exit_code == 0
 
     def text(html: str) -> str:
         html = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=\s]+", "PNG", html)
         return re.sub(r"generated \d{4}-\d\d-\d\dT[\d:+]+", "generated T", html)
-    ha, hb = ((d / "2026-10" / "northwind_b2b.html").read_text() for d in (fast, kernel))
-    assert len(re.findall(r'src="\s*data:image/png', ha)) == len(re.findall(r'src="\s*data:image/png', hb)) == 2
-    assert text(ha) == text(hb)
 
-    na, nb_ = (nbformat.read(d / "2026-10" / "northwind_b2b.ipynb", as_version=4) for d in (fast, kernel))
-    shape = [[(o.output_type, sorted(o.get("data", {}))) for o in c.get("outputs", [])] for c in na.cells]
-    assert shape == [[(o.output_type, sorted(o.get("data", {}))) for o in c.get("outputs", [])]
-                     for c in nb_.cells]
-    assert [c.get("execution_count") for c in na.cells] == [c.get("execution_count") for c in nb_.cells]
+    def outputs(nb):
+        return [[(o.output_type, sorted(o.get("data", {}))) for o in c.get("outputs", [])] for c in nb.cells]
 
     def pngs(nb):
         return [o.data["image/png"] for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
-    assert pngs(na) == pngs(nb_)  # the very same chart images
+
+    for client in DEMO:
+        a, b = (json.loads((d / "2026-10" / f"{client}.json").read_text()) for d in (fast, kernel))
+        a.pop("generated_at"), b.pop("generated_at")
+        assert a == b, client  # the same sidecar
+
+        ha, hb = ((d / "2026-10" / f"{client}.html").read_text() for d in (fast, kernel))
+        images = [len(re.findall(r'src="\s*data:image/png', h)) for h in (ha, hb)]
+        assert images == [2, 2], client  # the daily trend and the channel chart, in both
+        assert text(ha) == text(hb), client  # the same text, apart from the generation time
+
+        na, nb_ = (nbformat.read(d / "2026-10" / f"{client}.ipynb", as_version=4) for d in (fast, kernel))
+        assert outputs(na) == outputs(nb_), client
+        assert [c.get("execution_count") for c in na.cells] == [c.get("execution_count") for c in nb_.cells]
+        assert pngs(na) == pngs(nb_), client  # the very same chart images
     assert_no_leftovers(marker)
 
 
