@@ -5,6 +5,7 @@ Exit status: 0 all succeeded, 1 some client failed, 2 bad usage or bad input.
 
 from __future__ import annotations
 
+import glob
 import sys
 from pathlib import Path
 
@@ -22,7 +23,13 @@ def _params_files(params: tuple[str, ...], all_: bool) -> list[Path]:
         return files
     if not params:
         raise click.UsageError("name one or more params files, or use --all")
-    return [Path(p) for p in params]
+    files = []
+    for p in params:  # a quoted glob ('params/acme_*.yaml') is expanded here
+        matches = sorted(glob.glob(p)) if any(ch in p for ch in "*?[") else [p]
+        if not matches:
+            raise click.UsageError(f"{p} matches no params file")
+        files += [Path(m) for m in matches]
+    return files
 
 
 def _run_many(files: list[Path], out: str, **options) -> int:

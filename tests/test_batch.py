@@ -386,3 +386,16 @@ def test_threaded_parent_uses_a_forkserver_and_stops_it(tmp_path, small_facts, m
     assert batch.exit_code == 0, [r.error for r in batch.results]
     assert (tmp_path / "reports" / "2024-03" / "two.html").is_file()
     assert_no_leftovers(marker)
+
+
+def test_cli_expands_a_quoted_glob_of_params(tmp_path, root, small_facts):
+    for client in ("shop_a", "shop_b", "other"):
+        csv_params(tmp_path, client, small_facts)
+    out = tmp_path / "reports"
+    proc = subprocess.run([sys.executable, "-m", "reportkit.cli", "run", str(tmp_path / "shop_*.yaml"),
+                           "--out", str(out)], capture_output=True, text=True, cwd=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-2000:]
+    assert sorted(c for c in manifest(out, "2024-03") if c != "_period") == ["shop_a", "shop_b"]
+    none = subprocess.run([sys.executable, "-m", "reportkit.cli", "run", str(tmp_path / "nope_*.yaml")],
+                          capture_output=True, text=True, cwd=root)
+    assert none.returncode == 2 and "matches no params file" in none.stderr
