@@ -5,6 +5,7 @@ Exit status: 0 all succeeded, 1 some client failed, 2 bad usage or bad input.
 
 from __future__ import annotations
 
+import glob
 import sys
 from pathlib import Path
 
@@ -22,26 +23,43 @@ def _params_files(params: tuple[str, ...], all_: bool) -> list[Path]:
         return files
     if not params:
         raise click.UsageError("name one or more params files, or use --all")
-    return [Path(p) for p in params]
+    files = []
+    for p in params:  # a quoted glob ('params/acme_*.yaml') is expanded here
+        matches = sorted(glob.glob(p)) if any(ch in p for ch in "*?[") else [p]
+        if not matches:
+            raise click.UsageError(f"{p} matches no params file")
+        files += [Path(m) for m in matches]
+    return files
 
 
-def _run_many(files: list[Path], out: str, pdf: bool = False) -> int:
-    from tqdm import tqdm
+def _run_many(files: list[Path], out: str, **options) -> int:
+    from .batch import run_batch
+    return run_batch(files, out=out, **options).exit_code
 
-    from .overview import write_overviews
-    from .render import render_client
-    worst = 0
-    bar = tqdm(files, desc="reports", unit="client", file=sys.stderr, disable=None)
-    for path in bar:
-        bar.set_postfix_str(path.stem)
-        result = render_client(path, out=out, pdf=pdf)
-        if result.status == "ok":
-            tqdm.write(f"ok      {result.client_id:<24} {result.duration_s:6.1f}s  {result.outputs['html']}")
-        else:
-            tqdm.write(f"FAILED  {result.client_id:<24} {result.duration_s:6.1f}s  {result.error}")
-            worst = max(worst, result.exit_code)
-    write_overviews(out)  # reports/<period>/index.html: the agency overview
-    return worst
+
+def _batch_options(command):
+    """Options shared by `run` and `demo`: parallelism, engine, limits, resume, Dask."""
+    from .batch import CELL_TIMEOUT_S, DEFAULT_ENGINE, ENGINES, REPORT_TIMEOUT_S
+    options = [
+        click.option("--workers", type=click.IntRange(min=1), default=None,
+                     help="Clients rendered at once [default: the machine's cores]."),
+        click.option("--engine", type=click.Choice(list(ENGINES)), default=DEFAULT_ENGINE, show_default=True,
+                     help="fast: forked in-process execution; kernel: a Jupyter kernel per client."),
+        click.option("--timeout", "report_timeout_s", type=float, default=REPORT_TIMEOUT_S, show_default=True,
+                     help="Wall-clock limit per report, seconds."),
+        click.option("--cell-timeout", "cell_timeout_s", type=float, default=CELL_TIMEOUT_S, show_default=True,
+                     help="Limit per notebook cell, seconds."),
+        click.option("--notebook", type=click.Path(exists=True, dir_okay=False), default=None,
+                     help="Template notebook [default: notebooks/client_report.ipynb]."),
+        click.option("--resume", is_flag=True, help="Re-run only clients that failed or have no output."),
+        click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                     help="Run each client as a task on this dask.distributed scheduler."),
+        click.option("--dask", "dask_local", type=click.Choice(["local"]), default=None,
+                     help="Start a local Dask cluster (LocalCluster) and run each client as a task."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,14 +92,15 @@ PDF_HELP = "Also print <client_id>.pdf with headless Chromium (paper from params
 @main.command()
 @click.option("--out", default="reports", show_default=True, help="Output folder.")
 @click.option("--pdf", is_flag=True, help=PDF_HELP)
-def demo(out, pdf):
+@_batch_options
+def demo(out, pdf, **options):
     """Generate the embedded demo data (if missing) and render all demo clients."""
     from .sources.demo import DEMO_CLIENTS, ensure_demo_data
     for client_id in DEMO_CLIENTS:
         ensure_demo_data(client_id)
     files = [_config.resolve_path(f"params/{c}.yaml") for c in DEMO_CLIENTS]
     _check_pdf(pdf)
-    sys.exit(_run_many(files, out, pdf))
+    sys.exit(_run_many(files, out, pdf=pdf, **options))
 
 
 @main.command()
@@ -89,10 +108,15 @@ def demo(out, pdf):
 @click.option("--all", "all_", is_flag=True, help="Every params/*.yaml file.")
 @click.option("--out", default="reports", show_default=True, help="Output folder.")
 @click.option("--pdf", is_flag=True, help=PDF_HELP)
-def run(params, all_, out, pdf):
-    """Execute the report notebook for each client and export HTML, notebook and sidecar JSON."""
+@_batch_options
+def run(params, all_, out, pdf, **options):
+    """Execute the report notebook for each client and export HTML, notebook and sidecar JSON.
+
+    Clients run in parallel, each in its own process; reports/<period>/manifest.json records
+    every client's status, duration, outputs, error and data freshness.
+    """
     _check_pdf(pdf)
-    sys.exit(_run_many(_params_files(params, all_), out, pdf))
+    sys.exit(_run_many(_params_files(params, all_), out, pdf=pdf, **options))
 
 
 @main.command()

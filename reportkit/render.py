@@ -63,10 +63,14 @@ def output_dir(cfg: ClientConfig, out: Path) -> Path:
 
 
 def execute(cfg: ClientConfig, notebook: Path, target: Path, cell_timeout_s: int = 300,
-            kernel_name: str = "python3"):
+            kernel_name: str = "python3", engine: str | None = None):
+    """Run the template with papermill into ``target``; raise RenderError on a failing cell.
+
+    ``engine``: a papermill engine name; None is the Jupyter kernel (nbclient), whose
+    "running over TCP without encryption" start-up warning is silenced (errors still show).
+    """
     # Every key is passed and params_file is "": the notebook must not fill gaps from a
     # params/<client_id>.yaml that may differ from the config this run validated.
-    """Run the template with papermill into ``target``; raise RenderError on a failing cell."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
     os.environ.setdefault("REPORTKIT_ROOT", str(_config.project_root()))
@@ -74,7 +78,8 @@ def execute(cfg: ClientConfig, notebook: Path, target: Path, cell_timeout_s: int
         return papermill.execute_notebook(
             str(notebook), str(target), parameters={**cfg.notebook_parameters(), "params_file": ""},
             kernel_name=kernel_name, progress_bar=False, log_output=False,
-            execution_timeout=cell_timeout_s)
+            execution_timeout=cell_timeout_s, engine_name=engine,
+            **({} if engine else {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]}))
     except PapermillExecutionError as error:
         message = f"cell {error.cell_index} failed: {error.ename}: {error.evalue}"
         if error.ename in INPUT_ERRORS:
@@ -115,10 +120,11 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLike = "reports",
                   notebook: str | os.PathLike | None = None, cell_timeout_s: int = 300,
-                  pdf: bool = False) -> RenderResult:
+                  pdf: bool = False, engine: str | None = None) -> RenderResult:
     """Render one client; return a RenderResult (errors are recorded, not raised).
 
-    ``pdf=True`` (or ``pdf: {enabled: true}`` in params) also prints ``<client_id>.pdf``."""
+    ``pdf=True`` (or ``pdf: {enabled: true}`` in params) also prints ``<client_id>.pdf``;
+    ``engine`` is a papermill engine name (None: a Jupyter kernel)."""
     started = time.perf_counter()
     where = str(params) if not isinstance(params, ClientConfig) else params.client_id
     result = RenderResult(client_id=Path(where).stem, params=where)
@@ -131,7 +137,8 @@ def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLi
         failed = folder / f"{cfg.client_id}.failed.ipynb"
         scratch = folder / f".{cfg.client_id}.{os.getpid()}.running.ipynb"
         try:
-            execute(cfg, Path(notebook) if notebook else default_notebook(), scratch, cell_timeout_s)
+            execute(cfg, Path(notebook) if notebook else default_notebook(), scratch, cell_timeout_s,
+                    engine=engine)
         except ReportkitError as error:
             if scratch.exists():
                 os.replace(scratch, failed)
