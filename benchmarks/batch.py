@@ -7,8 +7,8 @@
 * batch: ``reportkit run <the 8 params files>`` as one CLI process (its own start-up and
   imports included), default engine and workers unless given;
 * floor: the same computations and charts in this warm Python process, no notebook:
-  ``report.build`` + both charts as PNG + every HTML fragment of ``reportkit.view``, one
-  client after another on one core. ``floor_s_per_report`` divides that by the cores the
+  ``report.build`` + every ``rk.show_*`` call of the template notebook (each chart as PNG,
+  each HTML fragment) + the sidecar JSON, one client after another on one core. ``floor_s_per_report`` divides that by the cores the
   batch may use (``min(workers, cores)``): the floor of a perfectly parallel run on this
   machine, so ``overhead_vs_floor`` = batch / that is never flattered by parallelism.
 
@@ -75,16 +75,33 @@ def batch(files: list[Path], out: Path, workers: int | None, engine: str) -> flo
     return time.perf_counter() - started
 
 
+def notebook_calls() -> list[str]:
+    """The ``rk.show_*`` functions the template notebook calls, in order."""
+    import re
+
+    import nbformat
+    nb = nbformat.read(ROOT / "notebooks" / "client_report.ipynb", as_version=4)
+    return [name for cell in nb.cells if cell.cell_type == "code"
+            for name in re.findall(r"\brk\.(show_\w+)\(report\)", cell.source)]
+
+
 def floor(files: list[Path]) -> float:
-    from reportkit import charts, config, report, view
+    import contextlib
+    import io
+    import json
+
+    import reportkit.notebook as rk
+    from reportkit import config, report
+    calls = [getattr(rk, name) for name in notebook_calls()]
     config.load(files[0])  # imports done before the clock starts: a warm process
     started = time.perf_counter()
     for path in files:
         rep = report.build(config.load(path))
-        charts.to_png(charts.daily_trend(rep))
-        charts.to_png(charts.channel_breakdown(rep))
-        for fragment in (view.header, view.summary, view.kpi_table, view.channel_table, view.data_notes):
-            fragment(rep)
+        # outside IPython, display() only prints a repr: the charts and HTML are still made
+        with contextlib.redirect_stdout(io.StringIO()):
+            for show in calls:
+                show(rep)
+        json.dumps(rep.sidecar(), default=str)
     return time.perf_counter() - started
 
 

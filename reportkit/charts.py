@@ -153,7 +153,9 @@ def to_png(fig, dpi: int = PNG_DPI, colours: int | None = PNG_COLOURS) -> bytes:
         return buf.getvalue()
     image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
     small = io.BytesIO()
-    image.quantize(colors=colours, method=Image.Quantize.MEDIANCUT).save(small, "PNG", optimize=True)
+    # FASTOCTREE: ~8x quicker than MEDIANCUT on a chart and no larger; zlib's default level
+    # instead of optimize=True: ~7x quicker for ~10 % more bytes (benchmarks/batch.py)
+    image.quantize(colors=colours, method=Image.Quantize.FASTOCTREE).save(small, "PNG")
     return small.getvalue()
 
 
