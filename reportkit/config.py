@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import periods as _periods
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .metrics import DEFAULT_KPIS, KPI, REGISTRY, parse_expression, registry_for
 from .plan_params import Budget, CustomBenchmark, Goal
 
@@ -321,14 +321,19 @@ def read_params(path: str | os.PathLike) -> dict:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(str(path), "params file not found", "check the path; params live in params/<client_id>.yaml")
-    try:
-        values = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(str(path), f"is not valid YAML{line}: {getattr(error, 'problem', error)}",
-                          "fix the YAML syntax (indentation, a missing ':' or quote)") from None
+    values = load_yaml(path)
     return values if values is not None else {}
+
+
+def load_yaml(path: Path, error: type[InputError] = ConfigError):
+    """A YAML file's content, or ``error`` naming the file, line and column of bad syntax."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None)
+        line = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise error(str(path), f"is not valid YAML{line}: {getattr(problem, 'problem', problem)}",
+                    "fix the YAML syntax (indentation, a missing ':' or quote)") from None
 
 
 def load(path: str | os.PathLike) -> ClientConfig:

@@ -9,10 +9,8 @@ class ReportkitError(Exception):
     exit_code = 1
 
 
-class InputError(ReportkitError):
-    """Bad params or bad input data: the user must fix something (exit status 2)."""
-
-    exit_code = 2
+class LocatedError(ReportkitError):
+    """An error that says where (file, key, row), what is wrong and how to fix it."""
 
     def __init__(self, where: str, problem: str, fix: str = ""):
         self.where, self.problem, self.fix = where, problem, fix
@@ -20,6 +18,12 @@ class InputError(ReportkitError):
         if fix:
             text += f"\n  fix: {fix}"
         super().__init__(text)
+
+
+class InputError(LocatedError):
+    """Bad params or bad input data: the user must fix something (exit status 2)."""
+
+    exit_code = 2
 
 
 class ConfigError(InputError):
@@ -42,16 +46,9 @@ class RenderError(ReportkitError):
         super().__init__(text)
 
 
-class SourceError(ReportkitError):
+class SourceError(LocatedError):
     """A data source that cannot deliver right now (quota exhausted, API down): exit status 1.
 
     Not the user's input at fault, so not an InputError; the message still says where,
     what happened and what to do.
     """
-
-    def __init__(self, where: str, problem: str, fix: str = ""):
-        self.where, self.problem, self.fix = where, problem, fix
-        text = f"{where}: {problem}"
-        if fix:
-            text += f"\n  fix: {fix}"
-        super().__init__(text)

@@ -16,8 +16,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import yaml
-
+from .config import load_yaml
 from .errors import DataError
 
 DATE_FIX = "write dates as YYYY-MM-DD, e.g. 2026-10-14"
@@ -246,13 +245,7 @@ def _read_csv(path: Path) -> list[Row]:
 
 
 def _read_yaml(path: Path, what: str) -> list[Row]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark else ""
-        raise DataError(str(path), f"is not valid YAML{line}: {getattr(error, 'problem', error)}",
-                        "fix the YAML syntax (indentation, a missing ':' or quote)") from None
+    data = load_yaml(path, DataError)
     if data is None:
         return []
     if not isinstance(data, list):
