@@ -46,6 +46,48 @@ class Sentence:
         return text
 
 
+def _work_sentence(s: Sentence, side: dict) -> str | None:
+    """One sentence from the work sections of the sidecar: the most important delivered work
+    (goal work in goal order, the item with the most hours; else an A-task) and the client's
+    overdue action items. None when there is neither."""
+    work, parts = side.get("work") or {}, []
+    found = None
+    for gi, goal in enumerate(work.get("goals") or []):
+        done = [(item["hours"], j) for j, item in enumerate(goal["items"]) if item.get("deliverable") or item.get("result")]
+        if done:
+            found = (["work", "goals", gi, "items", max(done)[1]], ["work", "goals", gi, "name"])
+            break
+    if found is None:
+        done = [(item["hours"], j) for j, item in enumerate(work.get("a_tasks") or [])
+                if item.get("deliverable") or item.get("result")]
+        if done:
+            found = (["work", "a_tasks", max(done)[1]], None)
+    if found:
+        path, goal_path = found
+        item = side
+        for key in path:
+            item = item[key]
+        field = "deliverable" if item.get("deliverable") else "task"
+        text = f"We delivered \u201c{s.fig(item[field], path + [field], 'text')}\u201d"
+        if goal_path:
+            goal = side
+            for key in goal_path:
+                goal = goal[key]
+            text += f" for our goal \u201c{s.fig(goal, goal_path, 'text')}\u201d"
+        if item.get("result"):
+            text += f" ({s.fig(item['result'], path + ['result'], 'text')})"
+        parts.append(text)
+    overdue = [(i, a) for i, a in enumerate(side.get("action_items") or []) if a.get("overdue")]
+    if overdue:
+        listed = " and ".join(
+            f"\u201c{s.fig(a['item'], ['action_items', i, 'item'], 'text')}\u201d (due "
+            f"{s.fig(a['due'], ['action_items', i, 'due'], 'date')})" for i, a in overdue[:2])
+        more = f", with {s.fig(overdue, ['action_items'], 'len')} overdue items in all" if len(overdue) > 2 else ""
+        waiting = f"from you we still need {listed}, now overdue{more}"
+        parts.append(waiting if parts else waiting[0].upper() + waiting[1:])
+    return "; ".join(parts) + "." if parts else None
+
+
 def _goal_sentence(s: Sentence, i: int, g: dict, lead: bool) -> str | None:
     unit = g["unit"]
     P = ["goals", i]
@@ -142,11 +184,13 @@ def summary(report) -> tuple[list[str], list[list[dict]] | None]:
         text = _goal_sentence(s, i, g, lead=not out)
         if text:
             out.append((text, s.figures))
-    s = Sentence(cur)
     unit_words = "month" if len(report.periods.key) == 7 else "period"  # 'YYYY-MM': a month
-    why = _why_sentence(s, report.plan.drivers, [g["kpi"] for g in side_goals], unit_words)
-    if why:
-        out.append((why, s.figures))
+    # After the goals, in order of what the client can act on: the work we delivered and
+    # what we are waiting for from them, then a data caveat, then the largest move.
+    s = Sentence(cur)
+    work = _work_sentence(s, report.work.sidecar() if getattr(report, "work", None) else {})
+    if work:
+        out.append((work, s.figures))
     s = Sentence(cur)
     gaps = report.data_quality["zero_traffic_days"]
     if gaps.get("current"):
@@ -157,6 +201,10 @@ def summary(report) -> tuple[list[str], list[list[dict]] | None]:
         n = s.fig(gaps["previous"], ["data_quality", "zero_traffic_days", "previous"], "len")
         out.append((f"Tracking recorded no visits on {n} day(s) of the previous {unit_words}, which makes "
                     f"this {unit_words}'s rise in visit-based figures look larger than it is.", s.figures))
+    s = Sentence(cur)
+    why = _why_sentence(s, report.plan.drivers, [g["kpi"] for g in side_goals], unit_words)
+    if why:
+        out.append((why, s.figures))
     if not any(g.get("value") is not None and g["status"] != "not_started" for g in side_goals):
         return [], None  # no goal has a value yet: the KPI summary says more
     if len(out) < 3:  # always say what comes next, even with a single goal

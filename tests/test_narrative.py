@@ -57,3 +57,12 @@ def test_goals_that_have_not_started_leave_the_kpi_summary(root):
     assert all(g.figures["status"] == "not_started" for g in rep.plan.goals)
     assert rep.summary and rep.summary[0].startswith("In September 2024 our revenue came to")
     assert rep.sidecar()["summary_figures"] is None      # not recorded: the KPI summary's figures
+
+
+def test_summary_names_delivered_work_and_overdue_client_items(built):
+    # every demo client has goal work with a deliverable and an overdue client action item
+    _, side = built
+    sentence = next(s for s in side["summary"] if s.startswith("We delivered"))
+    overdue = [a for a in side["action_items"] if a["overdue"]]
+    assert overdue and f"\u201c{overdue[0]['item']}\u201d" in sentence and "now overdue" in sentence
+    assert side["summary"].index(sentence) == len(side["goals"][:3])   # right after the goals
