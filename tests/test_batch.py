@@ -194,8 +194,14 @@ def test_killed_worker_is_recorded_and_the_batch_goes_on(tmp_path, root, small_f
         assert pid is not None, "the sleepy client never started"
         if engine == "kernel":  # kill the worker once its kernel runs: the kernel must not survive it
             def kernels():
-                return [c for c in psutil.Process(pid).children(recursive=True)
-                        if "ipykernel" in " ".join(c.cmdline())]
+                found = []
+                for child in psutil.Process(pid).children(recursive=True):
+                    try:  # a short-lived child may exit between the listing and this look
+                        if "ipykernel" in " ".join(child.cmdline()):
+                            found.append(child)
+                    except psutil.Error:
+                        pass
+                return found
             while not kernels() and time.monotonic() < deadline:
                 time.sleep(0.1)
             assert kernels(), "the sleepy worker's kernel never started"
