@@ -107,7 +107,6 @@ def channel_breakdown(report, key: str | None = None):
     ax.set_xlabel(axis_label(kpi, report.cfg.currency))
     ax.set_title(_channel_title(kpi, table[kpi.key], report.cfg.currency))
     ax.legend(loc="lower right", fontsize=9.5, frameon=False)
-    fig.tight_layout()
     return fig
 
 
@@ -146,7 +145,11 @@ def display_width(png: bytes, dpi: int = PNG_DPI) -> int:
 
 
 def to_png(fig, dpi: int = PNG_DPI, colours: int | None = PNG_COLOURS) -> bytes:
-    """PNG bytes of a figure (charts are embedded in the report, never linked)."""
+    """PNG bytes of a figure (charts are embedded in the report, never linked).
+
+    ``bbox_inches="tight"`` fits the image to what is drawn, so single-axes charts skip
+    ``tight_layout`` (a second layout pass, ~0.08 s a chart); only the stacked trend chart,
+    whose panels could overlap, keeps it."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
     if not colours:
@@ -198,7 +201,6 @@ def goal_progress(report, result):
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles))
     ax.legend(unique.values(), unique.keys(), loc="upper left", fontsize=8, frameon=False, ncol=3)
-    fig.tight_layout()
     return fig
 
 
@@ -228,7 +230,6 @@ def budget_burn(report, part: str = "period"):
             f"{start:%-d %b} – {pd_date(b['through']):%-d %b %Y}")
     ax.set_title(f"Ad spend against budget, {span}: {words}")
     ax.legend(loc="upper left", fontsize=8, frameon=False)
-    fig.tight_layout()
     return fig
 
 
