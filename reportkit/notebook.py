@@ -77,6 +77,8 @@ def show_needs_from_you(report: Report) -> None:
 
 def show_communication(report: Report) -> None:
     _show_section(worklog_view.communication(report))
+
+
 def show_goals(report: Report) -> None:
     if not report.plan.goals:
         display(HTML(plan_view.goals(report)))

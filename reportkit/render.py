@@ -21,7 +21,7 @@ from traitlets.config import Config
 
 from . import config as _config
 from .config import ClientConfig
-from .errors import DataError, InputError, RenderError, ReportkitError
+from .errors import InputError, RenderError, ReportkitError
 
 TEMPLATES = Path(__file__).parent / "templates"
 SIDECAR_MIMETYPE = "application/vnd.reportkit.sidecar+json"
@@ -160,7 +160,7 @@ def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLi
         if pdf or cfg.pdf.enabled:
             from .pdf import write_pdf
             result.outputs["pdf"] = str(write_pdf(final["html"], folder / f"{cfg.client_id}.pdf", cfg.pdf.paper))
-    except (ReportkitError, DataError) as error:
+    except ReportkitError as error:
         result.status, result.error = "failed", str(error)
         result.exit_code = error.exit_code
     result.duration_s = time.perf_counter() - started

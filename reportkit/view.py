@@ -5,23 +5,26 @@ from __future__ import annotations
 from html import escape
 
 from . import formatting as fmt
-from .metrics import verdict
+from .branding import logo_img
+from .metrics import relative_change, verdict
 
-ARROWS = {"good": "▲", "bad": "▼", "flat": "■", "none": ""}
+ARROWS = {"flat": "■", "none": ""}
+
+
+def _arrow(verdict_: str, rel) -> str:
+    """The arrow shows the direction of a change; its class (colour) says whether that is better."""
+    return ("▲" if rel > 0 else "▼") if verdict_ in ("good", "bad") else ARROWS[verdict_]
 
 
 def _change_cell(kpi, rel, key: str, field: str) -> str:
     v = verdict(kpi, rel)
-    arrow = ARROWS["good" if (rel or 0) > 0 else "bad"] if v in ("good", "bad") else ARROWS[v]
-    if v in ("good", "bad") and rel is not None:
-        arrow = "▲" if rel > 0 else "▼"
+    arrow = _arrow(v, rel)
     return (f'<td class="chg {v}" data-kpi="{escape(key)}" data-field="{field}">'
             f'{arrow} {escape(fmt.change(rel))}</td>')
 
 
 def header(report) -> str:
     cfg, p = report.cfg, report.periods
-    from .branding import logo_img
     return (f'<div class="rk-header"><div class="rk-brand">{logo_img(cfg.agency)}'
             f'<span class="rk-agency">{escape(cfg.agency.name)}</span></div>'
             f'<h1 class="rk-client">{escape(cfg.client_name)}</h1>'
@@ -33,7 +36,7 @@ def header(report) -> str:
 def _card_change(f, rel, field: str, against: str) -> str:
     """One line of a KPI card: arrow by direction, colour by polarity (lower cost is green)."""
     v = verdict(f.kpi, rel)
-    arrow = "" if rel is None else ("▲" if rel > 0 else "▼") if v in ("good", "bad") else ARROWS["flat"]
+    arrow = _arrow(v, rel)
     words = {"good": "better", "bad": "worse", "flat": "about the same", "none": "no comparison"}[v]
     return (f'<div class="rk-card-chg {v}" title="{words}"><span data-kpi="{escape(f.kpi.key)}" '
             f'data-field="{field}">{arrow} {escape(fmt.change(rel))}</span> '
@@ -86,7 +89,6 @@ def channel_table(report, keys: list[str] | None = None) -> str:
             value, before = row.get(k.key), row.get(f"{k.key}_previous")
             value = None if fmt.is_missing(value) else float(value)
             before = None if fmt.is_missing(before) else float(before)
-            from .metrics import relative_change
             cells.append(f'<td class="num">{escape(fmt.value(value, k.unit, cur))}</td>'
                          + _change_cell(k, relative_change(value, before), k.key, "channel_change"))
         rows.append(f'<tr><th scope="row">{escape(str(channel))}</th>{"".join(cells)}</tr>')

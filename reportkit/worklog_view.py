@@ -81,6 +81,13 @@ def what_we_did(report) -> str:
     return "".join(html)
 
 
+def _text_table(css: str, headers: tuple[str, ...], rows: str) -> str:
+    """A left-aligned table that scrolls on a phone; ``rows`` is already-escaped HTML."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    return (f'<div class="rk-table-wrap"><table class="rk-table rk-text {css}"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{rows}</tbody></table></div>')
+
+
 def next_period(report) -> str:
     plan = report.work.plan
     if not plan:
@@ -91,9 +98,8 @@ def next_period(report) -> str:
         f'<td>{escape(p.deliverable or "")}</td>'
         f'<td>{escape(goal_name(p.goal, report.work.goal_names)) if p.goal else ""}</td></tr>'
         for p in plan)
-    return ('<h2 id="next-period">Next period</h2><div class="rk-table-wrap"><table class="rk-table rk-text rk-plan">'
-            '<thead><tr><th>What</th><th>Who</th><th>By</th><th>Deliverable</th><th>Goal</th></tr></thead>'
-            f'<tbody>{rows}</tbody></table></div>')
+    return ('<h2 id="next-period">Next period</h2>'
+            + _text_table("rk-plan", ("What", "Who", "By", "Deliverable", "Goal"), rows))
 
 
 def needs_from_you(report) -> str:
@@ -105,9 +111,8 @@ def needs_from_you(report) -> str:
         f'<td>{escape(a.action.why or "")}</td><td>{_day(a.action.due)}</td>'
         f'<td class="{"bad" if a.overdue else ""}">{escape(a.when())}</td></tr>'
         for a in actions)
-    return ('<h2 id="what-we-need-from-you">What we need from you</h2><div class="rk-table-wrap">'
-            '<table class="rk-table rk-text rk-actions"><thead><tr><th>What</th><th>Why</th><th>By</th>'
-            f'<th>Status</th></tr></thead><tbody>{rows}</tbody></table></div>')
+    return ('<h2 id="what-we-need-from-you">What we need from you</h2>'
+            + _text_table("rk-actions", ("What", "Why", "By", "Status"), rows))
 
 
 def communication(report) -> str:
@@ -121,8 +126,7 @@ def communication(report) -> str:
             f'<tr><td>{_day(i.date)}{" " + i.time.strftime("%H:%M") if i.time else ""}</td>'
             f'<td>{escape(i.channel)}</td><td>{escape(i.participants or "")}</td>'
             f'<td>{escape(i.summary)}</td></tr>' for i in c.interactions)
-        html.append('<div class="rk-table-wrap"><table class="rk-table rk-text rk-contacts"><thead><tr><th>When</th>'
-                    f'<th>How</th><th>Who</th><th>About</th></tr></thead><tbody>{rows}</tbody></table></div>')
+        html.append(_text_table("rk-contacts", ("When", "How", "Who", "About"), rows))
     else:
         html.append("<p>No calls, meetings or e-mails were logged in this period.</p>")
     if c.decisions:
