@@ -17,7 +17,7 @@ def _report(small_facts, kpis):
 def test_trend_titles_state_the_figure_and_the_move(small_facts):
     r = _report(small_facts, ["sessions", "cpc"])
     fig = charts.daily_trend(r)
-    titles = [ax.get_title("left") for ax in fig.axes]
+    titles = [ax.get_title("left").replace("\n", " ") for ax in fig.axes]  # long titles wrap
     # sessions: March 100 + 10 + 200 = 310, February 50 -> up (310 - 50) / 50 = 520.0 %
     assert titles[0] == "Sessions: 310 in total, up 520.0% on the previous period"
     # CPC: March (100 + 100) / (50 + 10) = €3.33; February 40 / 20 = €2.00 -> up 66.7 %
@@ -31,7 +31,8 @@ def test_channel_title_names_the_leader_and_its_share(small_facts):
     r = _report(small_facts, ["sessions"])
     fig = charts.channel_breakdown(r)
     # March sessions: Organic Search 200, Paid Search 110 -> 200 / 310 = 65 %
-    assert fig.axes[0].get_title("left") == "Organic Search brings the most sessions: 200 (65% of the total)"
+    assert fig.axes[0].get_title("left").replace("\n", " ") == \
+        "Organic Search brings the most sessions: 200 (65% of the total)"
     assert fig.axes[0].get_xlabel() == "Sessions"
 
 
@@ -56,3 +57,64 @@ def test_trend_axis_covers_the_whole_period_even_with_missing_days(small_facts):
     charts.to_png(fig)                           # draws the figure: tick labels are final
     labels = [t.get_text() for t in fig.axes[-1].get_xticklabels()]
     assert len(labels) >= 3 and len(labels) == len(set(labels))   # no repeated day labels
+
+
+def _drawn_texts(fig):
+    """Every text the draw of ``fig`` puts on the image (tick labels outside the view are not drawn)."""
+    from matplotlib.text import Text
+    renderer = fig.canvas.get_renderer()
+    ticks = {id(label) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+             for tick in axis.get_major_ticks() for label in (tick.label1, tick.label2)}
+    drawn = {id(tick.label1) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+             for tick in axis._update_ticks() if tick.label1.get_visible()}
+    return [(t, t.get_window_extent(renderer)) for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip() and (id(t) not in ticks or id(t) in drawn)]
+
+
+def _assert_laid_out(fig):
+    """Nothing clipped at the image's edges; axis labels clear of the tick labels; titles
+    clear of their axes and of the panel above."""
+    charts.to_png(fig)
+    renderer = fig.canvas.get_renderer()
+    texts = _drawn_texts(fig)
+    for text, box in texts:
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= fig.bbox.width and box.y1 <= fig.bbox.height, \
+            (text.get_text(), box.extents, fig.bbox.extents)
+    for ax in fig.axes:
+        yticks = [t.label1.get_window_extent(renderer) for t in ax.yaxis._update_ticks()]
+        if ax.get_ylabel() and yticks:
+            assert ax.yaxis.label.get_window_extent(renderer).x1 < min(b.x0 for b in yticks)
+        xticks = [t.label1.get_window_extent(renderer) for t in ax.xaxis._update_ticks()
+                  if t.label1.get_visible()]
+        if ax.get_xlabel() and xticks:
+            assert ax.xaxis.label.get_window_extent(renderer).y1 < min(b.y0 for b in xticks)
+        assert ax._left_title.get_window_extent(renderer).y0 >= ax.bbox.y1
+    for upper, lower in zip(fig.axes, fig.axes[1:]):
+        assert lower._left_title.get_window_extent(renderer).y1 < upper.bbox.y0
+
+
+def test_every_demo_chart_fits_its_image(tmp_path):
+    """The margins come from measured label widths, not a layout pass: check the drawn result
+    for every chart of the three demo clients."""
+    from reportkit.sources.demo import DEMO_CLIENTS
+    for client in DEMO_CLIENTS:
+        r = report.build(config.load(config.resolve_path(f"params/{client}.yaml")))
+        figures = [charts.daily_trend(r), charts.channel_breakdown(r), charts.budget_burn(r),
+                   *[charts.goal_progress(r, g) for g in r.plan.goals]]
+        for fig in figures:
+            _assert_laid_out(fig)
+
+
+def test_long_titles_wrap_and_long_labels_fit(small_facts):
+    """A title wider than its axes wraps at a space; long names and large negative numbers
+    on the axes still fit."""
+    r = _report(small_facts, ["sessions"])
+    fig = charts.channel_breakdown(r)
+    ax = fig.axes[0]
+    ax.set_yticks([0, 1], ["A channel with a very long name indeed", "Paid Search"])
+    ax.set_xlim(-1_250_000, 9_990_000)
+    ax.set_title("Word " * 40, loc="left")
+    charts.chart_layout.fit(fig)
+    title = ax.get_title("left")
+    assert "\n" in title and title.replace("\n", " ").split() == ["Word"] * 40
+    _assert_laid_out(fig)
