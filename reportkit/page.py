@@ -76,7 +76,7 @@ class TableOfContents(Preprocessor):
             if any("rk-header" in str(o.get("data", {}).get("text/html", "")) for o in outputs):
                 outputs.append(from_dict(output))
                 return nb, resources
-        nb.cells.insert(0, from_dict({"cell_type": "code", "source": "", "metadata": {},
+        nb.cells.insert(0, from_dict({"cell_type": "code", "id": "reportkit-contents", "source": "", "metadata": {},
                                       "execution_count": None, "outputs": [output]}))
         return nb, resources
 
