@@ -325,10 +325,14 @@ def read_params(path: str | os.PathLike) -> dict:
     return values if values is not None else {}
 
 
+# libyaml's safe loader when PyYAML has it (its wheels do): ~10x quicker than the pure-Python one
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(path: Path, error: type[InputError] = ConfigError):
     """A YAML file's content, or ``error`` naming the file, line and column of bad syntax."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except yaml.YAMLError as problem:
         mark = getattr(problem, "problem_mark", None)
         line = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

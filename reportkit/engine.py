@@ -109,7 +109,7 @@ class ReportShell(InteractiveShell):
             "error", ename=str(etype.__name__), evalue=str(evalue), traceback=list(stb)))
 
 
-def _shell() -> ReportShell:
+def get_shell() -> ReportShell:
     """The process's shell, built on first use."""
     if InteractiveShell.initialized():
         shell = InteractiveShell.instance()
@@ -132,7 +132,7 @@ _used = False  # has this process's shell run a notebook yet?
 def execute_managed_notebook(nb_man, execution_timeout=None):
     """Run every code cell of papermill's managed notebook in this process's shell."""
     global _used
-    shell = _shell()
+    shell = get_shell()
     if _used:  # a second notebook in this process: start from an empty namespace
         shell.reset(new_session=False)
     _used = True
@@ -142,13 +142,12 @@ def execute_managed_notebook(nb_man, execution_timeout=None):
         "name": "python", "version": sys.version.split()[0], "mimetype": "text/x-python",
         "file_extension": ".py", "codemirror_mode": {"name": "ipython", "version": 3},
         "pygments_lexer": "ipython3", "nbconvert_exporter": "python"}
-    # The notebook is written when it starts (papermill) and when it ends, not twice per
-    # cell: an in-process run is short and per-cell saves cost more than its own cells.
-    output_path, nb_man.output_path = nb_man.output_path, None
-    try:
-        _run_cells(nb_man, shell, execution_timeout)
-    finally:
-        nb_man.output_path = output_path
+    # The notebook is written when it starts (papermill, before this: a killed run leaves
+    # it behind) and once when it ends (papermill's final write, or its write of a failed
+    # notebook), not after every cell nor again on completion: an in-process run is short
+    # and each save of a notebook with its charts costs ~20 ms.
+    nb_man.output_path = None
+    _run_cells(nb_man, shell, execution_timeout)
     return nb
 
 

@@ -31,7 +31,10 @@ CELL_TIMEOUT_S = 300
 KERNEL_START_ATTEMPTS = 3
 ERROR_CHARS = 600
 PRELOAD = ["pandas", "matplotlib", "seaborn", "reportkit.notebook", "reportkit.engine",
-           "reportkit.render", "reportkit.sources.demo", "reportkit.sources.files", "psutil"]
+           "reportkit.render", "reportkit.sources", "reportkit.sources.demo", "reportkit.sources.files",
+           "reportkit.sources.exports", "reportkit.sources.merge", "reportkit.sources.ga4",
+           "reportkit.validation", "reportkit.warehouse", "reportkit.narrative", "psutil"]
+PRELOAD_OPTIONAL = ["pyarrow.pandas_compat"]  # pandas imports it on first use of Arrow types
 
 
 @dataclass
@@ -207,7 +210,13 @@ def warm_up() -> None:
     from . import charts, engine, render
     for name in PRELOAD:
         __import__(name)
+    for name in PRELOAD_OPTIONAL:
+        try:
+            __import__(name)
+        except ImportError:
+            pass
     engine.register()  # imports papermill's engines (and nbclient): ~0.1 s a child need not pay
+    engine.get_shell()  # the IPython shell (empty namespace) every child runs its notebook in
     import matplotlib
     with matplotlib.rc_context():  # the theme is restored: children start from the defaults
         charts.apply_theme()
