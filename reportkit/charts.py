@@ -49,6 +49,19 @@ def _tick(v: float) -> str:
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
 
 
+def _value_axis(axis, unit: str, currency: str) -> None:
+    """A value axis: at most six round ticks (fewer gridlines to read across, and fewer
+    labels to draw) labelled in the KPI's unit."""
+    axis.set_major_locator(mticker.MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(_axis_formatter(unit, currency))
+
+
+def _date_axis(axis, fmt_: str) -> None:
+    """A date axis with three to seven labelled dates."""
+    axis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
+    axis.set_major_formatter(mdates.DateFormatter(fmt_))
+
+
 def _axis_formatter(unit: str, currency: str):
     if unit == "percent":
         return mticker.PercentFormatter(1.0, decimals=1)
@@ -87,7 +100,7 @@ def daily_trend(report, keys: list[str] | None = None):
         ax.plot(daily["date"], daily[kpi.key], color=CURRENT, lw=2, label=p.current.label())
         ax.plot(daily["date"], daily[f"{kpi.key}_previous"], color=PREVIOUS, lw=1.3, ls="--",
                 label=f"{p.previous.label()} (same day of period)")
-        ax.yaxis.set_major_formatter(_axis_formatter(kpi.unit, report.cfg.currency))
+        _value_axis(ax.yaxis, kpi.unit, report.cfg.currency)
         ax.set_ylabel(axis_label(kpi, report.cfg.currency, " per day"))
         ax.set_title(_trend_title(kpi, fig_, report.cfg.currency))
         ax.set_ylim(bottom=0)
@@ -117,7 +130,7 @@ def channel_breakdown(report, key: str | None = None):
     ax.barh([i - 0.2 for i in y], table[f"{kpi.key}_previous"].fillna(0), height=0.4,
             color=PREVIOUS, label=report.periods.previous.label())
     ax.set_yticks(list(y), [str(c) for c in table.index])
-    ax.xaxis.set_major_formatter(_axis_formatter(kpi.unit, report.cfg.currency))
+    _value_axis(ax.xaxis, kpi.unit, report.cfg.currency)
     ax.set_xlabel(axis_label(kpi, report.cfg.currency))
     ax.set_title(_channel_title(kpi, table[kpi.key], report.cfg.currency))
     ax.legend(loc="lower right", fontsize=9.5, frameon=False)
@@ -212,8 +225,8 @@ def goal_progress(report, result):
         colour = {"hit": PALETTE[2], "missed": PALETTE[3]}.get(m["state"], PALETTE[1])
         ax.scatter([when], [m["target"]], marker="D", s=40, color=colour, zorder=5,
                    label=f"milestone ({m['state']})")
-    ax.yaxis.set_major_formatter(_axis_formatter(g["unit"], cur))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y" if g["measure"] == "monthly" else "%-d %b"))
+    _value_axis(ax.yaxis, g["unit"], cur)
+    _date_axis(ax.xaxis, "%b %Y" if g["measure"] == "monthly" else "%-d %b")
     ax.set_title(f"{g['name']}: {g['status_words']}")
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles))
@@ -237,8 +250,8 @@ def budget_burn(report, part: str = "period"):
     if b["projected"] is not None and days:
         ax.plot([days[-1], pd_date(b["end"])], [b["cumulative"][-1][1], b["projected"]], color=CURRENT,
                 lw=1.3, ls="--", label="projected")
-    ax.yaxis.set_major_formatter(_axis_formatter("currency", report.cfg.currency))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+    _value_axis(ax.yaxis, "currency", report.cfg.currency)
+    _date_axis(ax.xaxis, "%-d %b")
     words = {"on_budget": "on budget", "over": "over budget", "under": "under budget",
              "no_budget": "no budget set"}[b["status"]]
     start = pd_date(b["start"])
