@@ -42,6 +42,7 @@ def text_height_in(text: str, size: float) -> float:
 
 def wrap(text: str, width_in: float, size: float, weight: str = "normal") -> str:
     """``text`` broken at spaces into lines no wider than ``width_in`` inches."""
+    width_in /= SLACK
     if text_width_in(text, size, weight) <= width_in:
         return text
     lines, line = [], ""

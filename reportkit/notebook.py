@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from IPython.display import HTML, Image, display
+from IPython.display import HTML, display
 
 from . import charts, config, plan_view, view, worklog_view
 from .report import Report, build
@@ -27,9 +27,11 @@ def load_report(namespace: dict) -> Report:
 
 
 def _show_figure(fig) -> None:
-    """Display a chart as an embedded PNG at its natural width (independent of the backend)."""
-    png = charts.to_png(fig)
-    display(Image(data=png, format="png", width=charts.display_width(png), alt=charts.alt_text(fig)))
+    """Display a chart as SVG at its natural width, with its titles as alt text (the export
+    embeds it as an image: independent of the backend, nothing from outside the page)."""
+    svg = charts.to_svg(fig)
+    display({"image/svg+xml": svg, "text/plain": f"<chart: {charts.alt_text(fig)}>"}, raw=True,
+            metadata={"image/svg+xml": {"width": charts.display_width(svg), "alt": charts.alt_text(fig)}})
 
 
 def show_header(report: Report) -> None:

@@ -7,6 +7,7 @@ notebook beside the outputs and never replaces an earlier good report.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import threading
@@ -100,6 +101,12 @@ def extract_sidecar(nb) -> dict:
 _exporters = threading.local()
 
 
+def _base64(text) -> str:
+    """A text output (an SVG chart; nbformat may hold it as a list of lines) as base64."""
+    text = "".join(text) if isinstance(text, list) else str(text)
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
 def _exporter() -> HTMLExporter:
     """This thread's HTML exporter, made once: its Jinja templates are compiled on first use
     (~0.1 s) and reused for every later report (a batch's forked workers inherit them)."""
@@ -115,6 +122,7 @@ def _exporter() -> HTMLExporter:
         exporter = HTMLExporter(config=c, template_name="reportkit",
                                 extra_template_basedirs=[str(TEMPLATES)])
         exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
+        exporter.register_filter("svg_base64", _base64)
         _exporters.html = exporter
     return exporter
 

@@ -225,8 +225,8 @@ def warm_up() -> None:
         ax.plot([0, 1], [0, 1], label="warm-up")
         ax.set_title("warm-up")
         ax.legend()
-        fig.tight_layout()
-        charts.to_png(fig)
+        charts.chart_layout.fit(fig)
+        charts.to_svg(fig)
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("## warm-up\n\n*text*"),
         nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(

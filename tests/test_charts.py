@@ -1,8 +1,6 @@
-"""Charts say the finding in the title, label axes with units, and embed small PNGs."""
+"""Charts say the finding in the title, label axes with units, fit their image, and embed as SVG."""
 
-import io
-
-from PIL import Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from reportkit import charts, config, report
 
@@ -36,15 +34,23 @@ def test_channel_title_names_the_leader_and_its_share(small_facts):
     assert fig.axes[0].get_xlabel() == "Sessions"
 
 
-def test_png_is_a_small_palette_image_shown_at_96_dpi(small_facts):
-    fig = charts.daily_trend(_report(small_facts, ["revenue"]))
-    png = charts.to_png(fig)
-    image = Image.open(io.BytesIO(png))
-    assert image.mode == "P" and len(image.getcolors()) <= 64
-    # shown at 96 css px per inch of a 150 dpi render: width * 96 / 150
-    assert charts.display_width(png) == round(image.width * 96 / 150)
-    full = charts.to_png(fig, colours=None)
-    assert len(png) < len(full) / 2              # the palette at least halves the bytes
+def test_svg_is_vector_with_text_as_text_and_the_same_every_time(small_facts):
+    r = _report(small_facts, ["revenue"])
+    svg = charts.to_svg(charts.daily_trend(r))
+    assert svg == charts.to_svg(charts.daily_trend(r))          # no date, fixed ids
+    assert "<image" not in svg and "href=\"http" not in svg      # nothing raster, nothing linked
+    # March revenue 500 + 50 + 0 = €550.00, February €200 -> (550 - 200) / 200 = up 175.0 %
+    assert ">Revenue: €550.00 in total, up 175.0% on the previous period</text>" in svg
+    assert charts.display_width(svg) == 7 * 96                   # 7 in at 96 css px per inch
+
+
+def test_text_from_params_is_text_in_the_svg(small_facts):
+    """Names are escaped in the SVG, and dollar signs stay dollar signs (no maths mode)."""
+    r = _report(small_facts, ["revenue"])
+    fig = charts.daily_trend(r)
+    fig.axes[0].set_title("<b>Spend</b> from $5 to $10 & more", loc="left")
+    svg = charts.to_svg(fig)
+    assert "&lt;b&gt;Spend&lt;/b&gt; from $5 to $10 &amp; more" in svg and "<b>" not in svg
 
 
 def test_trend_axis_covers_the_whole_period_even_with_missing_days(small_facts):
@@ -54,7 +60,7 @@ def test_trend_axis_covers_the_whole_period_even_with_missing_days(small_facts):
     # data only on 1 and 2 March 2024; the axis still spans 1 to 31 March
     assert mdates.num2date(left).date().isoformat() == "2024-03-01"
     assert mdates.num2date(right).date().isoformat() == "2024-03-31"
-    charts.to_png(fig)                           # draws the figure: tick labels are final
+    FigureCanvasAgg(fig).draw()                  # draws the figure: tick labels are final
     labels = [t.get_text() for t in fig.axes[-1].get_xticklabels()]
     assert len(labels) >= 3 and len(labels) == len(set(labels))   # no repeated day labels
 
@@ -73,8 +79,9 @@ def _drawn_texts(fig):
 
 def _assert_laid_out(fig):
     """Nothing clipped at the image's edges; axis labels clear of the tick labels; titles
-    clear of their axes and of the panel above."""
-    charts.to_png(fig)
+    clear of their axes and of the panel above (drawn with Agg, which lays text out with the
+    chart font's metrics, as the margins were computed)."""
+    FigureCanvasAgg(fig).draw()
     renderer = fig.canvas.get_renderer()
     texts = _drawn_texts(fig)
     for text, box in texts:

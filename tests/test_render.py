@@ -108,7 +108,9 @@ def test_charts_are_embedded_images(rendered):
     side = json.loads((rendered / "acme_outdoor.json").read_text())
     # trend + channels, one chart per goal, spend against budget (the period and November to date)
     assert len(side["goals"]) == 3 and "month_to_date" in side["budget"]
-    assert len(re.findall(r'src="\s*data:image/png;base64,', html)) == 2 + 3 + 2
+    charts = re.findall(r'<div class="output_svg output_subarea rk-chart">\s*(<img [^>]*>)', html)
+    assert len(charts) == 2 + 3 + 2
+    assert all(re.search(r'src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', img) for img in charts)
 
 
 def test_goals_budget_drivers_and_benchmarks_in_html_and_sidecar(rendered):
