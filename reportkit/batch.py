@@ -17,6 +17,7 @@ died (killed, out of memory) as failed with the reason, and goes on with the oth
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -169,6 +170,7 @@ def run_batch(files: list[Path | str], out: str | Path = "reports", workers: int
 
     try:
         if scheduler or dask_local:
+            gc.enable()  # off while the command started (reportkit.entry)
             run_dask(jobs, workers, scheduler, on_done)
         else:
             run_local(jobs, workers, on_done)

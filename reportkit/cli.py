@@ -5,7 +5,9 @@ Exit status: 0 all succeeded, 1 some client failed, 2 bad usage or bad input.
 
 from __future__ import annotations
 
+import gc
 import glob
+import os
 import sys
 from pathlib import Path
 
@@ -32,9 +34,17 @@ def _params_files(params: tuple[str, ...], all_: bool) -> list[Path]:
     return files
 
 
-def _run_many(files: list[Path], out: str, **options) -> int:
+def _run_many(files: list[Path], out: str, **options) -> None:
+    """Run the batch and exit with its status, skipping the interpreter's teardown.
+
+    Everything is written by then (outputs atomically, the manifest and the index), so the
+    ~0.5-0.7 s Python spends unloading the ~1,700 modules a batch imports buys nothing:
+    the streams are flushed and the process exits at once (``os._exit``)."""
     from .batch import run_batch
-    return run_batch(files, out=out, **options).exit_code
+    code = run_batch(files, out=out, **options).exit_code
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _batch_options(command):
@@ -64,7 +74,8 @@ def _batch_options(command):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="reportkit")
-def main():
+@click.pass_context
+def main(ctx):
     """reportkit: monthly client reports from marketing data.
 
     \b
@@ -73,6 +84,8 @@ def main():
     reportkit validate PARAMS...    check params and inputs, change nothing
     reportkit pull PARAMS... | --all fill the warehouse (GA4 pulls) ahead of a run
     """
+    if ctx.invoked_subcommand not in ("run", "demo"):
+        gc.enable()  # reportkit.entry started with it off; a batch turns it on itself
 
 
 def _check_pdf(pdf: bool) -> None:
@@ -100,7 +113,7 @@ def demo(out, pdf, **options):
         ensure_demo_data(client_id)
     files = [_config.resolve_path(f"params/{c}.yaml") for c in DEMO_CLIENTS]
     _check_pdf(pdf)
-    sys.exit(_run_many(files, out, pdf=pdf, **options))
+    _run_many(files, out, pdf=pdf, **options)
 
 
 @main.command()
@@ -116,7 +129,7 @@ def run(params, all_, out, pdf, **options):
     every client's status, duration, outputs, error and data freshness.
     """
     _check_pdf(pdf)
-    sys.exit(_run_many(_params_files(params, all_), out, pdf=pdf, **options))
+    _run_many(_params_files(params, all_), out, pdf=pdf, **options)
 
 
 @main.command()

@@ -244,6 +244,7 @@ def run_local(jobs: list[Job], workers: int, on_done) -> None:
         return
     if any(job.engine == "fast" for job in jobs):
         warm_up()
+    gc.enable()  # off while the command started (reportkit.entry); what warm_up froze stays out of it
     ctx = _mp_context()
     pending, running = deque(jobs), {}
     try:
