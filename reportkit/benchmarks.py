@@ -7,6 +7,7 @@ better or worse for the KPI (polarity).
 from __future__ import annotations
 
 import statistics
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -23,10 +24,21 @@ ALL = "All industries"
 
 
 def load_published(folder: Path | None = None) -> pd.DataFrame:
-    """Every row of data/benchmarks/*.csv; a file missing a column is a DataError."""
-    folder = folder or resolve_path("data/benchmarks")
+    """Every row of data/benchmarks/*.csv; a file missing a column is a DataError.
+
+    The files are read once per process while none of them changes (keyed by each file's
+    path, size and modification time): a batch's parent reads them for all its workers."""
+    folder = Path(folder or resolve_path("data/benchmarks"))
+    paths = sorted(folder.glob("*.csv"))
+    stamp = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    return _read_published(stamp).copy()
+
+
+@lru_cache(maxsize=4)
+def _read_published(stamp: tuple) -> pd.DataFrame:
     frames = []
-    for path in sorted(Path(folder).glob("*.csv")):
+    for name, _, _ in stamp:
+        path = Path(name)
         frame = pd.read_csv(path, dtype={"year": "Int64"}, keep_default_na=False, na_values=[""])
         missing = [c for c in COLUMNS if c not in frame.columns]
         if missing:

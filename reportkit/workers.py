@@ -207,7 +207,7 @@ def warm_up() -> None:
     import nbformat
     from matplotlib.figure import Figure
 
-    from . import charts, engine, render
+    from . import benchmarks, charts, engine, render
     for name in PRELOAD:
         __import__(name)
     for name in PRELOAD_OPTIONAL:
@@ -233,9 +233,9 @@ def warm_up() -> None:
             "display_data", data={"text/html": "<p>x</p>", "text/plain": "x"})])])
     render._exporter().from_notebook_node(nb, resources={"reportkit_title": "", "reportkit_accent": "#000000",
                                                          "reportkit_footer": ""})
+    benchmarks.load_published()  # the published benchmark tables, read once for every child
     # What the parent holds now is shared with every forked child: freezing it keeps the
     # children's garbage collector from walking (and copying) those pages again.
-    gc.collect()
     gc.freeze()
 
 
