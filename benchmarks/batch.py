@@ -7,7 +7,7 @@
 * batch: ``reportkit run <the 8 params files>`` as one CLI process (its own start-up and
   imports included), default engine and workers unless given;
 * floor: the same computations and charts in this warm Python process, no notebook:
-  ``report.build`` + every ``rk.show_*`` call of the template notebook (each chart as PNG,
+  ``report.build`` + every ``rk.show_*`` call of the template notebook (each chart as SVG,
   each HTML fragment) + the sidecar JSON, one client after another on one core. ``floor_s_per_report`` divides that by the cores the
   batch may use (``min(workers, cores)``): the floor of a perfectly parallel run on this
   machine, so ``overhead_vs_floor`` = batch / that is never flattered by parallelism.

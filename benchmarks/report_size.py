@@ -3,22 +3,19 @@
     .venv/bin/python benchmarks/report_size.py            # renders the demo (with PDFs) into a temp folder
     .venv/bin/python benchmarks/report_size.py reports/2026-10   # measures an existing folder
 
-Prints, per report: HTML bytes, of which embedded images and the stylesheet, each chart's
-pixel size, the PDF's bytes and pages, and the time to print it.
+Prints, per report: HTML bytes, of which embedded images (the logo and the SVG charts) and
+the stylesheet, the number of charts and their bytes, the PDF's bytes and pages, and the
+time to print it.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import re
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-from PIL import Image
 
 from reportkit.page import STYLESHEET
 from reportkit.pdf import write_pdf
@@ -28,14 +25,15 @@ BUDGET = 400_000
 
 def measure(folder: Path) -> int:
     over = 0
-    print(f"{'report':<16} {'html':>9} {'images':>9} {'css':>7} {'charts (px)':<24} {'pdf':>9} {'pages':>5} {'print s':>7}")
+    print(f"{'report':<16} {'html':>9} {'images':>9} {'css':>7} {'charts':>6} {'chart bytes':>11} {'pdf':>9} {'pages':>5} {'print s':>7}")
     for html_path in sorted(folder.glob("*.html")):
         if html_path.name == "index.html":
             continue
         html = html_path.read_text(encoding="utf-8")
         images = re.findall(r'src="data:image/([a-z+]+);base64,([^"]+)"', html)
         image_bytes = sum(len(b) for _, b in images)
-        sizes = [Image.open(io.BytesIO(base64.b64decode(b))).size for kind, b in images if kind == "png"]
+        charts = re.findall(r'<div class="output_svg output_subarea rk-chart">\s*<img [^>]*'
+                            r'src="data:image/svg\+xml;base64,([^"]+)"', html)
         pdf_path = html_path.with_suffix(".pdf")
         started = time.perf_counter()
         write_pdf(html_path, pdf_path)
@@ -45,7 +43,7 @@ def measure(folder: Path) -> int:
         size = len(html.encode())
         over += size >= BUDGET
         print(f"{html_path.stem:<16} {size:>9,} {image_bytes:>9,} {STYLESHEET.stat().st_size:>7,} "
-              f"{' '.join(f'{w}x{h}' for w, h in sizes):<24} {pdf_path.stat().st_size:>9,} {pages:>5} {took:>7.1f}")
+              f"{len(charts):>6} {sum(map(len, charts)):>11,} {pdf_path.stat().st_size:>9,} {pages:>5} {took:>7.1f}")
     index = folder / "index.html"
     if index.exists():
         print(f"{'index (overview)':<16} {index.stat().st_size:>9,}")
