@@ -43,6 +43,19 @@ def _fit(fig, bottom_in: float = 0.0) -> Figure:
     return chart_layout.fit(fig, bottom_in)
 
 
+def _legend_below(fig, handles, labels, size: float) -> float:
+    """The legend under the chart, where it never hides a line, in as few rows as fit the
+    figure's width; returns the height to keep free for it (inches, for :func:`_fit`)."""
+    # each entry: its text, the line sample, the gap before the text and between columns
+    widths = sorted((chart_layout.text_width_in(t, size) + 4.8 * size / 72 for t in labels), reverse=True)
+    ncol = len(labels)
+    while ncol > 1 and sum(widths[:ncol]) > fig.get_figwidth() - 0.3:
+        ncol -= 1
+    fig.legend(handles, labels, loc="lower center", fontsize=size, frameon=False, ncol=ncol)
+    rows = -(-len(labels) // ncol)
+    return (rows * 1.7 + 1.3) * size / 72
+
+
 def _tick(v: float) -> str:
     """A tick number: no decimals when whole ('50', '1,000'), else two ('0.25')."""
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
@@ -104,7 +117,7 @@ def daily_trend(report, keys: list[str] | None = None):
         ax.set_title(_trend_title(kpi, fig_, report.cfg.currency))
         ax.set_ylim(bottom=0)
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", fontsize=9.5, frameon=False, ncol=2)
+    legend_h = _legend_below(fig, handles, labels, 9.5)
     # the whole period on the axis, even when days are missing (a gap is a finding too)
     axes[-1, 0].set_xlim(daily["date"].iloc[0], daily["date"].iloc[-1])
     days = len(daily)
@@ -112,7 +125,7 @@ def daily_trend(report, keys: list[str] | None = None):
     axes[-1, 0].set_xticks(list(daily["date"].iloc[::step]))  # counted from the period's first day
     axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
     axes[-1, 0].set_xlabel(f"Day ({p.current.label()})")
-    return _fit(fig, bottom_in=0.3)
+    return _fit(fig, bottom_in=legend_h)
 
 
 def channel_breakdown(report, key: str | None = None):
@@ -186,7 +199,7 @@ def goal_progress(report, result):
     apply_theme()
     g, s = result.figures, result.series
     cur = report.cfg.currency
-    fig = _figure(8.5, 2.8)
+    fig = _figure(8.5, 3.1)
     ax = fig.subplots()
     actual = [(d, v) for d, v in s.get("actual", []) if v is not None]
     if actual:
@@ -218,8 +231,7 @@ def goal_progress(report, result):
     ax.set_title(f"{g['name']}: {g['status_words']}")
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles))
-    ax.legend(unique.values(), unique.keys(), loc="upper left", fontsize=8, frameon=False, ncol=3)
-    return _fit(fig)
+    return _fit(fig, bottom_in=_legend_below(fig, list(unique.values()), list(unique), 8.5))
 
 
 def budget_burn(report, part: str = "period"):

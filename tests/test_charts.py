@@ -98,6 +98,14 @@ def _assert_laid_out(fig):
         assert ax._left_title.get_window_extent(renderer).y0 >= ax.bbox.y1
     for upper, lower in zip(fig.axes, fig.axes[1:]):
         assert lower._left_title.get_window_extent(renderer).y1 < upper.bbox.y0
+    bottom = fig.axes[-1]
+    lowest = [t.label1.get_window_extent(renderer).y0 for t in bottom.xaxis._update_ticks()
+              if t.label1.get_visible()] + [bottom.bbox.y0]
+    if bottom.get_xlabel():
+        lowest.append(bottom.xaxis.label.get_window_extent(renderer).y0)
+    for legend in fig.legends:  # a legend under the chart stays clear of its axis
+        box = legend.get_window_extent(renderer)
+        assert box.y0 >= 0 and box.y1 < min(lowest), (box.extents, min(lowest))
 
 
 def test_every_demo_chart_fits_its_image(tmp_path):
