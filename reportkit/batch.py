@@ -136,6 +136,15 @@ def status_line(result: RenderResult) -> str:
     return f"FAILED  {result.client_id:<24} {result.duration_s:6.1f}s  {result.error}"
 
 
+def _say(bar, line: str) -> None:
+    """A status line on stdout. A reader that went away (``reportkit run ... | head``) stops
+    the lines, never the batch: the reports and the manifest are still written."""
+    try:
+        bar.write(line)
+    except (BrokenPipeError, ValueError):
+        pass
+
+
 def run_batch(files: list[Path | str], out: str | Path = "reports", workers: int | None = None,
               engine: str = DEFAULT_ENGINE, resume: bool = False, notebook: str | None = None,
               cell_timeout_s: float = CELL_TIMEOUT_S, report_timeout_s: float = REPORT_TIMEOUT_S,
@@ -158,14 +167,14 @@ def run_batch(files: list[Path | str], out: str | Path = "reports", workers: int
     bar = tqdm(total=len(jobs) + len(results), desc="reports", unit="client", file=sys.stderr,
                disable=(not progress) if progress is not None else None)
     if skipped:
-        bar.write(f"skipped {len(skipped)} client(s) whose last run succeeded and whose outputs exist (--resume)")
+        _say(bar, f"skipped {len(skipped)} client(s) whose last run succeeded and whose outputs exist (--resume)")
     for result in results:
-        bar.write(status_line(result))
+        _say(bar, status_line(result))
         bar.update(1)
 
     def on_done(result: RenderResult) -> None:
         results.append(result)
-        bar.write(status_line(result))
+        _say(bar, status_line(result))
         bar.update(1)
 
     try:

@@ -25,8 +25,12 @@ SLACK = 1.04           # widths without kerning, and antialiasing: a little to s
 
 @lru_cache(maxsize=4096)
 def _advance(char: str, weight: str) -> float:
-    """Advance width of ``char`` at 100 pt, in points (linear: no hinting)."""
+    """Advance width of ``char`` at 100 pt, in points (linear: no hinting). A character the
+    chart font lacks (CJK, emoji) is drawn from another font, or by the reader's browser
+    in an SVG: counted as one em, the width of such glyphs."""
     font = get_font(findfont(FontProperties(weight=weight)))  # shared with matplotlib's
+    if not font.get_char_index(ord(char)):
+        return 100.0
     font.set_size(100, 72)                                     # renderer, which sets its own
     return font.load_char(ord(char), flags=LoadFlags.NO_HINTING).linearHoriAdvance / 65536
 

@@ -42,8 +42,11 @@ def _run_many(files: list[Path], out: str, **options) -> None:
     the streams are flushed and the process exits at once (``os._exit``)."""
     from .batch import run_batch
     code = run_batch(files, out=out, **options).exit_code
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`reportkit run ... | head`)
+            pass
     os._exit(code)
 
 

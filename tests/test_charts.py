@@ -133,3 +133,15 @@ def test_long_titles_wrap_and_long_labels_fit(small_facts):
     title = ax.get_title("left")
     assert "\n" in title and title.replace("\n", " ").split() == ["Word"] * 40
     _assert_laid_out(fig)
+
+
+def test_names_in_other_scripts_fit_too(small_facts):
+    """Characters the chart font lacks (CJK, emoji) are measured as one em each: the title
+    still wraps inside the chart."""
+    from reportkit import chart_layout
+    assert abs(chart_layout.text_width_in("売上📈", 10) - 3 * 10 / 72) < 1e-9   # three characters, one em each
+    fig = charts.channel_breakdown(_report(small_facts, ["sessions"]))
+    fig.axes[0].set_title("売上 📈 " * 30, loc="left")
+    charts.chart_layout.fit(fig)
+    assert fig.axes[0].get_title("left").count("\n") >= 1
+    assert "売上" in charts.to_svg(fig)
