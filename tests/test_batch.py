@@ -411,3 +411,17 @@ def test_cli_expands_a_quoted_glob_of_params(tmp_path, root, small_facts):
     none = subprocess.run([sys.executable, "-m", "reportkit.cli", "run", str(tmp_path / "nope_*.yaml")],
                           capture_output=True, text=True, cwd=root)
     assert none.returncode == 2 and "matches no params file" in none.stderr
+
+
+def test_a_reader_that_goes_away_does_not_stop_the_batch(tmp_path, root):
+    """`reportkit run ... | head -1`: the status lines stop, the batch does not; every
+    report and the manifest are written and the exit status is still the batch's."""
+    proc = subprocess.Popen([sys.executable, "-m", "reportkit.cli", "run", *map(str, demo_params(root)),
+                             "--out", str(tmp_path)], cwd=root, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    proc.stdout.readline()          # the first status line, then the reader is gone
+    proc.stdout.close()
+    assert proc.wait(timeout=300) == 0
+    manifest = json.loads((tmp_path / "2026-10" / "manifest.json").read_text())
+    assert sorted(c["client_id"] for c in manifest["clients"] if c["status"] == "ok") == sorted(DEMO)
+    assert all((tmp_path / "2026-10" / f"{c}.html").exists() for c in DEMO)
