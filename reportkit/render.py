@@ -138,8 +138,11 @@ def _exporter() -> HTMLExporter:
         c = Config()
         c.TagRemovePreprocessor.enabled = True
         c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
+        # only these three run (nbconvert's eleven default ones are off for HTML anyway, and
+        # each would still copy and validate the notebook: ~10 ms a report)
+        c.ReportExporter.default_preprocessors = []
         c.ReportExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor", StripNoise,
-                                        page.TableOfContents]
+                                          page.TableOfContents]
         c.ReportExporter.exclude_anchor_links = True  # no "¶"; page.TableOfContents gives sections ids
         exporter = ReportExporter(config=c, template_name="reportkit",
                                   extra_template_basedirs=[str(TEMPLATES)])
