@@ -1,6 +1,6 @@
 """Batch throughput: the naive loop, the batch runner and the floor, on the same 8 clients.
 
-    .venv/bin/python benchmarks/batch.py [--clients 8] [--workers N] [--engine fast|kernel]
+    .venv/bin/python benchmarks/batch.py [--clients 8] [--workers N] [--engine fast|kernel] [--repeat 3]
 
 * naive: per client, the ``papermill`` CLI then ``jupyter nbconvert --to html --no-input``
   CLI, one client after another (what an operator would script by hand);
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,6 +111,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=None, help="default: the batch's default (cores)")
     parser.add_argument("--engine", default="fast")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of naive, batch and floor, one after another; the figures are "
+                             "each one's median (a shared machine's speed drifts by tens of percent)")
     parser.add_argument("--skip-naive", action="store_true", help="(for quick checks; prints no speed-up)")
     args = parser.parse_args()
     os.environ.setdefault("REPORTKIT_ROOT", str(ROOT))
@@ -120,10 +124,21 @@ def main() -> None:
         files = make_params(tmp / "params", args.clients) if (tmp / "params").mkdir() is None else []
         n = len(files)
         print(f"clients={n} cores={cores} batch_workers={args.workers or cores} engine={args.engine} "
-              f"load_average={os.getloadavg()[0]:.2f}")
-        naive_s = None if args.skip_naive else naive(files, tmp / "naive") / n
-        batch_s = batch(files, tmp / "batch", args.workers, args.engine) / n
-        floor_1core = floor(files) / n
+              f"repeat={args.repeat} load_average={os.getloadavg()[0]:.2f}")
+        rounds = []
+        for r in range(args.repeat):
+            naive_s = None if args.skip_naive else naive(files, tmp / f"naive{r}") / n
+            batch_s = batch(files, tmp / f"batch{r}", args.workers, args.engine) / n
+            floor_1core = floor(files) / n
+            rounds.append((naive_s, batch_s, floor_1core))
+            if args.repeat > 1:
+                print(f"round={r + 1} " + (f"naive={naive_s:.3f} " if naive_s else "") +
+                      f"batch={batch_s:.3f} floor_1core={floor_1core:.3f} " +
+                      (f"speedup_vs_naive={naive_s / batch_s:.2f} " if naive_s else "") +
+                      f"overhead_vs_floor={batch_s / (floor_1core / parallel):.2f}")
+        naive_s = None if args.skip_naive else statistics.median(r[0] for r in rounds)
+        batch_s = statistics.median(r[1] for r in rounds)
+        floor_1core = statistics.median(r[2] for r in rounds)
         floor_s = floor_1core / parallel
         if naive_s is not None:
             print(f"naive_s_per_report={naive_s:.3f}")
