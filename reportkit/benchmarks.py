@@ -29,9 +29,8 @@ def load_published(folder: Path | None = None) -> pd.DataFrame:
     The files are read once per process while none of them changes (keyed by each file's
     path, size and modification time): a batch's parent reads them for all its workers."""
     folder = Path(folder or resolve_path("data/benchmarks"))
-    paths = sorted(folder.glob("*.csv"))
-    stamp = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
-    return _read_published(stamp).copy()
+    stats = [(path, path.stat()) for path in sorted(folder.glob("*.csv"))]
+    return _read_published(tuple((str(p), st.st_size, st.st_mtime_ns) for p, st in stats)).copy()
 
 
 @lru_cache(maxsize=4)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import matplotlib as mpl
-from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.font_manager import FontProperties, findfont, font_scalings, get_font
 from matplotlib.ft2font import LoadFlags
 
 PAD_IN = 0.07          # around the figure, as tight_layout(pad=0.5) at 10 pt
@@ -62,7 +62,6 @@ def wrap(text: str, width_in: float, size: float, weight: str = "normal") -> str
 
 def font_size(key: str) -> float:
     """An rcParams font size in points (named sizes such as 'large' resolved)."""
-    from matplotlib.font_manager import font_scalings
     size = mpl.rcParams[key]
     return float(size) if not isinstance(size, str) else font_scalings[size] * mpl.rcParams["font.size"]
 
@@ -106,13 +105,12 @@ def fit(fig, bottom_in: float = 0.0):
     width, height = fig.get_figwidth(), fig.get_figheight()
     label_size, labelpad = font_size("axes.labelsize"), mpl.rcParams["axes.labelpad"] / 72
     # left: the widest y tick label of any panel, then the y axis labels
-    ticks_w = 0.0
+    ticks_w, y_size = 0.0, font_size("ytick.labelsize")
     for ax in axes:
         ax.get_xlim(), ax.get_ylim()  # autoscale now: the locators need the final view
         if ax.yaxis.get_tick_params()["labelleft"]:
             labels = _tick_labels(ax.yaxis, ax.get_ylim())
-            widths = [text_width_in(t, font_size("ytick.labelsize")) * SLACK for _, t in labels]
-            ticks_w = max([ticks_w, *widths])
+            ticks_w = max([ticks_w, *(text_width_in(t, y_size) * SLACK for _, t in labels)])
     y_ticks = ticks_w + _tick_pad_in("ytick") if ticks_w else 0.0
     ylabels = [ax.get_ylabel() for ax in axes]
     left = y_ticks + max([text_height_in(t, label_size) + labelpad for t in ylabels if t], default=0.0)

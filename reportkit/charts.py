@@ -34,19 +34,13 @@ def apply_theme() -> None:
 
 
 def _figure(width_in: float, height_in: float) -> Figure:
-    """A white figure (its margins are set by :func:`_fit`)."""
+    """A white figure (its margins are set by :func:`chart_layout.fit`)."""
     return Figure(figsize=(width_in, height_in), facecolor="white")
-
-
-def _fit(fig, bottom_in: float = 0.0) -> Figure:
-    """Margins fitted to the labels and titles (long titles wrapped) without a layout pass;
-    ``bottom_in`` keeps room for a figure legend below the axes."""
-    return chart_layout.fit(fig, bottom_in)
 
 
 def _legend_below(fig, handles, labels, size: float) -> float:
     """The legend under the chart, where it never hides a line, in as few rows as fit the
-    figure's width; returns the height to keep free for it (inches, for :func:`_fit`)."""
+    figure's width; returns the height to keep free for it (inches, for :func:`chart_layout.fit`)."""
     # each entry: its text, the line sample, the gap before the text and between columns
     widths = sorted((chart_layout.text_width_in(t, size) + 4.8 * size / 72 for t in labels), reverse=True)
     ncol = len(labels)
@@ -126,7 +120,7 @@ def daily_trend(report, keys: list[str] | None = None):
     axes[-1, 0].set_xticks(list(daily["date"].iloc[::step]))  # counted from the period's first day
     axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
     axes[-1, 0].set_xlabel(f"Day ({p.current.label()})")
-    return _fit(fig, bottom_in=legend_h)
+    return chart_layout.fit(fig, bottom_in=legend_h)
 
 
 def channel_breakdown(report, key: str | None = None):
@@ -147,7 +141,7 @@ def channel_breakdown(report, key: str | None = None):
     ax.set_xlabel(axis_label(kpi, report.cfg.currency))
     ax.set_title(_channel_title(kpi, table[kpi.key], report.cfg.currency))
     ax.legend(loc="lower right", fontsize=9.5, frameon=False)
-    return _fit(fig)
+    return chart_layout.fit(fig)
 
 
 def _channel_title(kpi, values, currency: str) -> str:
@@ -235,7 +229,7 @@ def goal_progress(report, result):
     ax.set_title(f"{g['name']}: {g['status_words']}")
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles))
-    return _fit(fig, bottom_in=_legend_below(fig, list(unique.values()), list(unique), 8.5))
+    return chart_layout.fit(fig, bottom_in=_legend_below(fig, list(unique.values()), list(unique), 8.5))
 
 
 def budget_burn(report, part: str = "period"):
@@ -264,7 +258,7 @@ def budget_burn(report, part: str = "period"):
             f"{start:%-d %b} – {pd_date(b['through']):%-d %b %Y}")
     ax.set_title(f"Ad spend against budget, {span}: {words}")
     ax.legend(loc="upper left", fontsize=8, frameon=False)
-    return _fit(fig)
+    return chart_layout.fit(fig)
 
 
 def pd_date(value):

@@ -29,9 +29,9 @@ def load_report(namespace: dict) -> Report:
 def _show_figure(fig) -> None:
     """Display a chart as SVG at its natural width, with its titles as alt text (the export
     embeds it as an image: independent of the backend, nothing from outside the page)."""
-    svg = charts.to_svg(fig)
-    display({"image/svg+xml": svg, "text/plain": f"<chart: {charts.alt_text(fig)}>"}, raw=True,
-            metadata={"image/svg+xml": {"width": charts.display_width(svg), "alt": charts.alt_text(fig)}})
+    svg, alt = charts.to_svg(fig), charts.alt_text(fig)
+    display({"image/svg+xml": svg, "text/plain": f"<chart: {alt}>"}, raw=True,
+            metadata={"image/svg+xml": {"width": charts.display_width(svg), "alt": alt}})
 
 
 def show_header(report: Report) -> None:

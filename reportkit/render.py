@@ -17,6 +17,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from nbconvert import HTMLExporter
+from nbconvert.exporters.templateexporter import TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
@@ -117,9 +120,6 @@ class ReportExporter(HTMLExporter):
     The filters it registers for the templates are registered the same way here."""
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        from nbconvert.exporters.templateexporter import TemplateExporter
-        from nbconvert.filters.highlight import Highlight2HTML
-        from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
         resources = self._init_resources(resources)
         language = nb.metadata.get("language_info", {})
         self.register_filter("highlight_code", Highlight2HTML(
