@@ -1,11 +1,14 @@
-"""Time the goals/drivers/budget/benchmarks step (reportkit.plans.build) per demo client.
+"""Time the goals/drivers/budget/benchmarks step (reportkit.analysis.assessment.build) per demo client.
 
     .venv/bin/python benchmarks/plan_build.py
 """
 
 import time
 
-from reportkit import config, facts, plans, report
+from reportkit import config as config
+from reportkit.core import facts
+from reportkit.analysis import assessment as plans
+from reportkit import report
 
 CLIENTS = ["acme_outdoor", "northwind_b2b", "daily_gazette"]
 RUNS = 5

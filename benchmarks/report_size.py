@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from reportkit.page import STYLESHEET
-from reportkit.pdf import write_pdf
+from reportkit.present.page import STYLESHEET
+from reportkit.deliver.pdf import write_pdf
 
 BUDGET = 400_000
 

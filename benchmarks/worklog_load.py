@@ -10,7 +10,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from reportkit import worklog
+from reportkit.work import sections as worklog
 
 
 def main(rows: int = 20_000) -> None:

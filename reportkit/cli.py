@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from . import config as _config
-from .errors import InputError
+from reportkit import config as _config
+from reportkit.errors import InputError
 
 
 def _params_files(params: tuple[str, ...], all_: bool) -> list[Path]:
@@ -40,7 +40,7 @@ def _run_many(files: list[Path], out: str, **options) -> None:
     Everything is written by then (outputs atomically, the manifest and the index), so the
     ~0.5-0.7 s Python spends unloading the ~1,700 modules a batch imports buys nothing:
     the streams are flushed and the process exits at once (``os._exit``)."""
-    from .batch import run_batch
+    from reportkit.run.batch import run_batch
     code = run_batch(files, out=out, **options).exit_code
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -52,7 +52,7 @@ def _run_many(files: list[Path], out: str, **options) -> None:
 
 def _batch_options(command):
     """Options shared by `run` and `demo`: parallelism, engine, limits, resume, Dask."""
-    from .batch import CELL_TIMEOUT_S, DEFAULT_ENGINE, ENGINES, REPORT_TIMEOUT_S
+    from reportkit.run.batch import CELL_TIMEOUT_S, DEFAULT_ENGINE, ENGINES, REPORT_TIMEOUT_S
     options = [
         click.option("--workers", type=click.IntRange(min=1), default=None,
                      help="Clients rendered at once [default: the machine's cores]."),
@@ -94,7 +94,7 @@ def main(ctx):
 def _check_pdf(pdf: bool) -> None:
     """Fail before any work when a PDF is asked for and Chromium is missing (exit status 2)."""
     if pdf:
-        from .pdf import ChromiumMissing, find_chromium
+        from reportkit.deliver.pdf import ChromiumMissing, find_chromium
         try:
             find_chromium()
         except ChromiumMissing as error:
@@ -111,7 +111,7 @@ PDF_HELP = "Also print <client_id>.pdf with headless Chromium (paper from params
 @_batch_options
 def demo(out, pdf, **options):
     """Generate the embedded demo data (if missing) and render all demo clients."""
-    from .sources.demo import DEMO_CLIENTS, ensure_demo_data
+    from reportkit.sources.demo import DEMO_CLIENTS, ensure_demo_data
     for client_id in DEMO_CLIENTS:
         ensure_demo_data(client_id)
     files = [_config.resolve_path(f"params/{c}.yaml") for c in DEMO_CLIENTS]
@@ -140,8 +140,9 @@ def run(params, all_, out, pdf, **options):
 @click.option("--all", "all_", is_flag=True, help="Every params/*.yaml file.")
 def validate(params, all_):
     """Check params files and their input data; write nothing."""
-    from . import sources, worklog
-    from .branding import logo_data_uri
+    from reportkit import sources
+    from reportkit.work import sections as worklog
+    from reportkit.present.branding import logo_data_uri
     worst = 0
     for path in _params_files(params, all_):
         try:
@@ -162,8 +163,8 @@ def validate(params, all_):
 @click.option("--refresh", is_flag=True, help="Pull again even where the warehouse has fresh data.")
 def pull(params, all_, refresh):
     """Fill the DuckDB warehouse with each client's API pulls ahead of a run."""
-    from .errors import ReportkitError
-    from .warehouse import pull as pull_client
+    from reportkit.errors import ReportkitError
+    from reportkit.sources.warehouse import pull as pull_client
     worst = 0
     for path in _params_files(params, all_):
         try:

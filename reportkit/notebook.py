@@ -10,8 +10,12 @@ import json
 
 from IPython.display import HTML, display
 
-from . import charts, config, plan_view, view, worklog_view
-from .report import Report, build
+from reportkit.present import charts
+from reportkit import config as config
+from reportkit.present import analysis as plan_view
+from reportkit.present import results as view
+from reportkit.present import work as worklog_view
+from reportkit.report import Report, build
 
 SIDECAR_MIMETYPE = "application/vnd.reportkit.sidecar+json"
 

@@ -12,11 +12,16 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from . import facts as _facts
-from . import metrics, plans, quality, sources, story, worklog
-from .config import ClientConfig
-from .metrics import KPI
-from .periods import ReportPeriods
+from reportkit.core import facts as _facts
+from reportkit.core import metrics
+from reportkit.analysis import assessment as plans
+from reportkit.analysis import quality
+from reportkit import sources
+from reportkit.story import summary as story
+from reportkit.work import sections as worklog
+from reportkit.config import ClientConfig
+from reportkit.core.metrics import KPI
+from reportkit.core.periods import ReportPeriods
 
 HEADLINE_COUNT = 4  # KPIs on the first screen
 
@@ -59,7 +64,7 @@ class Report:
     origin: str
     summary: list[str] = field(default_factory=list)
     work: worklog.WorkSections = field(default_factory=worklog.WorkSections)
-    plan: "plans.Plan | None" = None  # goals, drivers, budget, benchmarks (reportkit.plans)
+    plan: "plans.Plan | None" = None  # goals, drivers, budget, benchmarks (reportkit.analysis.assessment)
 
     @property
     def headline(self) -> list[KpiFigures]:

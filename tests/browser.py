@@ -27,7 +27,7 @@ def _missing(reason: str):
 
 
 def require_chromium() -> str:
-    from reportkit.pdf import ChromiumMissing, find_chromium
+    from reportkit.deliver.pdf import ChromiumMissing, find_chromium
     try:
         return find_chromium()
     except ChromiumMissing as error:

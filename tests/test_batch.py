@@ -20,7 +20,7 @@ import psutil
 import pytest
 import yaml
 
-from reportkit.batch import run_batch
+from reportkit.run.batch import run_batch
 
 DEMO = ["acme_outdoor", "northwind_b2b", "daily_gazette"]
 

@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from reportkit import benchmarks as bm
-from reportkit.metrics import REGISTRY
+from reportkit.analysis import benchmarks as bm
+from reportkit.core.metrics import REGISTRY
 
 
 def _monthly(values: dict[str, float]) -> pd.DataFrame:

@@ -4,7 +4,7 @@ import base64
 
 import pytest
 
-from reportkit.branding import MAX_LOGO_BYTES, logo_data_uri, logo_img, sniff_image_type
+from reportkit.present.branding import MAX_LOGO_BYTES, logo_data_uri, logo_img, sniff_image_type
 from reportkit.config import Agency
 from reportkit.errors import ConfigError
 

@@ -95,7 +95,7 @@ def test_report_structure_and_print_rules(demo_run, chromium):
         # revenue up 0.7 % is green; ad spend up 12.4 % is red (lower cost is better)
         assert page.locator('.rk-table td.chg.good[data-kpi="revenue"][data-field="change_previous"]').count() == 1
         assert page.locator('.rk-table td.chg.bad[data-kpi="cost"][data-field="change_previous"]').count() == 1
-        from reportkit.page import CSP
+        from reportkit.present.page import CSP
         assert page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content") == CSP
         # the policy is in force: an image from the network is refused before any request
         blocked = page.evaluate("""() => new Promise(resolve => {
@@ -157,7 +157,7 @@ def test_hostile_names_show_as_text_letter_pdf_from_params(tmp_path, root, chrom
         "business_model": "ecommerce", "period": "2026-10", "currency": "USD",
         "source": {"type": "csv", "path": str(root / "tests" / "fixtures" / "hostile_names.csv")},
         "agency": {"name": "Agency <i>x</i>", "logo": str(root / "assets" / "northstar_logo.svg")}, "pdf": {"enabled": True, "paper": "Letter"}}))
-    from reportkit.render import render_client
+    from reportkit.run.render import render_client
     result = render_client(params, out=tmp_path / "out")
     assert result.status == "ok", result.error
     html = Path(result.outputs["html"]).read_text()

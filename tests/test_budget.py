@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from reportkit import budget as bud
-from reportkit.metrics import REGISTRY
-from reportkit.plan_params import Budget
+from reportkit.analysis import budget as bud
+from reportkit.core.metrics import REGISTRY
+from reportkit.config.goals import Budget
 
 
 class _Cfg:

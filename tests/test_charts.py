@@ -2,7 +2,9 @@
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from reportkit import charts, config, report
+from reportkit.present import charts
+from reportkit import config as config
+from reportkit import report
 
 
 def _report(small_facts, kpis):
@@ -138,7 +140,7 @@ def test_long_titles_wrap_and_long_labels_fit(small_facts):
 def test_names_in_other_scripts_fit_too(small_facts):
     """Characters the chart font lacks (CJK, emoji) are measured as one em each: the title
     still wraps inside the chart."""
-    from reportkit import chart_layout
+    from reportkit.present import chart_layout
     assert abs(chart_layout.text_width_in("売上📈", 10) - 3 * 10 / 72) < 1e-9   # three characters, one em each
     fig = charts.channel_breakdown(_report(small_facts, ["sessions"]))
     fig.axes[0].set_title("売上 📈 " * 30, loc="left")

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from reportkit.drivers import (anomalies, contributions, mix_rate, normal_variation, seasonal,
+from reportkit.analysis.drivers import (anomalies, contributions, mix_rate, normal_variation, seasonal,
                                weekday_adjusted)
-from reportkit.metrics import REGISTRY
+from reportkit.core.metrics import REGISTRY
 
 
 def _rows(spec):

@@ -7,10 +7,11 @@ summed by hand in the comments.
 import pytest
 from ga4_fake import FakeGA4
 
-from reportkit import config, report
+from reportkit import config as config
+from reportkit import report
 from reportkit.errors import ConfigError, SourceError
 from reportkit.sources import load
-from reportkit.sources.ga4_api import MAX_RETRIES
+from reportkit.sources.ga4.api import MAX_RETRIES
 
 PAID, ORG = "Paid Search", "Organic Search"
 

@@ -5,9 +5,10 @@ import json
 import pytest
 from ga4_fake import FakeGA4
 
-from reportkit import config, report
+from reportkit import config as config
+from reportkit import report
 from reportkit.errors import ConfigError, DataError
-from reportkit.render import render_client
+from reportkit.run.render import render_client
 from reportkit.sources import load
 
 EXPORTS = "tests/data/exports/"

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from reportkit import metrics
-from reportkit.metrics import KPI, REGISTRY
+from reportkit.core import metrics
+from reportkit.core.metrics import KPI, REGISTRY
 
 
 def frame(**cols):

@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from reportkit import config, report
-from reportkit.narrative import render
+from reportkit import config as config
+from reportkit import report
+from reportkit.story.goal_summary import render
 
 
 @pytest.fixture(scope="module", params=["acme_outdoor", "northwind_b2b", "daily_gazette"])

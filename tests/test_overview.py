@@ -3,7 +3,7 @@
 import json
 import re
 
-from reportkit.overview import collect, write_overview, write_overviews
+from reportkit.deliver.overview import collect, write_overview, write_overviews
 
 
 def _sidecar(cid, name, kpis, dq_status="ok", goals=None, budget=None, findings=()):

@@ -2,7 +2,7 @@
 
 import nbformat
 
-from reportkit import page
+from reportkit.present import page
 
 
 def _nb(*markdown):

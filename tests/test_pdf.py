@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from reportkit import pdf
+from reportkit.deliver import pdf
 from reportkit.errors import InputError, RenderError
 
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from reportkit import periods
+from reportkit.core import periods
 
 
 def test_month_compares_with_previous_month_and_same_month_last_year():

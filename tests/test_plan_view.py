@@ -2,7 +2,9 @@
 
 import pytest
 
-from reportkit import config, plan_view, report
+from reportkit import config as config
+from reportkit.present import analysis as plan_view
+from reportkit import report
 
 
 @pytest.fixture()

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from reportkit import config, report
+from reportkit import config as config
+from reportkit import report
 
 # Statuses of the demo goals as of 31 Oct 2026 (chosen in params/*.yaml, see README):
 EXPECTED = {"acme_outdoor": {"grow_revenue": "at_risk", "keep_roas": "on_track", "grow_organic": "behind"},

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 import pytest
 import yaml
 
-from reportkit import formatting as fmt
-from reportkit.render import render_client
+from reportkit.core import formatting as fmt
+from reportkit.run.render import render_client
 
 SECTIONS = ["Summary", "Goals", "Results", "Day by day", "By channel", "Against benchmarks",
             "Why it moved", "Budget", "Data notes"]

@@ -2,7 +2,8 @@
 
 import pytest
 
-from reportkit import config, report
+from reportkit import config as config
+from reportkit import report
 
 
 def make_cfg(small_facts, **extra):

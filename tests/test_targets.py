@@ -5,11 +5,11 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from reportkit import config
+from reportkit import config as config
 from reportkit.errors import ConfigError
-from reportkit.metrics import REGISTRY
-from reportkit.plan_params import Goal
-from reportkit.targets import evaluate, reach_status, stay_status
+from reportkit.core.metrics import REGISTRY
+from reportkit.config.goals import Goal
+from reportkit.analysis.goals import evaluate, reach_status, stay_status
 
 
 def _days(first: date, n: int, **measures) -> list[dict]:

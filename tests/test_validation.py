@@ -5,10 +5,11 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from reportkit import config, report
+from reportkit import config as config
+from reportkit import report
 from reportkit.errors import DataError
 from reportkit.sources import load
-from reportkit.validation import check_no_future, latest_allowed
+from reportkit.sources.checks import check_no_future, latest_allowed
 
 
 def cfg_for(path, **extra):

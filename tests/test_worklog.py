@@ -4,9 +4,12 @@ from datetime import date
 
 import pytest
 
-from reportkit import config, report, worklog, worklog_view
+from reportkit import config as config
+from reportkit import report
+from reportkit.work import sections as worklog
+from reportkit.present import work as worklog_view
 from reportkit.errors import DataError
-from reportkit.worklog_files import ActionItem, Contact, WorkItem
+from reportkit.work.files import ActionItem, Contact, WorkItem
 
 OCT = (date(2026, 10, 1), date(2026, 10, 31))
 
@@ -344,7 +347,7 @@ def test_build_checks_goal_ids_once_params_declare_goals(tmp_path):
     from types import SimpleNamespace
 
     from reportkit.config import WorkFiles
-    from reportkit.periods import resolve
+    from reportkit.core.periods import resolve
 
     log = write(tmp_path, "log.csv", WORK_CSV)
     goals = [SimpleNamespace(id="g3", name="Grow organic"), SimpleNamespace(id="g1", name="More leads"),

@@ -8,7 +8,7 @@ import sys
 import pytest
 import yaml
 
-from reportkit.render import render_client
+from reportkit.run.render import render_client
 
 ORDER = ["Summary", "What we did", "Results", "Next period", "What we need from you",
          "Communication log", "Data notes"]

@@ -11,7 +11,7 @@ from typing import Callable
 
 import pandas as pd
 
-from ..periods import DateRange
+from reportkit.core.periods import DateRange
 
 LOADERS: dict[str, Callable] = {}
 
@@ -52,10 +52,13 @@ def load(cfg, periods, refresh: bool = False) -> SourceData:
     ``refresh=True`` makes API sources (GA4) pull again instead of using the warehouse cache.
     """
     # Imports register the built-in sources; kept here so importing the package stays cheap.
-    from . import demo, exports, files, ga4  # noqa: F401
-    from ..validation import check_no_future, latest_allowed
+    from reportkit.sources import demo
+    from reportkit.sources import exports
+    from reportkit.sources import canonical_csv as files
+    from reportkit.sources import ga4  # noqa: F401
+    from reportkit.sources.checks import check_no_future, latest_allowed
     if getattr(cfg, "sources", None):
-        from .merge import load_many
+        from reportkit.sources.merge import load_many
         data = load_many(cfg, periods, refresh)
     else:
         data = load_one(cfg, cfg.source, periods, refresh)

@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..config import resolve_path
-from ..errors import ConfigError
-from . import SourceData, register
-from .files import read_facts_csv, read_users_csv
+from reportkit.config import resolve_path
+from reportkit.errors import ConfigError
+from reportkit.sources import SourceData, register
+from reportkit.sources.canonical_csv import read_facts_csv, read_users_csv
 
 FIRST_DAY = date(2024, 8, 1)
 LAST_DAY = date(2026, 11, 20)   # the demo "today" is 2026-11-21: November is half-way

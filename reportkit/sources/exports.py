@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..config import resolve_path
-from ..errors import DataError
-from ..facts import normalize
-from ..validation import check_no_future, latest_allowed
-from . import SourceData, register
-from .presets import GENERIC, PRESETS, Preset
+from reportkit.config import resolve_path
+from reportkit.errors import DataError
+from reportkit.core.facts import normalize
+from reportkit.sources.checks import check_no_future, latest_allowed
+from reportkit.sources import SourceData, register
+from reportkit.sources.presets import GENERIC, PRESETS, Preset
 
 KEYS = ("date", "channel", "campaign")
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")

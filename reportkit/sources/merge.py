@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import ConfigError, DataError
-from ..facts import KEY_COLUMNS
-from ..metrics import ADDITIVE_MEASURES, PERIOD_MEASURES
-from . import SourceData, load_one
+from reportkit.errors import ConfigError, DataError
+from reportkit.core.facts import KEY_COLUMNS
+from reportkit.core.metrics import ADDITIVE_MEASURES, PERIOD_MEASURES
+from reportkit.sources import SourceData, load_one
 
 KNOWN_MEASURES = set(ADDITIVE_MEASURES) | set(PERIOD_MEASURES)
 
@@ -25,7 +25,7 @@ def check_sources_config(cfg) -> None:
         if cfg.source.owns:
             raise ValueError("source.owns only matters with several sources: list them under sources:")
         return
-    from ..config import DemoSource
+    from reportkit.config import DemoSource
     if "source" in cfg.model_fields_set and cfg.source != DemoSource():
         raise ValueError("give either source (one) or sources (several), not both")
     owner: dict[str, int] = {}

@@ -1,0 +1,86 @@
+"""Data checks whose findings the report states in its data notes (soft findings).
+
+Hard failures (unreadable dates, negative measures, duplicate keys) stop the client in
+``facts.normalize``; what is found here still lets the report run but is said plainly.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from reportkit.core import facts as _facts
+from reportkit.core.metrics import PERIOD_MEASURES
+from reportkit.core.periods import ReportPeriods
+
+
+def _day_list(days) -> list[str]:
+    return [pd.Timestamp(d).date().isoformat() for d in days]
+
+
+def _spans(days: list[str]) -> str:
+    """'13–15 Oct 2026' style text for runs of consecutive ISO dates."""
+    if not days:
+        return ""
+    stamps = [pd.Timestamp(d) for d in days]
+    runs, start = [], stamps[0]
+    for prev, cur in zip(stamps, stamps[1:] + [None]):
+        if cur is None or (cur - prev).days != 1:
+            runs.append(f"{start:%-d %b %Y}" if start == prev else f"{start:%-d}–{prev:%-d %b %Y}"
+                        if start.month == prev.month else f"{start:%-d %b}–{prev:%-d %b %Y}")
+            start = cur
+    return ", ".join(runs)
+
+
+def check(facts: pd.DataFrame, periods: ReportPeriods, data, kpis, missing_measures) -> dict:
+    findings: list[dict] = []
+    out: dict = {"source": data.origin, "rows_total": int(len(facts)),
+                 "data_from": None, "data_to": None, "missing_days": {}, "zero_traffic_days": {},
+                 "missing_measures": list(missing_measures)}
+    if len(facts):
+        out["data_from"] = facts["date"].min().date().isoformat()
+        out["data_to"] = facts["date"].max().date().isoformat()
+    for name in ("current", "previous", "yoy"):
+        rng = getattr(periods, name)
+        part = _facts.between(facts, rng.start, rng.end)
+        expected = pd.date_range(rng.start, rng.end, freq="D")
+        missing = expected.difference(pd.DatetimeIndex(part["date"].unique()))
+        out["missing_days"][name] = _day_list(missing)
+        zero = []
+        if "sessions" in part.columns and len(part):
+            per_day = part.groupby("date")["sessions"].sum(min_count=1)
+            zero = per_day[per_day.fillna(0) == 0].index
+        out["zero_traffic_days"][name] = _day_list(zero)
+        if name == "current":
+            out["rows_in_period"] = int(len(part))
+    label = {"current": periods.current.label(), "previous": periods.previous.label(),
+             "yoy": periods.yoy.label()}
+    for name in ("current", "previous", "yoy"):
+        days = out["missing_days"][name]
+        if days and len(days) == getattr(periods, name).days:
+            findings.append({"level": "warning", "period": name,
+                             "message": f"There is no data at all for {label[name]}, so comparisons "
+                                        f"with it are not possible."})
+        elif days:
+            findings.append({"level": "warning", "period": name,
+                             "message": f"{len(days)} day(s) of {label[name]} have no data "
+                                        f"({_spans(days)}): totals for that period are incomplete."})
+        zero = out["zero_traffic_days"][name]
+        if zero:
+            findings.append({"level": "warning", "period": name,
+                             "message": f"Website tracking recorded no visits on {len(zero)} day(s) "
+                                        f"of {label[name]} ({_spans(zero)}), while the days around "
+                                        f"them had traffic: most likely a tracking outage. Visits "
+                                        f"and conversions for those days are missing."})
+    if missing_measures:
+        findings.append({"level": "info", "period": "all",
+                         "message": "The data has no " + ", ".join(missing_measures)
+                                    + ": KPIs that need them are shown as n/a."})
+    if any(k.measures & set(PERIOD_MEASURES) for k in kpis) and data.users_for(periods.current) is None:
+        findings.append({"level": "info", "period": "current",
+                         "message": "Users are not available for this exact period (users cannot be "
+                                    "added up from days or channels), so the users KPI is left out."})
+    findings += getattr(data, "findings", [])   # what the source itself reported (GA4 sampling...)
+    out["pulls"] = getattr(data, "pulls", [])   # API pulls behind the data, and when they were made
+    out["findings"] = findings
+    out["status"] = "warning" if any(f["level"] == "warning" for f in findings) else "ok"
+    return out

@@ -1,0 +1,246 @@
+"""HTML for the Goals, Why it moved, Benchmarks and Budget sections. Everything from params
+or data is escaped here; source URLs are shown as text without their scheme, never as
+links (the exported report loads nothing from the network)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html import escape
+
+from reportkit.core import formatting as fmt
+
+STATUS_CLASS = {"achieved": "good", "on_track": "good", "at_risk": "warn", "behind": "bad",
+                "missed": "bad", "not_started": "flat"}
+BUDGET_WORDS = {"on_budget": "on budget", "over": "over budget", "under": "under budget",
+                "no_budget": "no budget set"}
+
+
+def _v(value, unit, cur) -> str:
+    return escape(fmt.value(value, unit, cur))
+
+
+def _day(iso: str | None) -> str:
+    return f"{date.fromisoformat(iso):%-d %b %Y}" if iso else "n/a"
+
+
+def _url_text(url) -> str:
+    return escape(re.sub(r"^[a-z]+://", "", str(url))) if url else ""
+
+
+def goals(report) -> str:
+    blocks = [goal(report, r.figures) for r in report.plan.goals]
+    return "".join(blocks) or '<p>No goals are set for this client yet.</p>'
+
+
+def goal(report, g: dict) -> str:
+    """One goal: status, value now, baseline, target, pacing, forecast, run-rate, milestones."""
+    cur = report.cfg.currency
+    unit = g["unit"]
+    status = g["status"]
+    scope = (" · " + ", ".join(f"{escape(str(k))}: {escape(str(v))}" for k, v in g["scope"].items())
+             if g["scope"] else "")
+    month = (f"{date.fromisoformat(g['value_month'] + '-01'):%B %Y}" if g.get("value_month") else None)
+    rows = [("Now" + (f" ({escape(month)})" if month else ""),
+             _v(g.get("value"), unit, cur), "value"),
+            ("Baseline", (_v(g["baseline"], unit, cur) if g["baseline"] is not None else "none")
+             + f' <span class="rk-note">{escape(g["baseline_source"])}</span>', "baseline"),
+            ("Target by " + _day(g["deadline"]), _v(g["target"], unit, cur), "target"),
+            ("Expected by now", _v(g.get("expected_now"), unit, cur)
+             + (f' <span class="rk-note">{escape(g["pacing_method"])}</span>' if g.get("pacing_method") else ""),
+             "expected_now"),
+            ("Forecast at the deadline", _v(g.get("forecast"), unit, cur)
+             + (f' <span class="rk-note">{escape(g["forecast_method"])}</span>' if g.get("forecast_method") else ""),
+             "forecast")]
+    if g["kind"] != "reach":
+        rows = [r for r in rows if r[2] not in ("expected_now", "baseline") or g["baseline"] is not None]
+        checks = {m: v for m, v in (g.get("history") or {}).items() if v is not None}
+        broke = [m for m, v in checks.items()
+                 if (v < g["target"] if g["direction"] == "up" else v > g["target"])] if g["target"] is not None else []
+        side = "above" if g["kind"] == "stay_above" else "below"
+        words = (f"{len(checks)} month(s) checked, all {side} the line" if not broke else
+                 f"{len(checks)} month(s) checked; not {side} the line in " + ", ".join(
+                     f"{date.fromisoformat(m + '-01'):%b %Y}" for m in broke))
+        rows.append(("Months checked", escape(words), "checks"))
+    if g.get("progress") is not None:
+        rows.append(("Progress to target" if g["measure"] == "cumulative" else "Progress from baseline to target", escape(f"{g['progress'] * 100:.0f}%"), "progress"))
+    req = g.get("required") or {}
+    if req.get("per_month") is not None and g["kind"] == "reach" and status != "achieved":
+        sign = "+" if req["per_month"] >= 0 else ""
+        needed = (f"{req['per_month'] * 100:+.2f} percentage points" if unit == "percent"
+                  else sign + fmt.value(req["per_month"], unit, cur))
+        rows.append(("Needed from here, per month", escape(needed), "required"))
+    if req.get("per_day") is not None and g["kind"] == "reach" and status != "achieved":
+        rows.append(("Needed from here, per day", _v(req["per_day"], unit, cur)
+                     + f' <span class="rk-note">now {_v(req.get("current_per_day"), unit, cur)} a day</span>',
+                     "required"))
+    if g.get("last_quarter_growth") is not None:
+        asked = (fmt.change(g["target"] / g["baseline"] - 1) if g.get("baseline") and g.get("target") is not None
+                 and g["kind"] == "reach" else None)
+        rows.append(("Last quarter's growth (benchmark)", escape(fmt.change(g["last_quarter_growth"]))
+                     + (f' <span class="rk-note">the target asks for {escape(asked)} on the baseline</span>'
+                        if asked else ""), "last_quarter_growth"))
+    gaps = g.get("data_gaps") or {}
+    if gaps.get("baseline") or gaps.get("value"):
+        words = []
+        if gaps.get("baseline"):
+            words.append(f'{gaps["baseline"]} day(s) of the baseline period')
+        if gaps.get("value"):
+            words.append(f'{gaps["value"]} day(s) of the current value')
+        rows.append(("Data gaps", escape(" and ".join(words)) + ' <span class="rk-note">have no data or no '
+                     'recorded visits (see the data notes): the comparison is less certain</span>', "data_gaps"))
+    body = "".join(f'<tr><th scope="row">{label}</th><td data-goal="{escape(g["id"])}" '
+                   f'data-field="{field}">{cell}</td></tr>' for label, cell, field in rows)
+    ms = "".join(
+        f'<li class="{ {"hit": "good", "missed": "bad"}.get(m["state"], "flat") }">'
+        f'{escape(_day(m["date"]))}{" (" + escape(m["label"]) + ")" if m.get("label") else ""}: '
+        f'target {_v(m["target"], unit, cur)} · '
+        + (f'{escape(m["state"])} at {_v(m.get("value"), unit, cur)}' if m["state"] != "upcoming" else
+           f'{"next, " if m.get("next") else ""}{m["days_to_go"]} days to go'
+           + (f', {_v(abs(m["distance"]), unit, cur)} to go from now' if m.get("distance") is not None else ""))
+        + "</li>" for m in g["milestones"])
+    return (
+        f'<div class="rk-goal" data-goal="{escape(g["id"])}"><h3>{escape(g["name"])} '
+        f'<span class="rk-status {STATUS_CLASS[status]}" data-goal="{escape(g["id"])}" '
+        f'data-field="status">{escape(g.get("status_words", status.replace("_", " ")))}</span></h3>'
+        f'<p class="rk-note">{escape(g["label"])}{scope} · {escape(g["kind"].replace("_", " "))}'
+        f' · from {escape(_day(g["start"]))}</p>'
+        f'<div class="rk-table-wrap"><table class="rk-table rk-goal-table"><tbody>{body}</tbody>'
+        f'</table></div>'
+        + (f'<ul class="rk-milestones">{ms}</ul>' if ms else "") + "</div>")
+
+
+def why(report) -> str:
+    cur = report.cfg.currency
+    threshold = report.cfg.material_change
+    items = []
+    for d in report.plan.drivers:
+        unit = d["unit"]
+        head = (f'<strong>{escape(d["label"])}</strong> {escape(fmt.change_words(d["change"]))} on the '
+                f'previous period ({_v(d["previous"], unit, cur)} → {_v(d["value"], unit, cur)}).')
+        notes = []
+        if d["variation"]["within"]:
+            notes.append("This is within the normal day-to-day variation of the two months "
+                         f"(z = {d['variation']['z']:.1f}), so we do not call it a win or a loss.")
+        elif d["variation"]["within"] is False:
+            notes.append(f"This is larger than day-to-day variation explains (z = {d['variation']['z']:.1f}).")
+        if d["method"] == "contribution":
+            parts = ", ".join(
+                f'{escape(r["channel"])} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
+                for r in d["by_channel"][:4])
+            notes.append(f"By channel: {parts} (the changes of all channels add up to the total).")
+            if d.get("by_campaign"):
+                camps = ", ".join(
+                    f'{escape(r["campaign"])} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
+                    for r in d["by_campaign"][:3])
+                notes.append(f"Largest campaign changes: {camps}.")
+        elif d.get("mix_rate"):
+            mr = d["mix_rate"]
+            sign = lambda x: ("+" if x >= 0 else "-") + fmt.value(abs(x), unit, cur)  # noqa: E731
+            notes.append(f"Of the {escape(sign(mr['total']))} change, {escape(sign(mr['rate']))} came from channels "
+                         f"doing better or worse (rate) and {escape(sign(mr['mix']))} from traffic moving between "
+                         f"channels (mix)"
+                         + (f", and {escape(sign(mr['other']))} from channels with no {escape(d['denominator'])} "
+                            "at all (for example revenue from unpaid channels)" if mr.get("other") else "") + ".")
+            top = [r for r in mr["groups"][:2] if r["mix"] or r["rate_effect"]]
+            if top:
+                notes.append("Largest: " + "; ".join(
+                    f'{escape(r["channel"])} rate {escape(sign(r["rate_effect"]))}, mix {escape(sign(r["mix"]))}'
+                    for r in top) + ".")
+        if d["seasonal"]:
+            notes.append(f"Last year the same months moved {escape(fmt.change(d['last_year_change']))}: "
+                         "this looks seasonal.")
+        elif d["seasonal"] is False and d["last_year_change"] is not None:
+            notes.append(f"Last year the same months moved {escape(fmt.change(d['last_year_change']))}, "
+                         "so this is not just the season.")
+        for a in d["anomalies"]:
+            words = "no visits recorded" if a["kind"] == "zero_traffic_days" else "no data"
+            notes.append(f'{a["days"]} day(s) with {words} in the {escape(a["period"])} period '
+                         f'({escape(_day(a["first"]))} – {escape(_day(a["last"]))}) affect this comparison.')
+        items.append(f'<li data-driver="{escape(d["kpi"])}">{head} ' + " ".join(notes) + "</li>")
+    if not items:
+        return f"<p>No KPI moved by {threshold * 100:.0f}% or more on the previous period.</p>"
+    return ('<ul class="rk-why">' + "".join(items) + "</ul>"
+            f'<p class="rk-legend">Shown: KPIs that moved {threshold * 100:.0f}% or more, up or down.</p>')
+
+
+def benchmarks(report) -> str:
+    """One row per KPI: this period, then each benchmark (coloured better/worse for the KPI)."""
+    cur = report.cfg.currency
+    own = [("same_period_last_year", "Same period last year"), ("last_quarter", "Last 3 months"),
+           ("trailing_12_month_median", "12-month median")]
+    sources: dict = {}
+    rows = []
+    has_other = any(c["kind"] != "own" for b in report.plan.benchmarks for c in b["comparisons"])
+    for b in report.plan.benchmarks:
+        unit = b["unit"]
+        by_key = {c["key"]: c for c in b["comparisons"] if c["kind"] == "own"}
+        cells = []
+        for key, _ in own:
+            c = by_key.get(key, {})
+            cells.append(f'<td class="num {c.get("verdict", "none")}">{_v(c.get("value"), unit, cur)}</td>')
+        others = []
+        for c in (c for c in b["comparisons"] if c["kind"] != "own"):
+            if c["kind"] == "industry":
+                ref = sources.setdefault((c["source"], c.get("source_url"), c.get("caveat")), len(sources) + 1)
+                mine = (f'; ours on {escape(c["channel"])}: {_v(c.get("client_value"), unit, cur)}'
+                        if c.get("channel") else "")
+                note = f'; {escape(c["note"])}' if c.get("note") else ""
+                others.append(f'<div class="{c["verdict"]}">{_v(c["value"], unit, cur)} '
+                              f'<span class="rk-note">{escape(c["label"])}, {c["year"] or "year n/a"} '
+                              f'[{ref}]{mine}{note}</span></div>')
+            else:
+                year = f", {c['year']}" if c.get("year") else ""
+                others.append(f'<div class="{c["verdict"]}">{_v(c["value"], unit, cur)} '
+                              f'<span class="rk-note">{escape(c["label"])} ({escape(str(c["source"]))}{year})</span></div>')
+        other = f'<td class="rk-other">{"".join(others) or "–"}</td>' if has_other else ""
+        rows.append(f'<tr><th scope="row">{escape(b["label"])}</th><td class="num">{_v(b["value"], unit, cur)}</td>'
+                    + "".join(cells) + other + "</tr>")
+    head = ("<tr><th>KPI</th>" f"<th>{escape(report.periods.current.label())}</th>"
+            + "".join(f"<th>{label}</th>" for _, label in own)
+            + ("<th>industry / custom</th>" if has_other else "") + "</tr>")
+    notes = "".join(f"<li>{escape(str(src))}, {_url_text(url)}"
+                    + (f' <span class="rk-note">{escape(str(caveat))}</span>' if caveat else "") + "</li>"
+                    for (src, url, caveat), n in sources.items())
+    industry = escape(report.cfg.industry) if report.cfg.industry else "none chosen"
+    return (f'<div class="rk-table-wrap"><table class="rk-table rk-benchmarks"><thead>{head}</thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div><p class="rk-legend">Industry: {industry}. '
+            f'Green: this period is better than that benchmark for this KPI; red: worse. Industry figures '
+            f'are US medians or averages from published studies, for the channel named; their definitions '
+            f'differ from ours, so read them as orientation.</p>'
+            + (f'<ol class="rk-sources rk-legend">{notes}</ol>' if notes else ""))
+
+
+def budget(report) -> str:
+    b = report.plan.budget
+    cur = report.cfg.currency
+    if not b:
+        return "<p>No ad spend in this period.</p>"
+
+    def line(x, title):
+        status = x["status"]
+        cls = {"on_budget": "good", "over": "bad", "under": "warn"}.get(status, "flat")
+        used = "n/a" if x["share_used"] is None else f"{x['share_used'] * 100:.0f}%"
+        proj = ("" if x["projected_vs_budget"] is None
+                else f" ({escape(fmt.change(x['projected_vs_budget']))} on budget)")
+        return (f'<tr><th scope="row">{title}</th><td class="num">{escape(fmt.money(x["spend"], cur))}</td>'
+                f'<td class="num">{_v(x["budget"], "currency", cur)}</td><td class="num">{escape(used)}</td>'
+                f'<td class="num">{_v(x["projected"], "currency", cur)}{proj}</td>'
+                f'<td class="{cls}">{escape(BUDGET_WORDS[status])}</td></tr>')
+
+    head = ("<tr><th></th><th>spent</th><th>budget</th><th>used</th><th>projected to period end</th>"
+            "<th>status</th></tr>")
+    rows = [line(b, escape(report.periods.current.label()))]
+    rows += [line(p, "· " + escape(p["name"])) for p in b["parts"]]
+    mtd = b.get("month_to_date")
+    if mtd:
+        rows.append(line(mtd, f"{escape(_day(mtd['start']))} – {escape(_day(mtd['through']))} (month to date)"))
+        rows += [line(p, "· " + escape(p["name"])) for p in mtd["parts"]]
+    fin = "".join(f'<li><strong>{escape(f["label"])}</strong>: {_v(f["value"], f["unit"], cur)} '
+                  f'<span class="rk-note">{escape(f["explain"])}</span></li>' for f in b["financial"].values()
+                  if f["value"] is not None)  # ROAS without revenue (lead generation) says nothing
+    tol = "" if b["tolerance"] is None else f" within {b['tolerance'] * 100:.0f}% of the budget counts as on budget"
+    return (f'<div class="rk-table-wrap"><table class="rk-table rk-budget"><thead>{head}</thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div><ul class="rk-financial">{fin}</ul>'
+            f'<p class="rk-legend">Projection: spend so far per day × days in the period;{escape(tol)}.</p>')
+

@@ -1,0 +1,123 @@
+"""The client-ready page around the notebook's outputs: table of contents, footer, title.
+
+Used by :func:`reportkit.run.render.export_html` with the ``reportkit`` nbconvert template
+(``templates/reportkit/``); the agency overview (:mod:`reportkit.deliver.overview`) uses the same
+stylesheet so every page has one look.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from html import escape, unescape
+from pathlib import Path
+
+from urllib.parse import quote
+
+from nbconvert.preprocessors import Preprocessor
+
+TEMPLATE_DIR = Path(__file__).parent / "templates" / "reportkit"
+STYLESHEET = TEMPLATE_DIR / "style.css"
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+_H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$", re.M)
+
+
+def section_id(title: str) -> str:
+    """A heading's id, as nbconvert makes them: spaces to '-', other unsafe characters URL-quoted."""
+    return quote(re.sub(r"\s+", "-", title.strip()), safe="-_.~!$&'()*+,;=:@/?")
+
+
+_HTML_H2 = re.compile(r'<h2 id="([^"]+)">([^<]+)</h2>')
+
+
+def section_titles(nb) -> list[tuple[str, str]]:
+    """(title, id) of each section in order: the ``##`` headings of markdown cells and the
+    ``<h2 id=...>`` headings that sections shown only when they have data put in their output."""
+    found = []
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown":
+            found += [(m.group(1), section_id(m.group(1))) for m in _H2.finditer(cell.get("source", ""))]
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html", "")
+            html = "".join(html) if isinstance(html, list) else html
+            found += [(unescape(m.group(2)), unescape(m.group(1))) for m in _HTML_H2.finditer(html)]
+    return found
+
+
+def toc_html(titles: list[tuple[str, str]]) -> str:
+    """A short table of contents linking to the section headings' ids."""
+    if not titles:
+        return ""
+    items = "".join(f'<li><a href="#{escape(anchor)}">{escape(t)}</a></li>' for t, anchor in titles)
+    return f'<nav class="rk-toc" aria-label="Contents"><span class="rk-toc-title">Contents</span><ol>{items}</ol></nav>'
+
+
+def _heading_with_id(match: re.Match) -> str:
+    title = match.group(1)
+    return f'<h2 id="{escape(section_id(title))}">{escape(title)}</h2>'
+
+
+class TableOfContents(Preprocessor):
+    """Add the table of contents as an output right after the report header, and give each
+    section heading its id as plain HTML (no nbconvert "¶" anchor link in the page)."""
+
+    def preprocess(self, nb, resources):
+        titles = section_titles(nb)
+        for cell in nb.cells:
+            if cell.get("cell_type") == "markdown":
+                cell.source = _H2.sub(_heading_with_id, cell.source)
+        html = toc_html(titles)
+        if not html:
+            return nb, resources
+        output = {"output_type": "display_data", "metadata": {}, "data": {"text/html": html}}
+        from nbformat import from_dict
+        for cell in nb.cells:
+            outputs = cell.get("outputs", [])
+            if any("rk-header" in str(o.get("data", {}).get("text/html", "")) for o in outputs):
+                outputs.append(from_dict(output))
+                return nb, resources
+        nb.cells.insert(0, from_dict({"cell_type": "code", "id": "reportkit-contents", "source": "", "metadata": {},
+                                      "execution_count": None, "outputs": [output]}))
+        return nb, resources
+
+
+def _day(iso: str | None) -> str:
+    return f"{date.fromisoformat(iso):%-d %b %Y}" if iso else "unknown"
+
+
+def _stamp(iso: str) -> str:
+    moment = datetime.fromisoformat(iso)
+    return f"{moment:%-d %b %Y %H:%M} {moment.tzname() or ''}".strip()
+
+
+def footer_parts(agency_name: str, sidecar: dict) -> list[str]:
+    """Plain-text footer items (escaped by the template): who, data source, freshness, when."""
+    dq = sidecar.get("data_quality") or {}
+    return [f"Prepared by {agency_name}",
+            f"Data: {sidecar.get('source') or dq.get('source') or 'unknown source'}",
+            f"data up to {_day(dq.get('data_to'))}",
+            f"generated {_stamp(sidecar['generated_at'])}"]
+
+
+def resources(cfg, sidecar: dict) -> dict:
+    """The template's extra resources for one client's page."""
+    p = sidecar["period"]
+    return {"reportkit_title": f"{cfg.client_name} · {_day(p['start'])} – {_day(p['end'])} · {cfg.agency.name}",
+            "reportkit_accent": cfg.agency.accent_color,
+            "reportkit_footer": footer_parts(cfg.agency.name, sidecar)}
+
+
+def standalone(title: str, body: str, footer: list[str], accent: str = "#1f5fa8") -> str:
+    """A self-contained page with the report stylesheet (for pages not made by nbconvert).
+
+    ``title`` and ``footer`` are plain text (escaped here); ``body`` is HTML the caller escaped.
+    """
+    css = STYLESHEET.read_text(encoding="utf-8")
+    accent = accent if re.fullmatch(r"#[0-9a-fA-F]{6}", accent) else "#1f5fa8"
+    foot = "".join(f"<span>{escape(part)}</span>" for part in footer)
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+            f'<meta name="generator" content="reportkit">\n<title>{escape(title)}</title>\n'
+            f'<style>\n{css}\n:root {{ --accent: {escape(accent)}; }}\n</style>\n</head>\n'
+            f'<body>\n<main>\n{body}\n</main>\n<footer class="rk-footer">{foot}</footer>\n</body>\n</html>\n')

@@ -1,0 +1,108 @@
+"""HTML fragments the notebook displays. All text from params or data is escaped here."""
+
+from __future__ import annotations
+
+from html import escape
+
+from reportkit.core import formatting as fmt
+from reportkit.present.branding import logo_img
+from reportkit.core.metrics import relative_change, verdict
+
+ARROWS = {"flat": "■", "none": ""}
+
+
+def _arrow(verdict_: str, rel) -> str:
+    """The arrow shows the direction of a change; its class (colour) says whether that is better."""
+    return ("▲" if rel > 0 else "▼") if verdict_ in ("good", "bad") else ARROWS[verdict_]
+
+
+def _change_cell(kpi, rel, key: str, field: str) -> str:
+    v = verdict(kpi, rel)
+    arrow = _arrow(v, rel)
+    return (f'<td class="chg {v}" data-kpi="{escape(key)}" data-field="{field}">'
+            f'{arrow} {escape(fmt.change(rel))}</td>')
+
+
+def header(report) -> str:
+    cfg, p = report.cfg, report.periods
+    return (f'<div class="rk-header"><div class="rk-brand">{logo_img(cfg.agency)}'
+            f'<span class="rk-agency">{escape(cfg.agency.name)}</span></div>'
+            f'<h1 class="rk-client">{escape(cfg.client_name)}</h1>'
+            f'<div class="rk-period">Report for <strong>{escape(p.current.label())}</strong> '
+            f'({p.current.start:%-d %b %Y} – {p.current.end:%-d %b %Y}) · compared with '
+            f'{escape(p.previous.label())} and {escape(p.yoy.label())}</div></div>')
+
+
+def _card_change(f, rel, field: str, against: str) -> str:
+    """One line of a KPI card: arrow by direction, colour by polarity (lower cost is green)."""
+    v = verdict(f.kpi, rel)
+    arrow = _arrow(v, rel)
+    words = {"good": "better", "bad": "worse", "flat": "about the same", "none": "no comparison"}[v]
+    return (f'<div class="rk-card-chg {v}" title="{words}"><span data-kpi="{escape(f.kpi.key)}" '
+            f'data-field="{field}">{arrow} {escape(fmt.change(rel))}</span> '
+            f'<span class="vs">vs {escape(against)}</span></div>')
+
+
+def summary(report) -> str:
+    p = report.periods
+    cards = "".join(
+        f'<div class="rk-card" data-kpi="{escape(f.kpi.key)}"><div class="rk-card-label" '
+        f'title="{escape(f.kpi.explain)}">{escape(f.kpi.label)}</div><div class="rk-card-value" '
+        f'data-field="value">{escape(fmt.value(f.value, f.kpi.unit, report.cfg.currency))}</div>'
+        + _card_change(f, f.change_previous, "change_previous", p.previous.label())
+        + _card_change(f, f.change_yoy, "change_yoy", p.yoy.label()) + '</div>'
+        for f in report.headline)
+    sentences = "".join(f"<li>{escape(s)}</li>" for s in report.summary)
+    return f'<div class="rk-cards">{cards}</div><ul class="rk-summary">{sentences}</ul>'
+
+
+def kpi_table(report) -> str:
+    p, cur = report.periods, report.cfg.currency
+    rows = []
+    for key, f in report.figures.items():
+        k = f.kpi
+        rows.append(
+            f'<tr><th scope="row" title="{escape(k.explain)}">{escape(k.label)}</th>'
+            f'<td class="num" data-kpi="{escape(key)}" data-field="value">{escape(fmt.value(f.value, k.unit, cur))}</td>'
+            f'<td class="num" data-kpi="{escape(key)}" data-field="previous">{escape(fmt.value(f.previous, k.unit, cur))}</td>'
+            + _change_cell(k, f.change_previous, key, "change_previous")
+            + f'<td class="num" data-kpi="{escape(key)}" data-field="yoy">{escape(fmt.value(f.yoy, k.unit, cur))}</td>'
+            + _change_cell(k, f.change_yoy, key, "change_yoy")
+            + f'<td class="explain">{escape(k.explain)}</td></tr>')
+    head = (f"<tr><th>KPI</th><th>{escape(p.current.label())}</th><th>{escape(p.previous.label())}</th>"
+            f"<th>change</th><th>{escape(p.yoy.label())}</th><th>change</th><th>what it means</th></tr>")
+    return (f'<div class="rk-table-wrap"><table class="rk-table rk-kpis"><thead>{head}</thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>'
+            '<p class="rk-legend">▲ ▼ arrows show the direction; green is better and red is worse '
+            'for that KPI (for costs, lower is better). n/a: not defined (for example, no clicks to '
+            'divide the cost by).</p>')
+
+
+def channel_table(report, keys: list[str] | None = None) -> str:
+    kpis = [k for k in report.chartable if keys is None or k.key in keys][:4]
+    cur, table = report.cfg.currency, report.channels
+    head = "".join(f"<th>{escape(k.label)}</th><th>vs prev.</th>" for k in kpis)
+    rows = []
+    for channel, row in table.iterrows():
+        cells = []
+        for k in kpis:
+            value, before = row.get(k.key), row.get(f"{k.key}_previous")
+            value = None if fmt.is_missing(value) else float(value)
+            before = None if fmt.is_missing(before) else float(before)
+            cells.append(f'<td class="num">{escape(fmt.value(value, k.unit, cur))}</td>'
+                         + _change_cell(k, relative_change(value, before), k.key, "channel_change"))
+        rows.append(f'<tr><th scope="row">{escape(str(channel))}</th>{"".join(cells)}</tr>')
+    return (f'<div class="rk-table-wrap"><table class="rk-table rk-channels"><thead><tr><th>Channel</th>'
+            f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def data_notes(report) -> str:
+    dq = report.data_quality
+    items = [f"Source: {escape(report.origin)}; data from {dq['data_from']} to {dq['data_to']} "
+             f"({dq['rows_in_period']:,} rows in this period)."]
+    items += [escape(f["message"]) for f in dq["findings"]]
+    if dq["status"] == "ok":
+        items.append("No data problems were found in the checks we run.")
+    items.append("Ratios (rates, cost per click, return on ad spend) are computed from totals, "
+                 "never averaged from daily figures.")
+    return '<ul class="rk-notes">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"

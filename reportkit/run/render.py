@@ -1,0 +1,214 @@
+"""Execute the template notebook for one client with papermill and export it with nbconvert.
+
+One linear function, :func:`render_client`: validate params -> execute -> extract the
+sidecar -> export HTML -> write all outputs atomically. A failed run keeps the failed
+notebook beside the outputs and never replaces an earlier good report.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from nbconvert import HTMLExporter
+from nbconvert.exporters.templateexporter import TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+from nbconvert.preprocessors import Preprocessor
+from traitlets.config import Config
+
+from reportkit import config as _config
+from reportkit.config import ClientConfig
+from reportkit.errors import InputError, RenderError, ReportkitError
+
+TEMPLATES = Path(__file__).parents[1] / "present" / "templates"
+SIDECAR_MIMETYPE = "application/vnd.reportkit.sidecar+json"
+HIDDEN_TAGS = ("parameters", "injected-parameters", "sidecar", "remove")
+INPUT_ERRORS = {"ConfigError", "DataError", "InputError"}  # raised in the notebook: bad input
+
+
+@dataclass
+class RenderResult:
+    client_id: str
+    params: str
+    status: str = "ok"                  # ok | failed
+    duration_s: float = 0.0
+    outputs: dict = field(default_factory=dict)
+    error: str | None = None
+    exit_code: int = 0
+
+    def as_dict(self) -> dict:
+        return {"client_id": self.client_id, "params": self.params, "status": self.status,
+                "duration_s": round(self.duration_s, 3), "outputs": self.outputs, "error": self.error}
+
+
+class StripNoise(Preprocessor):
+    """Drop stderr streams and empty outputs so warnings never reach a client."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.get("cell_type") == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        return cell, resources
+
+
+def default_notebook() -> Path:
+    return _config.resolve_path("notebooks/client_report.ipynb")
+
+
+def output_dir(cfg: ClientConfig, out: Path) -> Path:
+    return Path(out) / cfg.periods().key
+
+
+def execute(cfg: ClientConfig, notebook: Path, target: Path, cell_timeout_s: int = 300,
+            kernel_name: str = "python3", engine: str | None = None):
+    """Run the template with papermill into ``target``; raise RenderError on a failing cell.
+
+    ``engine``: a papermill engine name; None is the Jupyter kernel (nbclient), whose
+    "running over TCP without encryption" start-up warning is silenced (errors still show).
+    """
+    # Every key is passed and params_file is "": the notebook must not fill gaps from a
+    # params/<client_id>.yaml that may differ from the config this run validated.
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+    os.environ.setdefault("REPORTKIT_ROOT", str(_config.project_root()))
+    try:
+        return papermill.execute_notebook(
+            str(notebook), str(target), parameters={**cfg.notebook_parameters(), "params_file": ""},
+            kernel_name=kernel_name, progress_bar=False, log_output=False,
+            execution_timeout=cell_timeout_s, engine_name=engine,
+            **({} if engine else {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]}))
+    except PapermillExecutionError as error:
+        message = f"cell {error.cell_index} failed: {error.ename}: {error.evalue}"
+        if error.ename in INPUT_ERRORS:
+            raise InputError(f"{cfg.client_id} (notebook cell {error.cell_index})",
+                             f"{error.ename}: {error.evalue}") from None
+        raise RenderError(cfg.client_id, message, cell_index=error.cell_index) from None
+
+
+def extract_sidecar(nb) -> dict:
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if SIDECAR_MIMETYPE in data:
+                return dict(data[SIDECAR_MIMETYPE])
+    raise RenderError("?", "the notebook produced no sidecar (is the 'sidecar' cell missing?)")
+
+
+_exporters = threading.local()
+
+
+def _base64(text) -> str:
+    """A text output (an SVG chart; nbformat may hold it as a list of lines) as base64."""
+    text = "".join(text) if isinstance(text, list) else str(text)
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+class ReportExporter(HTMLExporter):
+    """nbconvert's HTML exporter, without the BeautifulSoup pass over the finished page.
+
+    ``HTMLExporter`` re-parses its output to put a placeholder alt text on images that have
+    none and a tabindex on JupyterLab cells. The reportkit template gives every chart its
+    title as alt text (the logo its agency's name) and has no JupyterLab cells, so that pass
+    only costs time: ~0.05 s a report, plus ~0.2 s of CSS-selector compiling the first time.
+    The filters it registers for the templates are registered the same way here."""
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        resources = self._init_resources(resources)
+        language = nb.metadata.get("language_info", {})
+        self.register_filter("highlight_code", Highlight2HTML(
+            pygments_lexer=language.get("pygments_lexer", language.get("name")), parent=self))
+        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
+def _exporter() -> HTMLExporter:
+    """This thread's HTML exporter, made once: its Jinja templates are compiled on first use
+    (~0.1 s) and reused for every later report (a batch's forked workers inherit them)."""
+    exporter = getattr(_exporters, "html", None)
+    if exporter is None:
+        from reportkit.present import page
+        c = Config()
+        c.TagRemovePreprocessor.enabled = True
+        c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
+        # only these three run (nbconvert's eleven default ones are off for HTML anyway, and
+        # each would still copy and validate the notebook: ~10 ms a report)
+        c.ReportExporter.default_preprocessors = []
+        c.ReportExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor", StripNoise,
+                                          page.TableOfContents]
+        c.ReportExporter.exclude_anchor_links = True  # no "¶"; page.TableOfContents gives sections ids
+        exporter = ReportExporter(config=c, template_name="reportkit",
+                                  extra_template_basedirs=[str(TEMPLATES)])
+        exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
+        exporter.register_filter("svg_base64", _base64)
+        _exporters.html = exporter
+    return exporter
+
+
+def export_html(nb, cfg: ClientConfig, sidecar: dict) -> str:
+    """The client's HTML page: code, prompts, parameters and the sidecar hidden (the
+    exporter works on a copy: ``nb`` is left as it is)."""
+    from reportkit.present import page
+    body, _ = _exporter().from_notebook_node(nb, resources=page.resources(cfg, sidecar))
+    return body
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLike = "reports",
+                  notebook: str | os.PathLike | None = None, cell_timeout_s: int = 300,
+                  pdf: bool = False, engine: str | None = None) -> RenderResult:
+    """Render one client; return a RenderResult (errors are recorded, not raised).
+
+    ``pdf=True`` (or ``pdf: {enabled: true}`` in params) also prints ``<client_id>.pdf``;
+    ``engine`` is a papermill engine name (None: a Jupyter kernel)."""
+    started = time.perf_counter()
+    where = str(params) if not isinstance(params, ClientConfig) else params.client_id
+    result = RenderResult(client_id=Path(where).stem, params=where)
+    try:
+        cfg = params if isinstance(params, ClientConfig) else _config.load(params)
+        result.client_id = cfg.client_id
+        folder = output_dir(cfg, Path(out))
+        folder.mkdir(parents=True, exist_ok=True)
+        final = {ext: folder / f"{cfg.client_id}.{ext}" for ext in ("html", "ipynb", "json")}
+        failed = folder / f"{cfg.client_id}.failed.ipynb"
+        scratch = folder / f".{cfg.client_id}.{os.getpid()}.running.ipynb"
+        try:
+            nb = execute(cfg, Path(notebook) if notebook else default_notebook(), scratch, cell_timeout_s,
+                         engine=engine)
+        except ReportkitError as error:
+            if scratch.exists():
+                os.replace(scratch, failed)
+                if isinstance(error, RenderError):
+                    error = RenderError(cfg.client_id, str(error).split(": ", 1)[-1], str(failed),
+                                        error.cell_index)
+                else:
+                    error.args = (f"{error}\n  failed notebook kept at: {failed}",)
+            raise error
+        sidecar = extract_sidecar(nb)  # the notebook papermill wrote to ``scratch``
+        sidecar["generated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        html = export_html(nb, cfg, sidecar)
+        _write_atomic(final["html"], html)
+        _write_atomic(final["json"], json.dumps(sidecar, indent=1, ensure_ascii=False))
+        os.replace(scratch, final["ipynb"])
+        failed.unlink(missing_ok=True)
+        result.outputs = {k: str(v) for k, v in final.items()}
+        if pdf or cfg.pdf.enabled:
+            from reportkit.deliver.pdf import write_pdf
+            result.outputs["pdf"] = str(write_pdf(final["html"], folder / f"{cfg.client_id}.pdf", cfg.pdf.paper))
+    except ReportkitError as error:
+        result.status, result.error = "failed", str(error)
+        result.exit_code = error.exit_code
+    result.duration_s = time.perf_counter() - started
+    return result

@@ -1,0 +1,214 @@
+"""The goal-led summary: 3-5 plain sentences in the "we" voice, about the client's goals.
+
+Every number is typed through :meth:`Sentence.fig`, which records the text together with
+the sidecar path of the value it was formatted from (and how it was formatted), so a test
+can prove that no number appears in the summary that is not in the sidecar.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reportkit.core import formatting as fmt
+
+GOAL_SENTENCES = 3
+ORDINALS = ("Our first", "Our second", "Our third")
+
+
+def render(value, how: str, currency: str) -> str:
+    """Format ``value`` the way ``how`` says (the same call the sidecar test repeats)."""
+    if how.startswith("value:"):
+        return fmt.value(value, how.split(":", 1)[1], currency)
+    if how.startswith("abs:"):
+        return fmt.value(abs(value), how.split(":", 1)[1], currency)
+    if how == "change":
+        return fmt.change(value)
+    if how == "change_words":
+        return fmt.change_words(value)
+    if how == "date":
+        return f"{date.fromisoformat(value):%-d %b %Y}"
+    if how == "month":
+        return f"{date.fromisoformat(value[:7] + '-01'):%B %Y}"
+    if how == "len":
+        return str(len(value))
+    if how == "text":
+        return str(value)
+    raise ValueError(how)
+
+
+class Sentence:
+    def __init__(self, side_currency: str):
+        self.currency, self.figures = side_currency, []
+
+    def fig(self, value, path: list, how: str) -> str:
+        text = render(value, how, self.currency)
+        self.figures.append({"text": text, "path": path, "format": how})
+        return text
+
+
+def _work_sentence(s: Sentence, side: dict) -> str | None:
+    """One sentence from the work sections of the sidecar: the most important delivered work
+    (goal work in goal order, the item with the most hours; else an A-task) and the client's
+    overdue action items. None when there is neither."""
+    work, parts = side.get("work") or {}, []
+    found = None
+    for gi, goal in enumerate(work.get("goals") or []):
+        done = [(item["hours"], j) for j, item in enumerate(goal["items"]) if item.get("deliverable") or item.get("result")]
+        if done:
+            found = (["work", "goals", gi, "items", max(done)[1]], ["work", "goals", gi, "name"])
+            break
+    if found is None:
+        done = [(item["hours"], j) for j, item in enumerate(work.get("a_tasks") or [])
+                if item.get("deliverable") or item.get("result")]
+        if done:
+            found = (["work", "a_tasks", max(done)[1]], None)
+    if found:
+        path, goal_path = found
+        item = side
+        for key in path:
+            item = item[key]
+        field = "deliverable" if item.get("deliverable") else "task"
+        text = f"We delivered \u201c{s.fig(item[field], path + [field], 'text')}\u201d"
+        if goal_path:
+            goal = side
+            for key in goal_path:
+                goal = goal[key]
+            text += f" for our goal \u201c{s.fig(goal, goal_path, 'text')}\u201d"
+        if item.get("result"):
+            text += f" ({s.fig(item['result'], path + ['result'], 'text')})"
+        parts.append(text)
+    overdue = [(i, a) for i, a in enumerate(side.get("action_items") or []) if a.get("overdue")]
+    if overdue:
+        listed = " and ".join(
+            f"\u201c{s.fig(a['item'], ['action_items', i, 'item'], 'text')}\u201d (due "
+            f"{s.fig(a['due'], ['action_items', i, 'due'], 'date')})" for i, a in overdue[:2])
+        more = f", with {s.fig(overdue, ['action_items'], 'len')} overdue items in all" if len(overdue) > 2 else ""
+        waiting = f"from you we still need {listed}, now overdue{more}"
+        parts.append(waiting if parts else waiting[0].upper() + waiting[1:])
+    return "; ".join(parts) + "." if parts else None
+
+
+def _goal_sentence(s: Sentence, i: int, g: dict, lead: bool) -> str | None:
+    unit = g["unit"]
+    P = ["goals", i]
+    name = s.fig(g["name"], P + ["name"], "text")
+    label = g["label"].lower()
+    if g["scope"]:
+        where = [s.fig(v, P + ["scope", k], "text") for k, v in g["scope"].items() if isinstance(v, str)]
+        label += f" from {', '.join(where)}" if where else " (scoped)"
+    status = g["status"]
+    if g.get("value") is None:
+        return None
+    value = s.fig(g["value"], P + ["value"], f"value:{unit}")
+    target = s.fig(g["target"], P + ["target"], f"value:{unit}") if g["target"] is not None else "n/a"
+    def deadline_text():  # typed (and recorded) only where a sentence uses it
+        return s.fig(g["deadline"], P + ["deadline"], "date")
+    when = (f"in {s.fig(g['value_month'], P + ['value_month'], 'month')}" if g["measure"] == "monthly"
+            else f"since {s.fig(g['start'], P + ['start'], 'date')}")
+    intro = f"{ORDINALS[min(i, len(ORDINALS) - 1)]} goal ({name}):"
+    if status == "achieved":
+        text = f"{intro} we have already reached it; {label} came to {value} {when}, against a target of {target}"
+        if g["measure"] == "monthly" and g.get("forecast") is not None and g["forecast"] != g["value"] and not (
+                g["forecast"] >= g["target"] if g["direction"] == "up" else g["forecast"] <= g["target"]):
+            forecast = s.fig(g["forecast"], P + ["forecast"], f"value:{unit}")
+            text += f", though our forecast for {deadline_text()} is {forecast}, below the target"
+        return text + "."
+    if status == "missed":
+        return f"{intro} we missed it; {label} came to {value} against a target of {target} by {deadline_text()}."
+    if status == "not_started":
+        return None
+    if g["kind"] != "reach":
+        side = "above" if g["kind"] == "stay_above" else "below"
+        if status == "on_track":
+            return f"{intro} we are on track; {label} was {value} {when}, {side} the line of {target}."
+        if status == "at_risk":
+            return (f"{intro} at risk; {label} was {value} {when}, close to the line of "
+                    f"{target} or past it earlier in the period.")
+        return f"{intro} we are behind; {label} was {value} {when}, not {side} the line of {target}."
+    expected = (s.fig(g["expected_now"], P + ["expected_now"], f"value:{unit}")
+                if g["expected_now"] is not None else None)
+    if status == "on_track":
+        return (f"{intro} we are on track; {label} came to {value} {when}"
+                + (f", against {expected} expected by now" if expected else "")
+                + f" on the way to {target} by {deadline_text()}.")
+    forecast = (s.fig(g["forecast"], P + ["forecast"], f"value:{unit}") if g["forecast"] is not None else None)
+    words = "at risk" if status == "at_risk" else "behind"
+    return (f"{intro} we are {words}; {label} came to {value} {when}"
+            + (f", short of the {expected} expected by now" if expected else "")
+            + (f"; we forecast {forecast} against the {target} target by {deadline_text()}." if forecast
+               else f", against a target of {target} by {deadline_text()}."))
+
+
+def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str], unit_words: str) -> str | None:
+    for j, d in enumerate(drivers):
+        if d["kpi"] not in goal_kpis:
+            continue
+        P = ["drivers", j]
+        label = d["label"].lower()
+        change = s.fig(d["change"], P + ["change"], "change")
+        if d["variation"]["within"]:
+            return (f"Overall {label} moved {change} on the previous {unit_words}, which is within normal "
+                    f"day-to-day variation, so we do not read it as a real change yet.")
+        seasonal = " much as it did last year at this time" if d["seasonal"] else ""
+        if d["method"] == "contribution" and d.get("by_channel"):
+            top = d["by_channel"][0]
+            k = next(i for i, row in enumerate(d["by_channel"]) if row is top)
+            amount = s.fig(top["change"], P + ["by_channel", k, "change"], f"abs:{d['unit']}")
+            verb = "added" if top["change"] > 0 else "took away"
+            channel = s.fig(top["channel"], P + ["by_channel", k, "channel"], "text")
+            return (f"Overall {label} moved {change} on the previous {unit_words}{seasonal}; "
+                    f"{channel} {verb} {amount}, the largest part of that change.")
+        mr = d.get("mix_rate")
+        if mr:
+            causes = {"channels doing better or worse (rate)": mr["rate"],
+                      "traffic shifting between channels (mix)": mr["mix"],
+                      "channels outside the ratio's base, such as unpaid channels": mr.get("other", 0.0)}
+            cause = max(causes, key=lambda k: abs(causes[k]))
+            return f"Overall {label} moved {change} on the previous {unit_words}{seasonal}, mostly from {cause}."
+    return None
+
+
+def summary(report) -> tuple[list[str], list[list[dict]] | None]:
+    """Sentences and, per sentence, the figures typed into it (text, sidecar path, format).
+
+    ``([], None)`` when no goal has a value yet (all start later): the caller falls back
+    to the KPI summary.
+    """
+    side_goals = [g.figures for g in report.plan.goals]
+    cur = report.cfg.currency
+    out: list[tuple[str, list]] = []
+    for i, g in enumerate(side_goals):
+        if len(out) == GOAL_SENTENCES:
+            break
+        s = Sentence(cur)
+        text = _goal_sentence(s, i, g, lead=not out)
+        if text:
+            out.append((text, s.figures))
+    unit_words = "month" if len(report.periods.key) == 7 else "period"  # 'YYYY-MM': a month
+    # After the goals, in order of what the client can act on: the work we delivered and
+    # what we are waiting for from them, then a data caveat, then the largest move.
+    s = Sentence(cur)
+    work = _work_sentence(s, report.work.sidecar() if getattr(report, "work", None) else {})
+    if work:
+        out.append((work, s.figures))
+    s = Sentence(cur)
+    gaps = report.data_quality["zero_traffic_days"]
+    if gaps.get("current"):
+        n = s.fig(gaps["current"], ["data_quality", "zero_traffic_days", "current"], "len")
+        out.append((f"Tracking recorded no visits on {n} day(s) this {unit_words}, so visit-based figures "
+                    f"are understated; see the data notes.", s.figures))
+    elif gaps.get("previous"):
+        n = s.fig(gaps["previous"], ["data_quality", "zero_traffic_days", "previous"], "len")
+        out.append((f"Tracking recorded no visits on {n} day(s) of the previous {unit_words}, which makes "
+                    f"this {unit_words}'s rise in visit-based figures look larger than it is.", s.figures))
+    s = Sentence(cur)
+    why = _why_sentence(s, report.plan.drivers, [g["kpi"] for g in side_goals], unit_words)
+    if why:
+        out.append((why, s.figures))
+    if not any(g.get("value") is not None and g["status"] != "not_started" for g in side_goals):
+        return [], None  # no goal has a value yet: the KPI summary says more
+    if len(out) < 3:  # always say what comes next, even with a single goal
+        out.append(("Below we restate each goal with its milestones and forecast, explain what "
+                    "moved, and show the budget.", []))
+    out = out[:5]
+    return [t for t, _ in out], [f for _, f in out]
