@@ -15,11 +15,12 @@ import click
 
 from reportkit import config as _config
 from reportkit.errors import InputError
+from reportkit.paths import resolve_path
 
 
 def _params_files(params: tuple[str, ...], all_: bool) -> list[Path]:
     if all_:
-        files = sorted(_config.resolve_path("params").glob("*.yaml"))
+        files = sorted(resolve_path("params").glob("*.yaml"))
         if not files:
             raise click.UsageError("--all found no params/*.yaml files")
         return files
@@ -114,7 +115,7 @@ def demo(out, pdf, **options):
     from reportkit.sources.demo import DEMO_CLIENTS, ensure_demo_data
     for client_id in DEMO_CLIENTS:
         ensure_demo_data(client_id)
-    files = [_config.resolve_path(f"params/{c}.yaml") for c in DEMO_CLIENTS]
+    files = [resolve_path(f"params/{c}.yaml") for c in DEMO_CLIENTS]
     _check_pdf(pdf)
     _run_many(files, out, pdf=pdf, **options)
 
@@ -164,7 +165,7 @@ def validate(params, all_):
 def pull(params, all_, refresh):
     """Fill the DuckDB warehouse with each client's API pulls ahead of a run."""
     from reportkit.errors import ReportkitError
-    from reportkit.sources.warehouse import pull as pull_client
+    from reportkit.sources import pull as pull_client
     worst = 0
     for path in _params_files(params, all_):
         try:

@@ -20,6 +20,7 @@ from reportkit import sources
 from reportkit.story import summary as story
 from reportkit.work import sections as worklog
 from reportkit.config import ClientConfig
+from reportkit.core.measures import PERIOD_MEASURES
 from reportkit.core.metrics import KPI
 from reportkit.core.periods import ReportPeriods
 
@@ -73,7 +74,7 @@ class Report:
     @property
     def chartable(self) -> list[KPI]:
         """KPIs that exist at the day and channel grain (users do not)."""
-        return [k for k in self.kpis if not (k.measures & set(metrics.PERIOD_MEASURES))]
+        return [k for k in self.kpis if k.daily]
 
     def sidecar(self) -> dict:
         cfg = self.cfg
@@ -131,7 +132,7 @@ def build(cfg: ClientConfig) -> Report:
     facts = data.facts
     kpis = cfg.selected_kpis()
     missing = sorted({m for k in kpis for m in k.measures}
-                     - set(facts.columns) - set(metrics.PERIOD_MEASURES))
+                     - set(facts.columns) - set(PERIOD_MEASURES))
     slices = {name: _facts.between(facts, r.start, r.end)
               for name, r in (("current", periods.current), ("previous", periods.previous),
                               ("yoy", periods.yoy))}
@@ -139,7 +140,7 @@ def build(cfg: ClientConfig) -> Report:
               for name, frame in slices.items()}
     figures = {k.key: KpiFigures(k, values["current"][k.key], values["previous"][k.key],
                                  values["yoy"][k.key]) for k in kpis}
-    at_day_grain = [k for k in kpis if not (k.measures & set(metrics.PERIOD_MEASURES))]
+    at_day_grain = [k for k in kpis if k.daily]
     report = Report(
         cfg=cfg, periods=periods, facts=facts, kpis=kpis, figures=figures,
         channels=_channel_table(slices["current"], slices["previous"], at_day_grain),

@@ -3,8 +3,9 @@
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from reportkit.present import charts
-from reportkit import config as config
+from reportkit import config
 from reportkit import report
+from reportkit.paths import resolve_path
 
 
 def _report(small_facts, kpis):
@@ -115,7 +116,7 @@ def test_every_demo_chart_fits_its_image(tmp_path):
     for every chart of the three demo clients."""
     from reportkit.sources.demo import DEMO_CLIENTS
     for client in DEMO_CLIENTS:
-        r = report.build(config.load(config.resolve_path(f"params/{client}.yaml")))
+        r = report.build(config.load(resolve_path(f"params/{client}.yaml")))
         figures = [charts.daily_trend(r), charts.channel_breakdown(r), charts.budget_burn(r),
                    *[charts.goal_progress(r, g) for g in r.plan.goals]]
         for fig in figures:

@@ -4,7 +4,7 @@ import sys
 import pytest
 import yaml
 
-from reportkit import config as config
+from reportkit import config
 from reportkit.errors import ConfigError
 
 GOOD = {"client_id": "testco", "client_name": "Test Co", "business_model": "ecommerce",

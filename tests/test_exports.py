@@ -7,7 +7,7 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from reportkit import config as config
+from reportkit import config
 from reportkit.errors import DataError
 from reportkit.sources import load
 

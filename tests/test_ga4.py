@@ -7,7 +7,7 @@ summed by hand in the comments.
 import pytest
 from ga4_fake import FakeGA4
 
-from reportkit import config as config
+from reportkit import config
 from reportkit import report
 from reportkit.errors import ConfigError, SourceError
 from reportkit.sources import load

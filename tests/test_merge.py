@@ -5,7 +5,7 @@ import json
 import pytest
 from ga4_fake import FakeGA4
 
-from reportkit import config as config
+from reportkit import config
 from reportkit import report
 from reportkit.errors import ConfigError, DataError
 from reportkit.run.render import render_client

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from reportkit import config as config
+from reportkit import config
 from reportkit import report
 from reportkit.story.goal_summary import render
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from reportkit import config as config
+from reportkit import config
 from reportkit import report
 
 # Statuses of the demo goals as of 31 Oct 2026 (chosen in params/*.yaml, see README):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from reportkit import config as config
+from reportkit import config
 from reportkit import report
 
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from reportkit import config as config
+from reportkit import config
 from reportkit.errors import ConfigError
 from reportkit.core.metrics import REGISTRY
 from reportkit.config.goals import Goal

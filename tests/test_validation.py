@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from reportkit import config as config
+from reportkit import config
+from reportkit.sources.exports import FileSource
 from reportkit import report
 from reportkit.errors import DataError
 from reportkit.sources import load
@@ -34,7 +35,7 @@ def test_future_date_in_an_export_names_the_line(tmp_path):
     later = date.today() + timedelta(days=40)
     path = tmp_path / "ads.csv"
     path.write_text(f"Report\nDay,Campaign,Cost\n2026-10-01,A,1\n{later:%Y-%m-%d},A,2\n")
-    cfg = cfg_for(path).model_copy(update={"source": config.FileSource(
+    cfg = cfg_for(path).model_copy(update={"source": FileSource(
         type="file", preset="google_ads", path=str(path))})
     with pytest.raises(DataError) as err:
         load(cfg, cfg.periods())

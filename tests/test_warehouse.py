@@ -10,7 +10,7 @@ import pytest
 import yaml
 from ga4_fake import FakeGA4
 
-from reportkit import config as config
+from reportkit import config
 from reportkit import report
 from reportkit.sources import load
 from reportkit.sources.warehouse import PullKey, Warehouse, is_final, usable, utcnow
@@ -173,7 +173,7 @@ def test_cli_pull_failure_does_not_stop_other_clients(tmp_path):
 
 @pytest.mark.parametrize("source", [{"type": "demo"}])
 def test_pull_of_a_file_source_has_nothing_to_cache(source, monkeypatch, tmp_path):
-    from reportkit.sources.warehouse import pull
+    from reportkit.sources import pull
     cfg = config.validate({"client_id": "acme_outdoor", "client_name": "A", "business_model": "ecommerce",
                            "period": "2026-10", "currency": "EUR", "source": source,
                            "warehouse": {"path": str(tmp_path / "wh.duckdb")}})

@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 
-from reportkit import config as config
+from reportkit import config
 from reportkit import report
 from reportkit.work import sections as worklog
 from reportkit.present import work as worklog_view
-from reportkit.errors import DataError
+from reportkit.errors import ConfigError, DataError
 from reportkit.work.files import ActionItem, Contact, WorkItem
 
 OCT = (date(2026, 10, 1), date(2026, 10, 31))
@@ -280,7 +280,7 @@ BASE = {"client_id": "testco", "client_name": "Test Co", "business_model": "ecom
 def test_work_params_are_optional_and_strict(small_facts):
     cfg = config.validate({**BASE, "source": {"type": "csv", "path": str(small_facts)}})
     assert cfg.work.log is None and cfg.work.communication is None
-    with pytest.raises(config.ConfigError, match=r"key 'work.logs': unknown key"):
+    with pytest.raises(ConfigError, match=r"key 'work.logs': unknown key"):
         config.validate({**BASE, "work": {"logs": "x.csv"}})
 
 

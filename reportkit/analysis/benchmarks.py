@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from reportkit.core import metrics
-from reportkit.config import resolve_path
+from reportkit.paths import resolve_path
 from reportkit.errors import DataError
 from reportkit.core.periods import month_end
 from reportkit.analysis.goals import add_months, monthly_values, scoped, value_between

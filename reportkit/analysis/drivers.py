@@ -148,7 +148,7 @@ def explain(report, slices: dict[str, pd.DataFrame], last_year_previous: pd.Data
         if fig is None or fig.change_previous is None or abs(fig.change_previous) < threshold:
             continue
         kpi = fig.kpi
-        if kpi.measures & set(metrics.PERIOD_MEASURES):
+        if not kpi.daily:
             continue
         cur, prev = slices["current"], slices["previous"]
         ly_prev = metrics.compute(last_year_previous, [kpi])[kpi.key] if len(last_year_previous) else None

@@ -33,27 +33,6 @@ STATUS_WORDS = {"achieved": "achieved", "on_track": "on track", "at_risk": "at r
                 "behind": "behind", "missed": "missed", "not_started": "not started"}
 
 
-def check_goals(goals, benchmarks, known: dict) -> None:
-    """Cross-field checks that need the KPI registry (raised as ValueError for pydantic)."""
-    seen = set()
-    for i, goal in enumerate(goals):
-        if goal.id in seen:
-            raise ValueError(f"goal id {goal.id!r} is used twice; ids must be unique")
-        seen.add(goal.id)
-        kpi = known.get(goal.kpi)
-        if kpi is None:
-            raise ValueError(f"goal {goal.id!r}: unknown KPI {goal.kpi!r}; known: {', '.join(sorted(known))}")
-        if kpi.measures & set(metrics.PERIOD_MEASURES):
-            raise ValueError(f"goal {goal.id!r}: {goal.kpi} is only known per period, not per day; "
-                             "pick a KPI built from additive measures (e.g. sessions)")
-        if goal.measure == "cumulative" and not kpi.additive:
-            raise ValueError(f"goal {goal.id!r}: a cumulative goal needs an additive KPI "
-                             f"({goal.kpi} is a ratio); use measure: monthly")
-    for b in benchmarks:
-        if b.kpi not in known:
-            raise ValueError(f"benchmark for unknown KPI {b.kpi!r}")
-
-
 # --- small pure helpers ------------------------------------------------------------
 
 def scoped(facts: pd.DataFrame, scope: dict | None, where: str | None = None) -> pd.DataFrame:

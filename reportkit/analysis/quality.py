@@ -9,7 +9,6 @@ from __future__ import annotations
 import pandas as pd
 
 from reportkit.core import facts as _facts
-from reportkit.core.metrics import PERIOD_MEASURES
 from reportkit.core.periods import ReportPeriods
 
 
@@ -75,7 +74,7 @@ def check(facts: pd.DataFrame, periods: ReportPeriods, data, kpis, missing_measu
         findings.append({"level": "info", "period": "all",
                          "message": "The data has no " + ", ".join(missing_measures)
                                     + ": KPIs that need them are shown as n/a."})
-    if any(k.measures & set(PERIOD_MEASURES) for k in kpis) and data.users_for(periods.current) is None:
+    if any(not k.daily for k in kpis) and data.users_for(periods.current) is None:
         findings.append({"level": "info", "period": "current",
                          "message": "Users are not available for this exact period (users cannot be "
                                     "added up from days or channels), so the users KPI is left out."})

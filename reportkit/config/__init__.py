@@ -1,5 +1,8 @@
-"""Client params: the pydantic model of a params file, how it is read, and its error text."""
+"""Client params: the pydantic model of a params file (:mod:`.client`, :mod:`.goals`), how a
+file or the notebook's parameters are read (:mod:`.load`) and the error text (:mod:`.explain`)."""
 
-from reportkit.config.client import *  # noqa: F401,F403  (temporary during the move)
-from reportkit.config.client import (ClientConfig, from_notebook, load, load_yaml, project_root,  # noqa: F401
-                                     read_params, resolve_path, validate)
+from reportkit.config.client import Agency, ClientConfig, CustomKPI, PdfOptions, WarehouseConfig, WorkFiles
+from reportkit.config.load import from_notebook, load, load_yaml, read_params, validate
+
+__all__ = ["Agency", "ClientConfig", "CustomKPI", "PdfOptions", "WarehouseConfig", "WorkFiles",
+           "from_notebook", "load", "load_yaml", "read_params", "validate"]

@@ -1,7 +1,8 @@
 """Params models for what the client wants: goals with milestones, budgets, benchmarks.
 
 Kept apart from :mod:`reportkit.config.client` (which holds ``ClientConfig`` and adds these as
-fields) so the goal vocabulary lives in one place.
+fields) so the goal vocabulary lives in one place; how a goal is evaluated is
+:mod:`reportkit.analysis.goals`'.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date
 from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
 
 BaselineRef = Literal["previous_month", "previous_quarter", "same_period_last_year",
                       "trailing_12_months"]
@@ -136,3 +138,24 @@ class CustomBenchmark(_Strict):
     label: str = Field(description="What the figure is, e.g. 'Agency portfolio median'")
     source: str = "agency"
     year: int | None = None
+
+
+def check_goals(goals, benchmarks, known: dict) -> None:
+    """Cross-field checks that need the KPI registry (raised as ValueError for pydantic)."""
+    seen = set()
+    for i, goal in enumerate(goals):
+        if goal.id in seen:
+            raise ValueError(f"goal id {goal.id!r} is used twice; ids must be unique")
+        seen.add(goal.id)
+        kpi = known.get(goal.kpi)
+        if kpi is None:
+            raise ValueError(f"goal {goal.id!r}: unknown KPI {goal.kpi!r}; known: {', '.join(sorted(known))}")
+        if not kpi.daily:
+            raise ValueError(f"goal {goal.id!r}: {goal.kpi} is only known per period, not per day; "
+                             "pick a KPI built from additive measures (e.g. sessions)")
+        if goal.measure == "cumulative" and not kpi.additive:
+            raise ValueError(f"goal {goal.id!r}: a cumulative goal needs an additive KPI "
+                             f"({goal.kpi} is a ratio); use measure: monthly")
+    for b in benchmarks:
+        if b.kpi not in known:
+            raise ValueError(f"benchmark for unknown KPI {b.kpi!r}")

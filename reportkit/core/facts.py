@@ -1,6 +1,6 @@
 """The canonical fact table: one row per date x channel x campaign (x source).
 
-Only additive measures live here (see ARCHITECTURE.md). :func:`normalize` turns any
+Only additive measures live here (docs/architecture.md, "Fact table"). :func:`normalize` turns any
 source's frame into that shape and applies the hard checks; a failure names the file,
 the row and the column.
 """
@@ -10,10 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reportkit.errors import DataError
-from reportkit.core.metrics import ADDITIVE_MEASURES
-
-KEY_COLUMNS = ("date", "source", "channel", "campaign")
-NOT_SET = "(not set)"
+from reportkit.core.measures import ADDITIVE_MEASURES, KEY_COLUMNS, NOT_SET, UNKNOWN_CHANNEL
 
 
 def normalize(frame: pd.DataFrame, where: str, default_source: str = "csv") -> pd.DataFrame:
@@ -37,8 +34,8 @@ def normalize(frame: pd.DataFrame, where: str, default_source: str = "csv") -> p
         df["source"] = default_source
     for col in ("channel", "campaign"):
         if col not in df.columns:
-            df[col] = NOT_SET if col == "campaign" else "(unknown)"
-        df[col] = df[col].astype("string").fillna(NOT_SET if col == "campaign" else "(unknown)")
+            df[col] = NOT_SET if col == "campaign" else UNKNOWN_CHANNEL
+        df[col] = df[col].astype("string").fillna(NOT_SET if col == "campaign" else UNKNOWN_CHANNEL)
     df["source"] = df["source"].astype("string")
     for col in ADDITIVE_MEASURES:
         if col not in df.columns:

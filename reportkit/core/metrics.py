@@ -19,11 +19,7 @@ import pandas as pd
 Unit = Literal["count", "currency", "percent", "ratio"]
 Better = Literal["higher", "lower"]
 
-# Additive measures of the canonical fact table (ARCHITECTURE.md).
-ADDITIVE_MEASURES = ("sessions", "engaged_sessions", "pageviews", "conversions", "transactions",
-                     "revenue", "impressions", "clicks", "cost")
-# Measures that only exist at the period grain (users are not additive).
-PERIOD_MEASURES = ("users",)
+from reportkit.core.measures import PERIOD_MEASURES
 
 _TERM_RE = re.compile(r"\s*([+-]?)\s*([A-Za-z_][A-Za-z0-9_]*)\s*")
 
@@ -69,9 +65,14 @@ class KPI:
         return bool(self._den)
 
     @property
+    def daily(self) -> bool:
+        """True when the KPI exists at the day and channel grain (a users KPI does not)."""
+        return not (self.measures & set(PERIOD_MEASURES))
+
+    @property
     def additive(self) -> bool:
         """True when the KPI is a plain sum that can be split into parts that add up."""
-        return not self._den and not (self.measures & set(PERIOD_MEASURES))
+        return not self._den and self.daily
 
     def evaluate(self, sums: Mapping[str, float | None]) -> float | None:
         """The KPI from summed measures; None when a measure is missing or the denominator is 0."""

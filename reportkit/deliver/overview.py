@@ -18,6 +18,7 @@ from html import escape
 from pathlib import Path
 
 from reportkit.core import formatting as fmt
+from reportkit.paths import write_atomic
 from reportkit.present import page
 
 # goal statuses (targets): achieved on_track at_risk behind missed not_started;
@@ -261,11 +262,7 @@ def write_overview(period_dir: str | os.PathLike) -> Path:
               f"generated {page._stamp(now)}"]
     html = page.standalone(f"Client overview · {period} · {name}", header + render(rows, label), footer,
                            accent=str(agency.get("accent_color") or "#1f5fa8"))
-    target = period_dir / "index.html"
-    tmp = target.with_name(f".index.html.{os.getpid()}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    return write_atomic(period_dir / "index.html", html)
 
 
 def write_overviews(out: str | os.PathLike) -> list[Path]:

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from reportkit.errors import InputError, RenderError
+from reportkit.paths import write_atomic
 
 PAPER = {"A4": "210mm 297mm", "Letter": "8.5in 11in"}
 CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -73,7 +74,5 @@ def write_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike, paper: 
             tail = (proc.stderr or "").strip().splitlines()[-3:]
             raise RenderError(html_path.stem, f"Chromium could not print the PDF (exit {proc.returncode}): "
                                               + " | ".join(tail))
-        tmp = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.tmp")
-        shutil.copyfile(out, tmp)
-        os.replace(tmp, pdf_path)
+        write_atomic(pdf_path, lambda tmp: shutil.copyfile(out, tmp))
     return pdf_path

@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from reportkit.config import Agency, resolve_path
+from reportkit.config import Agency
+from reportkit.paths import resolve_path
 from reportkit.errors import ConfigError
 
 MAX_LOGO_BYTES = 150_000  # a logo is shown ~36 px high: anything bigger wastes the size budget

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from reportkit import config as _config
 from reportkit.errors import ReportkitError
+from reportkit.paths import project_root, write_atomic
 from reportkit.run.render import RenderResult
 from reportkit.run.workers import (CELL_TIMEOUT_S, DEFAULT_ENGINE, ENGINES, REPORT_TIMEOUT_S, Job,  # noqa: F401
                       short_error, run_dask, run_local)
@@ -121,11 +122,7 @@ def write_manifest(period_dir: Path, entries: list[dict]) -> Path:
     manifest = {"period": period_dir.name,
                 "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "clients": sorted(merged.values(), key=lambda c: str(c.get("client_id")))}
-    path = period_dir / "manifest.json"
-    tmp = period_dir / f".manifest.json.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_atomic(period_dir / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
 
 
 # ---------------------------------------------------------------- the batch
@@ -156,7 +153,7 @@ def run_batch(files: list[Path | str], out: str | Path = "reports", workers: int
 
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
-    os.environ.setdefault("REPORTKIT_ROOT", str(_config.project_root()))
+    os.environ.setdefault("REPORTKIT_ROOT", str(project_root()))
     out = Path(out).resolve()
     workers = max(1, workers or os.cpu_count() or 1)
     jobs, results, skipped = plan([Path(f) for f in files], out, resume, engine=engine,

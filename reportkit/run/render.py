@@ -26,6 +26,7 @@ from traitlets.config import Config
 from reportkit import config as _config
 from reportkit.config import ClientConfig
 from reportkit.errors import InputError, RenderError, ReportkitError
+from reportkit.paths import project_root, resolve_path, write_atomic
 
 TEMPLATES = Path(__file__).parents[1] / "present" / "templates"
 SIDECAR_MIMETYPE = "application/vnd.reportkit.sidecar+json"
@@ -59,7 +60,7 @@ class StripNoise(Preprocessor):
 
 
 def default_notebook() -> Path:
-    return _config.resolve_path("notebooks/client_report.ipynb")
+    return resolve_path("notebooks/client_report.ipynb")
 
 
 def output_dir(cfg: ClientConfig, out: Path) -> Path:
@@ -77,7 +78,7 @@ def execute(cfg: ClientConfig, notebook: Path, target: Path, cell_timeout_s: int
     # params/<client_id>.yaml that may differ from the config this run validated.
     import papermill
     from papermill.exceptions import PapermillExecutionError
-    os.environ.setdefault("REPORTKIT_ROOT", str(_config.project_root()))
+    os.environ.setdefault("REPORTKIT_ROOT", str(project_root()))
     try:
         return papermill.execute_notebook(
             str(notebook), str(target), parameters={**cfg.notebook_parameters(), "params_file": ""},
@@ -160,12 +161,6 @@ def export_html(nb, cfg: ClientConfig, sidecar: dict) -> str:
     return body
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLike = "reports",
                   notebook: str | os.PathLike | None = None, cell_timeout_s: int = 300,
                   pdf: bool = False, engine: str | None = None) -> RenderResult:
@@ -199,8 +194,8 @@ def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLi
         sidecar = extract_sidecar(nb)  # the notebook papermill wrote to ``scratch``
         sidecar["generated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         html = export_html(nb, cfg, sidecar)
-        _write_atomic(final["html"], html)
-        _write_atomic(final["json"], json.dumps(sidecar, indent=1, ensure_ascii=False))
+        write_atomic(final["html"], html)
+        write_atomic(final["json"], json.dumps(sidecar, indent=1, ensure_ascii=False))
         os.replace(scratch, final["ipynb"])
         failed.unlink(missing_ok=True)
         result.outputs = {k: str(v) for k, v in final.items()}

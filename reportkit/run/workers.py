@@ -30,10 +30,11 @@ REPORT_TIMEOUT_S = 600
 CELL_TIMEOUT_S = 300
 KERNEL_START_ATTEMPTS = 3
 ERROR_CHARS = 600
-PRELOAD = ["pandas", "matplotlib", "seaborn", "reportkit.notebook", "reportkit.run.engine",
-           "reportkit.run.render", "reportkit.sources", "reportkit.sources.demo", "reportkit.sources.canonical_csv",
-           "reportkit.sources.exports", "reportkit.sources.merge", "reportkit.sources.ga4",
-           "reportkit.sources.checks", "reportkit.sources.warehouse", "reportkit.story.goal_summary", "psutil"]
+# Imported once by the parent before it forks: what every child would import again. The
+# sources' modules come from the registry (a new source needs no entry here).
+PRELOAD = ["pandas", "matplotlib", "seaborn", "psutil", "reportkit.notebook", "reportkit.run.engine",
+           "reportkit.run.render", "reportkit.sources", "reportkit.sources.merge", "reportkit.sources.checks",
+           "reportkit.sources.warehouse", "reportkit.story.goal_summary"]
 PRELOAD_OPTIONAL = ["pyarrow.pandas_compat"]  # pandas imports it on first use of Arrow types
 
 
@@ -211,7 +212,8 @@ def warm_up() -> None:
     from reportkit.present import charts
     from reportkit.run import engine
     from reportkit.run import render
-    for name in PRELOAD:
+    from reportkit.sources import registry
+    for name in [*PRELOAD, *registry.modules()]:
         __import__(name)
     for name in PRELOAD_OPTIONAL:
         try:

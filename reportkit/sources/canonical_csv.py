@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
+from pydantic import Field
 
-from reportkit.config import resolve_path
+from reportkit.paths import resolve_path
 from reportkit.errors import DataError
 from reportkit.core.facts import normalize
-from reportkit.sources import SourceData, register
+from reportkit.sources.registry import Source, SourceData
 
 
 def read_facts_csv(path: Path, default_source: str = "csv") -> pd.DataFrame:
@@ -39,8 +41,14 @@ def read_users_csv(path: Path) -> pd.DataFrame:
     return frame
 
 
-@register("csv")
-def load_csv(cfg, periods) -> SourceData:
-    path = resolve_path(cfg.source.path)
-    users = read_users_csv(resolve_path(cfg.source.users_path)) if cfg.source.users_path else None
-    return SourceData(read_facts_csv(path), users, origin=f"CSV file {path.name}")
+class CsvSource(Source):
+    """A CSV already in the canonical fact schema (docs/architecture.md, "Fact table")."""
+
+    type: Literal["csv"]
+    path: str = Field(description="Facts CSV in the canonical schema, relative to the project root")
+    users_path: str | None = Field(None, description="Optional CSV with start,end,users rows")
+
+    def load(self, cfg, periods, refresh: bool = False) -> SourceData:
+        path = resolve_path(self.path)
+        users = read_users_csv(resolve_path(self.users_path)) if self.users_path else None
+        return SourceData(read_facts_csv(path), users, origin=f"CSV file {path.name}")

@@ -8,18 +8,20 @@ Users are not additive, so they come separately, one row per calendar month.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
-from reportkit.config import resolve_path
+from reportkit.core.measures import TRACKED_MEASURES
+from reportkit.paths import resolve_path, write_atomic
 from reportkit.errors import ConfigError
-from reportkit.sources import SourceData, register
 from reportkit.sources.canonical_csv import read_facts_csv, read_users_csv
+from reportkit.sources.registry import Source, SourceData
 
 FIRST_DAY = date(2024, 8, 1)
 LAST_DAY = date(2026, 11, 20)   # the demo "today" is 2026-11-21: November is half-way
@@ -155,7 +157,7 @@ def generate(client: DemoClient) -> tuple[pd.DataFrame, pd.DataFrame]:
     facts = pd.concat([_stream_rows(client, s, days, rng) for s in client.streams], ignore_index=True)
     facts.insert(1, "source", "demo")
     outage = facts["date"].between(pd.Timestamp(client.outage[0]), pd.Timestamp(client.outage[1]))
-    for col in ("sessions", "engaged_sessions", "pageviews", "conversions", "transactions", "revenue"):
+    for col in TRACKED_MEASURES:
         if col in facts.columns:
             facts.loc[outage, col] = 0
     facts = facts.sort_values(["date", "channel", "campaign"], kind="stable").reset_index(drop=True)
@@ -187,19 +189,24 @@ def ensure_demo_data(client_id: str, folder: Path | None = None) -> tuple[Path, 
         facts_path.parent.mkdir(parents=True, exist_ok=True)
         facts, users = generate(DEMO_CLIENTS[client_id])
         for frame, path in ((facts, facts_path), (users, users_path)):
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            frame.to_csv(tmp, index=False)
-            tmp.replace(path)  # atomic: parallel runs never read half a file
+            # atomic: parallel runs never read half a file
+            write_atomic(path, lambda tmp, frame=frame: frame.to_csv(tmp, index=False))
     return facts_path, users_path
 
 
-@register("demo")
-def load_demo(cfg, periods) -> SourceData:
-    if cfg.source.path:
-        facts_path = resolve_path(cfg.source.path)
-        users_path = resolve_path(cfg.source.users_path) if cfg.source.users_path else None
-    else:
-        facts_path, users_path = ensure_demo_data(cfg.client_id)
-    users = read_users_csv(users_path) if users_path else None
-    return SourceData(read_facts_csv(facts_path, default_source="demo"), users,
-                      origin="reportkit demo data (generated, not a real business)")
+class DemoSource(Source):
+    """The embedded demo data: generated into ``data/demo/<client_id>.csv`` when missing."""
+
+    type: Literal["demo"] = "demo"
+    path: str | None = Field(None, description="Facts CSV; default data/demo/<client_id>.csv")
+    users_path: str | None = Field(None, description="Period users CSV; default data/demo/<client_id>_users.csv")
+
+    def load(self, cfg, periods, refresh: bool = False) -> SourceData:
+        if self.path:
+            facts_path = resolve_path(self.path)
+            users_path = resolve_path(self.users_path) if self.users_path else None
+        else:
+            facts_path, users_path = ensure_demo_data(cfg.client_id)
+        users = read_users_csv(users_path) if users_path else None
+        return SourceData(read_facts_csv(facts_path, default_source="demo"), users,
+                          origin="reportkit demo data (generated, not a real business)")

@@ -15,14 +15,16 @@ import io
 import numbers
 import re
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
+from pydantic import Field
 
-from reportkit.config import resolve_path
+from reportkit.paths import resolve_path
 from reportkit.errors import DataError
 from reportkit.core.facts import normalize
 from reportkit.sources.checks import check_no_future, latest_allowed
-from reportkit.sources import SourceData, register
+from reportkit.sources.registry import Source, SourceData
 from reportkit.sources.presets import GENERIC, PRESETS, Preset
 
 KEYS = ("date", "channel", "campaign")
@@ -270,11 +272,30 @@ def _check_duplicates(frame: pd.DataFrame, where: str, lines: list[int]):
                         "each day and campaign must appear once: export at campaign level, by day")
 
 
-@register("file")
-def load_file(cfg, periods) -> SourceData:
-    src = cfg.source
-    path = resolve_path(src.path)
-    facts = read_export(path, src, cfg.currency, latest_allowed(cfg))
-    label = {"google_ads": "Google Ads export", "meta_ads": "Meta Ads export",
-             "ga4_export": "GA4 export"}.get(src.preset, "file")
-    return SourceData(facts, None, origin=f"{label} {path.name}")
+class FileSource(Source):
+    """A CSV, Parquet or Excel export, read through a preset or a column mapping."""
+
+    type: Literal["file"]
+    path: str = Field(description="The export, relative to the project root (.csv, .parquet, .xlsx)")
+    preset: Literal["google_ads", "meta_ads", "ga4_export"] | None = Field(
+        None, description="Mapping for a known export; keys below override it")
+    columns: dict[str, str] = Field(default_factory=dict, description="Rename: export column -> "
+                                    "fact column (date, channel, campaign, sessions, cost, ...)")
+    date_format: str | None = Field(None, description="strftime format, e.g. '%d-%m-%Y'; default: "
+                                    "ISO or the preset's")
+    dayfirst: bool = Field(False, description="Read ambiguous dates as day first (31/08/2023)")
+    thousands: str | None = Field(None, description="Thousands separator in numbers, e.g. ','")
+    decimal: str = Field(".", description="Decimal mark in numbers: '.' or ','")
+    skip_rows: int | None = Field(None, ge=0, description="Lines before the header; default: "
+                                  "found by looking for the date column")
+    sheet: str | int = Field(0, description="Excel sheet name or index")
+    channel: str | None = Field(None, description="Channel for every row when the file has none")
+    source_name: str | None = Field(None, description="Value of the 'source' column; default: "
+                                    "the preset name, else 'file'")
+
+    def load(self, cfg, periods, refresh: bool = False) -> SourceData:
+        path = resolve_path(self.path)
+        facts = read_export(path, self, cfg.currency, latest_allowed(cfg))
+        label = {"google_ads": "Google Ads export", "meta_ads": "Meta Ads export",
+                 "ga4_export": "GA4 export"}.get(self.preset, "file")
+        return SourceData(facts, None, origin=f"{label} {path.name}")

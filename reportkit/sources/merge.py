@@ -12,33 +12,8 @@ from __future__ import annotations
 import pandas as pd
 
 from reportkit.errors import ConfigError, DataError
-from reportkit.core.facts import KEY_COLUMNS
-from reportkit.core.metrics import ADDITIVE_MEASURES, PERIOD_MEASURES
-from reportkit.sources import SourceData, load_one
-
-KNOWN_MEASURES = set(ADDITIVE_MEASURES) | set(PERIOD_MEASURES)
-
-
-def check_sources_config(cfg) -> None:
-    """Params-level checks (raise ValueError: pydantic turns it into a ConfigError)."""
-    if not cfg.sources:
-        if cfg.source.owns:
-            raise ValueError("source.owns only matters with several sources: list them under sources:")
-        return
-    from reportkit.config import DemoSource
-    if "source" in cfg.model_fields_set and cfg.source != DemoSource():
-        raise ValueError("give either source (one) or sources (several), not both")
-    owner: dict[str, int] = {}
-    for index, src in enumerate(cfg.sources):
-        for measure in src.owns or []:
-            if measure not in KNOWN_MEASURES:
-                raise ValueError(f"sources[{index}].owns: {measure!r} is not a measure; known: "
-                                 f"{', '.join(sorted(KNOWN_MEASURES))}")
-            if measure in owner:
-                raise ValueError(f"measure {measure!r} is owned by sources[{owner[measure]}] and "
-                                 f"sources[{index}]: give each measure one owner")
-            owner[measure] = index
-
+from reportkit.core.measures import ADDITIVE_MEASURES, KEY_COLUMNS
+from reportkit.sources.registry import SourceData
 
 def _carried(frame: pd.DataFrame) -> list[str]:
     return [m for m in ADDITIVE_MEASURES if m in frame.columns and frame[m].notna().any()]
@@ -82,14 +57,13 @@ def merge(parts: list[tuple[object, SourceData]], where: str = "sources") -> Sou
     out = SourceData(facts, parts[pick][1].users if pick is not None else None,
                      origin="; ".join(d.origin for _, d in parts))
     for _, data in parts:
-        out.notes += data.notes
         out.findings += data.findings
         out.pulls += data.pulls
     return out
 
 
 def load_many(cfg, periods, refresh: bool = False) -> SourceData:
-    parts = [(src, load_one(cfg, src, periods, refresh)) for src in cfg.sources]
+    parts = [(src, src.load(cfg, periods, refresh=refresh)) for src in cfg.sources]
     if not parts:
         raise ConfigError("sources", "the list is empty", "list at least one source")
     return merge(parts)

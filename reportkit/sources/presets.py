@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reportkit.core.measures import FACT_COLUMNS
+
 
 @dataclass(frozen=True)
 class Preset:
@@ -69,7 +71,5 @@ GA4_EXPORT = Preset(
 
 PRESETS = {"google_ads": GOOGLE_ADS, "meta_ads": META_ADS, "ga4_export": GA4_EXPORT}
 # No preset: columns already named like the fact table are taken as they are.
-CANONICAL = ("date", "source", "channel", "campaign", "sessions", "engaged_sessions", "pageviews",
-             "conversions", "transactions", "revenue", "impressions", "clicks", "cost")
-GENERIC = Preset("file", {}, alternatives={c: c for c in CANONICAL},
+GENERIC = Preset("file", {}, alternatives={c: c for c in FACT_COLUMNS},
                  hint="map your columns with columns: {export name: fact name}")

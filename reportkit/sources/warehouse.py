@@ -23,9 +23,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from reportkit.core.measures import ADDITIVE_MEASURES, PERIOD_MEASURES
+from reportkit.paths import resolve_path
+
 FINAL_AFTER = timedelta(days=3)   # range end + 3 days: GA4's ~48 h plus the property time zone
-VALUE_COLUMNS = ("sessions", "engaged_sessions", "pageviews", "conversions", "transactions",
-                 "revenue", "impressions", "clicks", "cost", "users")
+VALUE_COLUMNS = (*ADDITIVE_MEASURES, *PERIOD_MEASURES)
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS pulls (
@@ -159,17 +161,4 @@ def usable(pull: Pull | None, fresh_hours: float, now: datetime | None = None) -
 
 
 def open_for(cfg) -> Warehouse:
-    from reportkit.config import resolve_path
     return Warehouse(resolve_path(cfg.warehouse.path))
-
-
-def pull(cfg, refresh: bool = False) -> dict:
-    """Fill the warehouse for one client (``reportkit pull``): {client_id, pulled, cached, rows, origin}.
-
-    Sources that are not API pulls (demo, files) have nothing to cache: pulled = cached = 0.
-    """
-    from reportkit import sources
-    data = sources.load(cfg, cfg.periods(), refresh=refresh)
-    return {"client_id": cfg.client_id, "pulled": sum(not p["cached"] for p in data.pulls),
-            "cached": sum(bool(p["cached"]) for p in data.pulls), "rows": len(data.facts),
-            "origin": data.origin}

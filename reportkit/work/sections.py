@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from reportkit.config import resolve_path
+from reportkit.paths import resolve_path
 from reportkit.work.files import (ActionItem, Contact, PlanItem, WorkItem, load_action_items,
                             load_communication, load_plan, load_work_log)
 

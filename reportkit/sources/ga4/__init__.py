@@ -15,14 +15,16 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
+from pydantic import Field
 
 from reportkit.errors import ConfigError
 from reportkit.core.facts import normalize
 from reportkit.core.periods import DateRange
 from reportkit.sources import warehouse as _wh
-from reportkit.sources import SourceData, register
+from reportkit.sources.registry import Source, SourceData
 from reportkit.sources.ga4.notes import findings_for
 
 DIMENSIONS = {"date": "date", "sessionDefaultChannelGroup": "channel", "sessionCampaignName": "campaign"}
@@ -89,11 +91,10 @@ def query_id(name: str) -> str:
     return f"{name}:{digest}"
 
 
-def plan(cfg, periods) -> list[Job]:
-    src = cfg.source
+def plan(src, client_id: str, periods) -> list[Job]:
     names = ["traffic", "ads", "users"] if src.include_ads else ["traffic", "users"]
     ranges = {"current": periods.current, "previous": periods.previous, "yoy": periods.yoy}
-    return [Job(name, period, rng, _wh.PullKey(cfg.client_id, f"ga4:{src.property_id}",
+    return [Job(name, period, rng, _wh.PullKey(client_id, f"ga4:{src.property_id}",
                                                 query_id(name), rng.start, rng.end))
             for name in names for period, rng in ranges.items()]
 
@@ -110,25 +111,34 @@ def _to_frame(job: Job, rows: list[dict]) -> pd.DataFrame:
     return frame
 
 
-@register("ga4", cached=True)
-def load_ga4(cfg, periods, refresh: bool = False) -> SourceData:
-    src = cfg.source
-    store = _wh.open_for(cfg)
-    jobs = plan(cfg, periods)
-    cached = {job: store.get(job.key) for job in jobs} if not refresh else {}
-    todo = [job for job in jobs if not _wh.usable(cached.get(job), cfg.warehouse.fresh_hours)]
-    pulls = {job: cached[job] for job in jobs if job not in todo}
-    if todo:
-        from reportkit.sources.ga4.api import fetch  # google-api-core is imported only when a pull is needed
-        results = fetch(make_client(), src.property_id, todo, QUERIES, src.page_size)
-        for job in todo:
-            rows, meta = results[job]
-            pulls[job] = store.put(job.key, _to_frame(job, rows), meta)
-    return _assemble(cfg, jobs, pulls, fresh={job for job in todo})
+class GA4Source(Source):
+    """Google Analytics 4 Data API. Credentials come from the environment, never from here."""
+
+    type: Literal["ga4"]
+    property_id: str = Field(pattern=r"^[0-9]+$", description="GA4 property id (digits only), "
+                             "from GA4 Admin > Property details")
+    include_ads: bool = Field(True, description="Also pull advertiserAdCost/Clicks/Impressions "
+                              "(needs a Google Ads link or cost-data import)")
+    time_zone: str | None = Field(None, description="Expected reporting time zone, e.g. "
+                                  "Europe/Berlin; a property in another zone is flagged")
+    page_size: int = Field(100_000, ge=1, le=250_000, description="Rows per GA4 request page")
+
+    def load(self, cfg, periods, refresh: bool = False) -> SourceData:
+        store = _wh.open_for(cfg)
+        jobs = plan(self, cfg.client_id, periods)
+        cached = {job: store.get(job.key) for job in jobs} if not refresh else {}
+        todo = [job for job in jobs if not _wh.usable(cached.get(job), cfg.warehouse.fresh_hours)]
+        pulls = {job: cached[job] for job in jobs if job not in todo}
+        if todo:
+            from reportkit.sources.ga4.api import fetch  # google-api-core is imported only when a pull is needed
+            results = fetch(make_client(), self.property_id, todo, QUERIES, self.page_size)
+            for job in todo:
+                rows, meta = results[job]
+                pulls[job] = store.put(job.key, _to_frame(job, rows), meta)
+        return _assemble(self, cfg.currency, jobs, pulls, fresh=set(todo))
 
 
-def _assemble(cfg, jobs: list[Job], pulls: dict, fresh: set) -> SourceData:
-    src = cfg.source
+def _assemble(src, currency: str, jobs: list[Job], pulls: dict, fresh: set) -> SourceData:
     keys = ["date", "channel", "campaign"]
     facts = None
     for name in dict.fromkeys(j.query for j in jobs if j.query != "users"):
@@ -141,7 +151,7 @@ def _assemble(cfg, jobs: list[Job], pulls: dict, fresh: set) -> SourceData:
           "users": float(pulls[j].frame["users"].iloc[0])}
          for j in jobs if j.query == "users" and len(pulls[j].frame)],
         columns=["start", "end", "users"])
-    findings = findings_for(cfg, [(j, pulls[j].meta) for j in jobs])
+    findings = findings_for(src, currency, [(j, pulls[j].meta) for j in jobs])
     latest = max(p.pulled_at for p in pulls.values())
     origin = (f"Google Analytics 4, property {src.property_id}, as pulled "
               f"{latest:%Y-%m-%d %H:%M} UTC")
@@ -152,4 +162,4 @@ def _assemble(cfg, jobs: list[Job], pulls: dict, fresh: set) -> SourceData:
     return SourceData(facts, users, origin=origin, findings=findings, pulls=records)
 
 
-__all__ = ["load_ga4", "make_client", "plan"]
+__all__ = ["GA4Source", "make_client", "plan"]

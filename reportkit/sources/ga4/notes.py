@@ -15,9 +15,8 @@ def _finding(kind: str, level: str, period: str, message: str) -> dict:
     return {"level": level, "period": period, "message": message, "source": "ga4", "kind": kind}
 
 
-def findings_for(cfg, job_metas: list[tuple[object, dict]]) -> list[dict]:
+def findings_for(src, currency: str, job_metas: list[tuple[object, dict]]) -> list[dict]:
     """Findings for (job, meta) pairs, one per distinct problem (not one per request)."""
-    src = cfg.source
     out: dict[tuple, dict] = {}
 
     def add(key, finding):
@@ -44,12 +43,12 @@ def findings_for(cfg, job_metas: list[tuple[object, dict]]) -> list[dict]:
                 "other_row", "warning", job.period,
                 "Google Analytics grouped rare channel or campaign values into a row called "
                 "\"(other)\": some campaigns are not shown by name, although totals are complete."))
-        currency = meta.get("currency_code")
-        if currency and currency != cfg.currency:
+        property_currency = meta.get("currency_code")
+        if property_currency and property_currency != currency:
             add(("currency",), _finding(
                 "currency", "warning", "all",
-                f"The Google Analytics property reports money in {currency}, but this report is in "
-                f"{cfg.currency}: revenue and cost figures are in {currency}, not converted."))
+                f"The Google Analytics property reports money in {property_currency}, but this report "
+                f"is in {currency}: revenue and cost figures are in {property_currency}, not converted."))
         zone = meta.get("time_zone")
         if zone and src.time_zone and zone != src.time_zone:
             add(("time_zone",), _finding(

@@ -1,0 +1,55 @@
+"""Where a project's files are, and how outputs are written without ever leaving half a file.
+
+The project root is where relative paths in params point (``params/``, ``data/``,
+``notebooks/``). Every output (report, sidecar, manifest, overview, demo data, PDF) is
+written to a temporary name beside its target and renamed over it, so a reader never sees
+a half-written file and a failed run never replaces a good one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+
+def project_root() -> Path:
+    """Where relative paths in params point: $REPORTKIT_ROOT, else the nearest folder
+    upward from the working directory that has a ``params/`` folder, else the cwd."""
+    env = os.environ.get("REPORTKIT_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "params").is_dir():
+            return folder
+    return here
+
+
+def resolve_path(path: str | os.PathLike, root: Path | None = None) -> Path:
+    """``path`` itself when absolute (``~`` expanded), else relative to the project root."""
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (root or project_root()) / p
+
+
+def scratch_path(target: Path) -> Path:
+    """A temporary name beside ``target``, unique to this process: ``.<name>.<pid>.tmp``."""
+    return target.with_name(f".{target.name}.{os.getpid()}.tmp")
+
+
+def write_atomic(target: str | os.PathLike, content: str | bytes | Callable[[Path], None]) -> Path:
+    """Write ``target`` atomically: text, bytes, or ``content(tmp_path)`` writing the file
+    itself (a DataFrame's ``to_csv``, a copy), then rename it over ``target``."""
+    target = Path(target)
+    tmp = scratch_path(target)
+    try:
+        if isinstance(content, str):
+            tmp.write_text(content, encoding="utf-8")
+        elif isinstance(content, bytes):
+            tmp.write_bytes(content)
+        else:
+            content(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
