@@ -103,7 +103,7 @@ def floor(files: list[Path]) -> float:
         with contextlib.redirect_stdout(io.StringIO()):
             for show in calls:
                 show(rep)
-        json.dumps(rep.sidecar(), default=str)
+        json.dumps(rep.sidecar().to_json(), default=str)
     return time.perf_counter() - started
 
 

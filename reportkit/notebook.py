@@ -15,9 +15,9 @@ from reportkit import config as config
 from reportkit.present import analysis as plan_view
 from reportkit.present import results as view
 from reportkit.present import work as worklog_view
+from reportkit.contracts import sidecar
 from reportkit.report import Report, build
 
-SIDECAR_MIMETYPE = "application/vnd.reportkit.sidecar+json"
 
 __all__ = ["load_report", "show_header", "show_summary", "show_kpi_table", "show_trend",
            "show_channels", "show_data_notes", "emit_sidecar", "show_what_we_did",
@@ -86,9 +86,9 @@ def show_communication(report: Report) -> None:
 
 
 def show_goals(report: Report) -> None:
-    if not report.plan.goals:
+    if not report.analysis.goals:
         display(HTML(plan_view.goals(report)))
-    for result in report.plan.goals:
+    for result in report.analysis.goals:
         display(HTML(plan_view.goal(report, result.figures)))
         if result.series.get("actual"):
             _show_figure(charts.goal_progress(report, result))
@@ -104,13 +104,13 @@ def show_why(report: Report) -> None:
 
 def show_budget(report: Report) -> None:
     display(HTML(plan_view.budget(report)))
-    if report.plan.budget.get("cumulative"):
+    if report.analysis.budget.get("cumulative"):
         _show_figure(charts.budget_burn(report))
-    if (report.plan.budget.get("month_to_date") or {}).get("cumulative"):
+    if (report.analysis.budget.get("month_to_date") or {}).get("cumulative"):
         _show_figure(charts.budget_burn(report, "month_to_date"))
 
 
 def emit_sidecar(report: Report) -> None:
     """Put every figure into the notebook as JSON; the runner writes it as <client_id>.json."""
-    payload = json.loads(json.dumps(report.sidecar(), default=str, allow_nan=False))
-    display({SIDECAR_MIMETYPE: payload}, raw=True)
+    payload = json.loads(json.dumps(report.sidecar().to_json(), default=str, allow_nan=False))
+    display({sidecar.MIMETYPE: payload}, raw=True)

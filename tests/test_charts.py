@@ -118,7 +118,7 @@ def test_every_demo_chart_fits_its_image(tmp_path):
     for client in DEMO_CLIENTS:
         r = report.build(config.load(resolve_path(f"params/{client}.yaml")))
         figures = [charts.daily_trend(r), charts.channel_breakdown(r), charts.budget_burn(r),
-                   *[charts.goal_progress(r, g) for g in r.plan.goals]]
+                   *[charts.goal_progress(r, g) for g in r.analysis.goals]]
         for fig in figures:
             _assert_laid_out(fig)
 

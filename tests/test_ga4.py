@@ -98,7 +98,7 @@ def test_report_figures_and_data_quality(ga4_cfg):
     assert k["cpc"].value == pytest.approx(200 / 60)     # (100 + 100) / (50 + 10)
     assert k["roas"].value == pytest.approx(550.5 / 200)
     assert k["users"].value == 250 and k["users"].previous == 40
-    dq = r.sidecar()["data_quality"]
+    dq = r.sidecar().to_json()["data_quality"]
     kinds = {f.get("kind") for f in dq["findings"]}
     assert {"thresholding", "quota"} <= kinds
     assert dq["status"] == "warning"

@@ -94,11 +94,11 @@ def test_relative_and_absolute_change():
 
 
 def test_verdict_respects_polarity():
-    assert metrics.verdict(REGISTRY["cpc"], -0.10) == "good"
-    assert metrics.verdict(REGISTRY["cpc"], 0.10) == "bad"
-    assert metrics.verdict(REGISTRY["revenue"], 0.10) == "good"
-    assert metrics.verdict(REGISTRY["revenue"], 0.001) == "flat"
-    assert metrics.verdict(REGISTRY["revenue"], None) == "none"
+    assert metrics.verdict(REGISTRY["cpc"].better, -0.10) == "good"
+    assert metrics.verdict(REGISTRY["cpc"].better, 0.10) == "bad"
+    assert metrics.verdict(REGISTRY["revenue"].better, 0.10) == "good"
+    assert metrics.verdict(REGISTRY["revenue"].better, 0.001) == "flat"
+    assert metrics.verdict(REGISTRY["revenue"].better, None) == "none"
 
 
 def test_business_model_wording():

@@ -7,13 +7,13 @@ import pytest
 
 from reportkit import config
 from reportkit import report
-from reportkit.story.goal_summary import render
+from reportkit.story.figures import render
 
 
 @pytest.fixture(scope="module", params=["acme_outdoor", "northwind_b2b", "daily_gazette"])
 def built(request, root):
     rep = report.build(config.load(root / "params" / f"{request.param}.yaml"))
-    return rep, json.loads(json.dumps(rep.sidecar(), default=str))
+    return rep, json.loads(json.dumps(rep.sidecar().to_json(), default=str))
 
 
 def _at(side, path):
@@ -55,9 +55,9 @@ def test_pacing_arithmetic_from_the_sidecar(built):
 def test_goals_that_have_not_started_leave_the_kpi_summary(root):
     values = config.read_params(root / "params" / "acme_outdoor.yaml") | {"period": "2024-09"}
     rep = report.build(config.validate(values))
-    assert all(g.figures["status"] == "not_started" for g in rep.plan.goals)
+    assert all(g.figures["status"] == "not_started" for g in rep.analysis.goals)
     assert rep.summary and rep.summary[0].startswith("In September 2024 our revenue came to")
-    assert rep.sidecar()["summary_figures"] is None      # not recorded: the KPI summary's figures
+    assert rep.sidecar().to_json()["summary_figures"] is None      # not recorded: the KPI summary's figures
 
 
 def test_summary_names_delivered_work_and_overdue_client_items(built):

@@ -6,17 +6,27 @@ import re
 from reportkit.deliver.overview import collect, write_overview, write_overviews
 
 
+OCT = {"start": "2026-10-01", "end": "2026-10-31"}
+
+
 def _sidecar(cid, name, kpis, dq_status="ok", goals=None, budget=None, findings=()):
-    return {"client_id": cid, "client_name": name, "currency": "EUR",
-            "period": {"start": "2026-10-01", "end": "2026-10-31"},
-            "kpis": kpis, "goals": goals or [], "budget": budget or {},
-            "data_quality": {"status": dq_status, "findings": list(findings)},
+    """A sidecar with the contract's required keys (reportkit.contracts.sidecar)."""
+    return {"client_id": cid, "client_name": name, "business_model": "ecommerce", "currency": "EUR",
+            "period": OCT, "previous": {"start": "2026-09-01", "end": "2026-09-30"},
+            "yoy": {"start": "2025-10-01", "end": "2025-10-31"}, "period_key": "2026-10",
+            "kpis": kpis, "channels": [], "summary": [],
+            "goals": [{"kpi": "revenue", "status_words": g["status"].replace("_", " "), **g} for g in goals or []],
+            "budget": budget or {}, "source": "test",
+            "data_quality": {"status": dq_status, "source": "test", "data_from": None, "data_to": None,
+                             "findings": list(findings)},
             "agency": {"name": "Northstar <Digital>", "logo": None, "accent_color": "#123456"},
             "generated_at": "2026-11-21T08:00:00+00:00"}
 
 
 def _kpi(label, change, better="higher", value=100.0, unit="count"):
-    return {"label": label, "value": value, "change_previous": change, "better": better, "unit": unit}
+    return {"label": label, "value": value, "previous": None, "yoy": None, "change_previous": change,
+            "change_yoy": None, "abs_change_previous": None, "abs_change_yoy": None, "better": better,
+            "unit": unit, "explain": "", "formula": ""}
 
 
 def _folder(tmp_path, sidecars, manifest=None):
@@ -42,7 +52,7 @@ def test_clients_needing_attention_come_first_without_manifest(tmp_path):
                              "status_words": "on track"},
                             {"id": "g3", "name": "Grow organic", "status": "not_started"}],
                      budget={"status": "over", "spend": 11200.0, "budget": 10000.0, "share_used": 1.12},
-                     findings=[{"level": "warning", "message": "3 days missing"}])
+                     findings=[{"level": "warning", "period": "current", "message": "3 days missing"}])
     folder = _folder(tmp_path, [calm, costly, shaky])
     rows, manifest = collect(folder)
     assert manifest is None
@@ -61,8 +71,10 @@ def test_manifest_failures_first_and_page_is_escaped_and_self_contained(tmp_path
     good = _sidecar("good", "Good <b>Co</b>", {"revenue": _kpi("Revenue", 0.10, value=1500.0, unit="currency")},
                     budget={"status": "on_budget", "spend": 970.0, "budget": 1000.0, "share_used": 0.97})
     manifest = {"period": "2026-10", "generated_at": "2026-11-21T08:00:00+00:00", "clients": [
-        {"client_id": "good", "status": "ok", "outputs": {}, "error": None},
-        {"client_id": "broken", "status": "failed", "outputs": {}, "error": "data file not found"}]}
+        {"client_id": "good", "params": "/p/good.yaml", "status": "ok", "duration_s": 1.0, "outputs": {},
+         "error": None},
+        {"client_id": "broken", "params": "/p/broken.yaml", "status": "failed", "duration_s": 0.1,
+         "outputs": {}, "error": "data file not found"}]}
     folder = _folder(tmp_path, [good], manifest)
     index = write_overview(folder)
     html = index.read_text()

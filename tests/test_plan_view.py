@@ -28,14 +28,14 @@ def tiny(small_facts):
 
 
 def test_goal_figures_on_the_tiny_table(tiny):
-    g = tiny.plan.goals[0].figures
+    g = tiny.analysis.goals[0].figures
     # Paid Search, running total: baseline 50; +100 % = 100; 1-2 March 100 + 10 = 110 >= 100
     assert g["baseline"] == 50 and g["target"] == 100 and g["value"] == 110
     assert g["status"] == "achieved"
     assert g["milestones"][0]["state"] == "upcoming" and g["milestones"][0]["distance"] == -30  # 80 - 110
     # Paid Search data starts on 10 February, so 'previous month' (all of February) is not covered:
     # no baseline, so no relative target, and the report says why
-    g2 = tiny.plan.goals[1].figures
+    g2 = tiny.analysis.goals[1].figures
     assert g2["baseline"] is None and g2["target"] is None
     assert "not covered by the data" in g2["baseline_source"]
     # a monthly goal with data only to 2 March has no complete month yet
@@ -43,7 +43,7 @@ def test_goal_figures_on_the_tiny_table(tiny):
 
 
 def test_budget_on_the_tiny_table(tiny):
-    b = tiny.plan.budget
+    b = tiny.analysis.budget
     # the data ends on 2 March: 100 + 100 = 200 spent of 400 (half used) in 2 of 31 days,
     # so the pace projects 200 / 2 * 31 = 3,100: over budget
     assert b["spend"] == 200 and b["share_used"] == pytest.approx(0.5)

@@ -17,7 +17,7 @@ EXPECTED = {"acme_outdoor": {"grow_revenue": "at_risk", "keep_roas": "on_track",
 @pytest.fixture(scope="module", params=sorted(EXPECTED))
 def side(request, root):
     rep = report.build(config.load(root / "params" / f"{request.param}.yaml"))
-    return json.loads(json.dumps(rep.sidecar(), default=str, allow_nan=False))
+    return json.loads(json.dumps(rep.sidecar().to_json(), default=str, allow_nan=False))
 
 
 def test_demo_goal_statuses(side):

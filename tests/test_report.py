@@ -42,7 +42,7 @@ def test_figures_by_hand(small_facts):
 
 
 def test_sidecar_contract(small_facts):
-    side = report.build(make_cfg(small_facts)).sidecar()
+    side = report.build(make_cfg(small_facts)).sidecar().to_json()
     assert side["period"] == {"start": "2024-03-01", "end": "2024-03-31"}
     assert side["previous"] == {"start": "2024-02-01", "end": "2024-02-29"}
     assert side["yoy"] == {"start": "2023-03-01", "end": "2023-03-31"}

@@ -9,6 +9,8 @@ from reportkit import report
 from reportkit.work import sections as worklog
 from reportkit.present import work as worklog_view
 from reportkit.errors import ConfigError, DataError
+from reportkit.story.figures import Sentence
+from reportkit.story.sentences import work_sentence
 from reportkit.work.files import ActionItem, Contact, WorkItem
 
 OCT = (date(2026, 10, 1), date(2026, 10, 31))
@@ -165,26 +167,28 @@ def test_communication_loader_splits_decisions_and_reads_times(tmp_path):
 
 
 # --- Summary sentences ---------------------------------------------------------------------
+def _work_sentence(work):
+    return work_sentence(Sentence("EUR"), work.sidecar())
+
+
 def test_summary_sentences_pick_first_goal_delivery_and_overdue_items(tmp_path):
     items = worklog.load_work_log(write(tmp_path, "log.csv", WORK_CSV))
     done = worklog.what_we_did(items, *OCT, goal_order=["g1", "g2"], names={"g1": "More leads"})
     actions = worklog.needs_from_client([ActionItem("Approve budget", date(2026, 11, 12)),
                                          ActionItem("Send photos", date(2026, 11, 25))], date(2026, 11, 21))
-    work = worklog.WorkSections(done=done, actions=actions)
-    # g1 is the first goal; its delivered item is the landing page (the bid review has none)
-    assert worklog.summary_sentences(work) == [
-        "We delivered New page for the goal \u201cMore leads\u201d: Form completion 18% to 27%.",
-        "We are still waiting for one item from you that is past its due date: "
-        "Approve budget (due 12 Nov 2026)."]
-    (merged,) = worklog.summary_sentences(work, room=1)
-    assert merged.startswith("We delivered New page") and "; we are still waiting for one item" in merged
-    assert worklog.summary_sentences(worklog.WorkSections()) == []
+    work = worklog.WorkSections(done=done, actions=actions, goal_names={"g1": "More leads"})
+    # g1 is the first goal; its delivered item is the landing page (the bid review has none);
+    # of the two open items only the one due 12 Nov is overdue on 21 Nov
+    assert _work_sentence(work) == (
+        "We delivered \u201cNew page\u201d for our goal \u201cMore leads\u201d (Form completion 18% to 27%); "
+        "from you we still need \u201cApprove budget\u201d (due 12 Nov 2026), now overdue.")
+    assert _work_sentence(worklog.WorkSections()) is None
 
 
 def test_summary_falls_back_to_a_tasks_then_nothing():
-    done = worklog.what_we_did([WorkItem(date(2026, 10, 3), "Tag fix", 2, importance="A", result="Tags work."),
+    done = worklog.what_we_did([WorkItem(date(2026, 10, 3), "Tag fix", 2, importance="A", result="Tags work"),
                                 WorkItem(date(2026, 10, 4), "Tidy", 1, importance="B", result="tidy")], *OCT)
-    assert worklog.summary_sentences(worklog.WorkSections(done=done)) == ["We delivered Tag fix: Tags work."]
+    assert _work_sentence(worklog.WorkSections(done=done)) == "We delivered \u201cTag fix\u201d (Tags work)."
 
 
 # --- Errors: file, row, column, problem and fix -------------------------------------------
@@ -286,7 +290,7 @@ def test_work_params_are_optional_and_strict(small_facts):
 
 def test_report_without_work_files_hides_every_section(small_facts):
     built = report.build(config.validate({**BASE, "source": {"type": "csv", "path": str(small_facts)}}))
-    side = built.sidecar()
+    side = built.sidecar().to_json()
     assert (side["work"], side["plan"], side["action_items"], side["communication"]) == (None, [], [], None)
     for show in (worklog_view.what_we_did, worklog_view.next_period, worklog_view.needs_from_you,
                  worklog_view.communication):
@@ -299,11 +303,10 @@ def test_report_summary_ends_with_the_work_sentences(tmp_path, small_facts):
     built = report.build(config.validate({**BASE, "source": {"type": "csv", "path": str(small_facts)},
                                           "work": {"log": str(log), "action_items": str(actions)}}))
     assert 3 <= len(built.summary) <= 5
-    assert built.summary[-2:] == [
-        "We delivered Feed v2: More products in ads.",
-        # 10 Apr - 9 Apr = 1 day overdue
-        "We are still waiting for one item from you that is past its due date: Approve budget (due 9 Apr 2024)."]
-    assert built.sidecar()["action_items"][0]["days_overdue"] == 1
+    # 10 Apr - 9 Apr = 1 day overdue
+    assert built.summary[-1] == ("We delivered \u201cFeed v2\u201d (More products in ads); from you we still "
+                                 "need \u201cApprove budget\u201d (due 9 Apr 2024), now overdue.")
+    assert built.sidecar().to_json()["action_items"][0]["days_overdue"] == 1
 
 
 def test_views_escape_every_text_and_only_link_http(tmp_path, small_facts):

@@ -107,8 +107,8 @@ def test_sidecar_has_the_work_sections(rendered):
                                      "status": "open", "overdue": True, "days_overdue": 1}]
     assert side["communication"]["open_issues"] == [{"issue": "Returns counted in revenue", "raised": "2024-03-12"}]
     assert side["communication"]["days_since_contact"] == 29
-    assert side["summary"][-1] == ("We are still waiting for one item from you that is past its due date: "
-                                   "Approve budget (due 9 Apr 2024).")
+    assert side["summary"][-1] == ("We delivered \u201cFeed v2\u201d (More products in ads); from you we still "
+                                   "need \u201cApprove budget\u201d (due 9 Apr 2024), now overdue.")
 
 
 def test_without_work_files_the_sections_are_hidden(project):

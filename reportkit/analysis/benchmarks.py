@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from reportkit.core.facts import between
 from reportkit.core import metrics
 from reportkit.paths import resolve_path
 from reportkit.errors import DataError
@@ -59,7 +60,7 @@ def compare(kpi, value, benchmark) -> dict:
     rel = metrics.relative_change(value, benchmark)
     position = "above" if value > benchmark else "below" if value < benchmark else "equal"
     return {"diff": value - benchmark, "relative": rel, "position": position,
-            "verdict": metrics.verdict(kpi, rel) if rel is not None else "none"}
+            "verdict": metrics.verdict(kpi.better, rel) if rel is not None else "none"}
 
 
 def own_history(facts: pd.DataFrame, kpi, period_start, yoy_value) -> list[dict]:
@@ -112,8 +113,7 @@ def evaluate(report, table: pd.DataFrame | None = None) -> list[dict]:
             channel = row["channel"]
             mine = fig.value
             if channel:
-                cur = report.facts[(report.facts["date"] >= pd.Timestamp(report.periods.current.start))
-                                   & (report.facts["date"] <= pd.Timestamp(report.periods.current.end))]
+                cur = between(report.facts, report.periods.current.start, report.periods.current.end)
                 part = scoped(cur, {"channel": channel})
                 mine = metrics.compute(part, [kpi])[kpi.key] if len(part) else None
             if mine is None:

@@ -11,10 +11,13 @@ from datetime import date
 
 import pandas as pd
 
+from reportkit.core.facts import between
 from reportkit.core import metrics
 from reportkit.core.periods import month_end
 
 FINANCIAL_KPIS = ("cpc", "cpa", "roas", "romi")
+BUDGET_OK = ("on_budget",)                 # pace statuses: on_budget, over, under, no_budget
+BUDGET_OFF = ("over", "under")
 
 
 def month_budget(budget, month: str, part: str | None = None, name: str | None = None) -> float | None:
@@ -74,7 +77,7 @@ def pace(spend: float, budget: float | None, days_elapsed: int, days_total: int,
 def _spend(facts: pd.DataFrame, start: date, end: date, column: str | None = None, name=None) -> float:
     if "cost" not in facts.columns:
         return 0.0
-    part = facts[(facts["date"] >= pd.Timestamp(start)) & (facts["date"] <= pd.Timestamp(end))]
+    part = between(facts, start, end)
     if column:
         part = part[part[column] == name]
     return float(part["cost"].sum())
@@ -101,7 +104,7 @@ def evaluate(cfg, facts: pd.DataFrame, start: date, end: date, through: date, re
                           **pace(_spend(facts, start, through, column, name), b, elapsed, total,
                                  budget.tolerance)})
     out["parts"] = parts
-    part = facts[(facts["date"] >= pd.Timestamp(start)) & (facts["date"] <= pd.Timestamp(through))]
+    part = between(facts, start, through)
     kpis = [registry[k] for k in FINANCIAL_KPIS if k in registry]
     values = metrics.compute(part, kpis) if len(part) else {k.key: None for k in kpis}
     out["financial"] = {k.key: {"label": k.label, "value": values[k.key], "unit": k.unit,

@@ -156,7 +156,7 @@ def explain(report, slices: dict[str, pd.DataFrame], last_year_previous: pd.Data
         entry = {"kpi": key, "label": kpi.label, "unit": kpi.unit, "better": kpi.better,
                  "value": fig.value, "previous": fig.previous, "change": fig.change_previous,
                  "abs_change": metrics.absolute_change(fig.value, fig.previous),
-                 "verdict": metrics.verdict(kpi, fig.change_previous),
+                 "verdict": metrics.verdict(kpi.better, fig.change_previous),
                  "variation": normal_variation(*weekday_adjusted(_daily(cur, kpi), _daily(prev, kpi))),
                  "last_year_change": ly_change, "seasonal": seasonal(fig.change_previous, ly_change),
                  "anomalies": anomaly}

@@ -8,13 +8,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from reportkit.core.facts import between
 from reportkit.core import metrics
 from reportkit.core.periods import shift_year
 
 
 def value_between(facts: pd.DataFrame, kpi, start: date, end: date) -> float | None:
     """The KPI over start..end (inclusive) as a ratio of sums; None when nothing to divide."""
-    part = facts[(facts["date"] >= pd.Timestamp(start)) & (facts["date"] <= pd.Timestamp(end))]
+    part = between(facts, start, end)
     if part.empty:
         return None
     return metrics.compute(part, [kpi])[kpi.key]

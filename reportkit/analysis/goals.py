@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from reportkit.core.facts import between
 from reportkit.core import metrics
 from reportkit.errors import ConfigError
 from reportkit.core.periods import month_end, shift_year
@@ -29,6 +30,8 @@ from reportkit.analysis.goal_rules import (meets, progress, reach_status, season
                      stay_status, straight_line, trend_per_month, value_between)
 from reportkit.config.goals import Goal, parse_relative
 
+GOAL_OK = ("achieved", "on_track")            # statuses that need no attention
+GOAL_OFF = ("at_risk", "behind", "missed")      # statuses the agency overview flags
 STATUS_WORDS = {"achieved": "achieved", "on_track": "on track", "at_risk": "at risk",
                 "behind": "behind", "missed": "missed", "not_started": "not started"}
 
@@ -76,7 +79,7 @@ def months_between(a: date, b: date) -> int:
 def monthly_values(facts: pd.DataFrame, kpi, first: date, last: date) -> dict[date, float | None]:
     """KPI per calendar month from first's month to last's month (month start -> value)."""
     first, stop = month_start(first), month_end(last)
-    part = facts[(facts["date"] >= pd.Timestamp(first)) & (facts["date"] <= pd.Timestamp(stop))]
+    part = between(facts, first, stop)
     by_month = {}
     if len(part):
         part = part.assign(_month=part["date"].dt.to_period("M"))
@@ -147,7 +150,7 @@ def direction_of(goal: Goal, kpi, baseline: float | None, target: float | None) 
 
 def gap_days(facts: pd.DataFrame, start: date, end: date) -> int:
     """Days of start..end with no rows, or with rows but zero sessions (a tracking outage)."""
-    part = facts[(facts["date"] >= pd.Timestamp(start)) & (facts["date"] <= pd.Timestamp(end))]
+    part = between(facts, start, end)
     days = (end - start).days + 1
     if "sessions" not in part.columns:
         return days - part["date"].nunique()
@@ -183,7 +186,8 @@ def evaluate(goal: Goal, kpi, facts: pd.DataFrame, now: date) -> GoalResult:
            "baseline": baseline, "baseline_source": baseline_note, "target": target,
            "direction": direction, "as_of": now.isoformat()}
     if now < goal.start:
-        fig.update(status="not_started", value=None, progress=None, gap=None, expected_now=None,
+        fig.update(status="not_started", status_words=STATUS_WORDS["not_started"], value=None,
+                   progress=None, gap=None, expected_now=None,
                    forecast=None, forecast_method=None, pacing_method=None, required=None,
                    milestones=_milestones(goal, kpi, facts, baseline, None, now, direction))
         return GoalResult(goal, kpi, fig)
@@ -252,7 +256,7 @@ def _cumulative(goal, kpi, facts, now, baseline, target, direction, deadline_pas
 
 
 def _daily_cumulative(facts, kpi, start, end) -> list[tuple[date, float]]:
-    part = facts[(facts["date"] >= pd.Timestamp(start)) & (facts["date"] <= pd.Timestamp(end))]
+    part = between(facts, start, end)
     if part.empty:
         return []
     daily = metrics.compute_by(part, "date", [kpi])[kpi.key].fillna(0).cumsum()

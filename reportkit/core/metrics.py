@@ -225,11 +225,15 @@ def absolute_change(value: float | None, base: float | None) -> float | None:
     return value - base
 
 
-def verdict(kpi: KPI, change: float | None, flat_below: float = 0.005) -> str:
-    """'good', 'bad' or 'flat' for a relative change, respecting the KPI's polarity."""
+FLAT_BELOW = 0.005  # a relative change smaller than this (0.5 %) is "about the same"
+
+
+def verdict(better: Better, change: float | None) -> str:
+    """'good', 'bad', 'flat' or 'none' (undefined) for a relative change of a KPI whose
+    polarity is ``better`` ('higher' or 'lower' is better): a lower cost is good."""
     if change is None:
         return "none"
-    if abs(change) < flat_below:
+    if abs(change) < FLAT_BELOW:
         return "flat"
-    improved = change > 0 if kpi.better == "higher" else change < 0
+    improved = change > 0 if better == "higher" else change < 0
     return "good" if improved else "bad"

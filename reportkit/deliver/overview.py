@@ -10,23 +10,27 @@ track, budget pacing off, then large moves the wrong way.
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from html import escape
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from reportkit.analysis.budget import BUDGET_OFF, BUDGET_OK
+from reportkit.analysis.goals import GOAL_OFF, GOAL_OK
+from reportkit.contracts.manifest import Manifest
+from reportkit.contracts.sidecar import DataQuality, GoalFigures, KpiFigure, Sidecar
 from reportkit.core import formatting as fmt
+from reportkit.core.periods import DateRange
+from reportkit.deliver.manifest import read_manifest
+from reportkit.core.metrics import verdict
 from reportkit.paths import write_atomic
 from reportkit.present import page
 
-# goal statuses (targets): achieved on_track at_risk behind missed not_started;
-# budget statuses (budget.pace): on_budget over under no_budget
-GOOD_STATUSES = {"ok", "on_track", "achieved", "met", "ahead", "done", "reached", "on_pace", "on_budget"}
-BAD_STATUSES = {"off_track", "behind", "missed", "at_risk", "failed", "over", "under", "overspend",
-                "underspend", "hold", "error", "warning", "not_met"}
-FLAT_BELOW = 0.005    # the same threshold as metrics.verdict: smaller moves are "about the same"
+GOOD_STATUSES = {"ok", *GOAL_OK, *BUDGET_OK}
+BAD_STATUSES = {"failed", "warning", *GOAL_OFF, *BUDGET_OFF}
 BIG_MOVE = 0.10       # a move the wrong way of 10 % or more asks for attention
 
 
@@ -37,97 +41,83 @@ class ClientRow:
     run_status: str = "ok"            # ok | failed
     run_error: str | None = None
     report: str | None = None         # file name of the HTML report in the folder
-    sidecar: dict = field(default_factory=dict)
+    sidecar: Sidecar | None = None
 
     # --- what the table shows ----------------------------------------------------
     @property
-    def goals(self) -> list[dict]:
-        return [g for g in self.sidecar.get("goals") or [] if isinstance(g, dict) and g.get("status")]
+    def goals(self) -> list[GoalFigures]:
+        return self.sidecar.goals if self.sidecar else []
 
     @property
     def budget(self) -> dict:
-        budget = self.sidecar.get("budget")
-        return budget if isinstance(budget, dict) else {}
+        """The budget's figures; empty when the report has no budget."""
+        return self.sidecar.budget.model_dump(exclude_none=True) if self.sidecar else {}
 
     @property
-    def data_quality(self) -> dict:
-        dq = self.sidecar.get("data_quality")
-        return dq if isinstance(dq, dict) else {}
+    def data_quality(self) -> DataQuality | None:
+        return self.sidecar.data_quality if self.sidecar else None
 
-    def biggest_change(self) -> tuple[str, dict] | None:
+    def biggest_change(self) -> tuple[str, KpiFigure] | None:
         """The KPI with the largest |change vs previous period| (undefined changes skipped)."""
-        moves = [(key, k) for key, k in (self.sidecar.get("kpis") or {}).items()
-                 if isinstance(k, dict) and isinstance(k.get("change_previous"), (int, float))]
-        return max(moves, key=lambda item: abs(item[1]["change_previous"])) if moves else None
+        moves = [(key, k) for key, k in (self.sidecar.kpis.items() if self.sidecar else ())
+                 if k.change_previous is not None]
+        return max(moves, key=lambda item: abs(item[1].change_previous)) if moves else None
 
     def attention(self) -> int:
-        """Higher first: failed run 100, data hold 50, data warning 20, each goal off 10,
-        budget off 10, a headline move the wrong way of 10 % or more 5."""
+        """Higher first: failed run 100, data warning 20, each goal off 10, budget off 10,
+        a headline move the wrong way of 10 % or more 5."""
         score = 100 if self.run_status != "ok" else 0
-        status = _norm(self.data_quality.get("status"))
-        score += 50 if status in ("hold", "error", "failed") else 20 if status == "warning" else 0
-        score += 10 * sum(_norm(g.get("status")) in BAD_STATUSES for g in self.goals)
-        score += 10 if _norm(self.budget.get("status")) in BAD_STATUSES else 0
+        score += 20 if self.data_quality and self.data_quality.status == "warning" else 0
+        score += 10 * sum(g.status in GOAL_OFF for g in self.goals)
+        score += 10 if self.budget.get("status") in BUDGET_OFF else 0
         move = self.biggest_change()
-        if move and _verdict(move[1]) == "bad" and abs(move[1]["change_previous"]) >= BIG_MOVE:
+        if move and _verdict(move[1]) == "bad" and abs(move[1].change_previous) >= BIG_MOVE:
             score += 5
         return score
 
 
-def _norm(status) -> str:
-    return str(status or "").strip().lower().replace(" ", "_").replace("-", "_")
+def _verdict(kpi: KpiFigure) -> str:
+    return verdict(kpi.better, kpi.change_previous)
 
 
-def _verdict(kpi: dict) -> str:
-    change = kpi.get("change_previous")
-    if change is None:
-        return "none"
-    if abs(change) < FLAT_BELOW:
-        return "flat"
-    return "good" if (change > 0) == (kpi.get("better", "higher") == "higher") else "bad"
-
-
-def _badge(status, label: str | None = None, title: str | None = None) -> str:
-    norm = _norm(status)
-    kind = "ok" if norm in GOOD_STATUSES else "failed" if norm in {"failed", "hold", "error"} \
-        else "warning" if norm in BAD_STATUSES else ""
+def _badge(status: str | None, label: str | None = None, title: str | None = None) -> str:
+    status = status or ""
+    kind = "ok" if status in GOOD_STATUSES else "failed" if status == "failed" \
+        else "warning" if status in BAD_STATUSES else ""
     tip = f' title="{escape(title)}"' if title else ""
-    return f'<span class="rk-badge {kind}"{tip}>{escape(label or norm.replace("_", " ") or "—")}</span>'
+    return f'<span class="rk-badge {kind}"{tip}>{escape(label or status.replace("_", " ") or "—")}</span>'
 
 
 # --- reading the folder ----------------------------------------------------------------
-def _read_json(path: Path) -> dict | None:
+def _read_sidecar(path: Path) -> Sidecar | None:
+    """A sidecar file as its model; None for a file that is not one (or an older, broken one)."""
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return Sidecar.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError):
         return None
-    return value if isinstance(value, dict) else None
 
 
-def collect(period_dir: Path) -> tuple[list[ClientRow], dict | None]:
+def collect(period_dir: Path) -> tuple[list[ClientRow], Manifest | None]:
     """Every client in the folder: sidecars, overlaid with the manifest when there is one."""
     rows: dict[str, ClientRow] = {}
     for path in sorted(period_dir.glob("*.json")):
-        side = _read_json(path)
-        if path.name == "manifest.json" or not side or "client_id" not in side:
+        side = None if path.name == "manifest.json" else _read_sidecar(path)
+        if side is None:
             continue
-        cid = str(side["client_id"])
+        cid = side.client_id
         html = period_dir / f"{cid}.html"
-        rows[cid] = ClientRow(cid, str(side.get("client_name") or cid), sidecar=side,
+        rows[cid] = ClientRow(cid, side.client_name or cid, sidecar=side,
                               report=html.name if html.is_file() else None)
         if (period_dir / f"{cid}.failed.ipynb").is_file():
             rows[cid].run_status = "failed"
             rows[cid].run_error = "the last run failed; the report shown is the last good one"
-    manifest = _read_json(period_dir / "manifest.json")
-    for entry in (manifest or {}).get("clients") or []:
-        if not isinstance(entry, dict) or not entry.get("client_id"):
-            continue
-        cid = str(entry["client_id"])
-        row = rows.setdefault(cid, ClientRow(cid, cid))
-        row.run_status = "ok" if entry.get("status") == "ok" else "failed"
-        row.run_error = entry.get("error") if row.run_status != "ok" else None
-        if row.report is None and (period_dir / f"{cid}.html").is_file():
-            row.report = f"{cid}.html"
+    manifest = read_manifest(period_dir) if (period_dir / "manifest.json").is_file() else None
+    for entry in manifest.clients if manifest else []:
+        row = rows.setdefault(entry.client_id, ClientRow(entry.client_id, entry.client_id))
+        row.run_status = entry.status
+        row.run_error = entry.error if entry.status != "ok" else None
+        if row.report is None and (period_dir / f"{entry.client_id}.html").is_file():
+            row.report = f"{entry.client_id}.html"
     ordered = sorted(rows.values(), key=lambda r: (-r.attention(), r.name.lower()))
     return ordered, manifest
 
@@ -136,8 +126,7 @@ def collect(period_dir: Path) -> tuple[list[ClientRow], dict | None]:
 def _goals_cell(row: ClientRow) -> str:
     if not row.goals:
         return "—"
-    return "<br>".join(_badge(g["status"], f"{g.get('name') or g.get('id') or 'goal'}: "
-                                           f"{g.get('status_words') or _norm(g['status']).replace('_', ' ')}")
+    return "<br>".join(_badge(g.status, f"{g.name}: {g.status_words}")
                        for g in row.goals)
 
 
@@ -147,13 +136,11 @@ def _budget_cell(row: ClientRow) -> str:
         return "—"
     parts = []
     if budget.get("status"):
-        words = {"over": "over budget", "under": "under budget"}.get(_norm(budget["status"]))
+        words = {"over": "over budget", "under": "under budget"}.get(budget["status"])
         parts.append(_badge(budget["status"], words))
     used = budget.get("share_used")            # spend / budget for the period
-    if isinstance(used, (int, float)):
+    if used is not None:
         parts.append(f'<span class="vs">{used:.0%} of budget</span>')
-    elif isinstance(budget.get("pacing"), (int, float)):
-        parts.append(f'<span class="vs">{budget["pacing"]:.0%} of plan</span>')
     return " ".join(parts) or "—"
 
 
@@ -163,11 +150,11 @@ def _change_cell(row: ClientRow) -> str:
         return "—"
     key, kpi = move
     v = _verdict(kpi)
-    change = kpi["change_previous"]
+    change = kpi.change_previous
     arrow = ("▲" if change > 0 else "▼") if v in ("good", "bad") else "■"
-    value = fmt.value(kpi.get("value"), kpi.get("unit", "count"), row.sidecar.get("currency", "EUR"))
+    value = fmt.value(kpi.value, kpi.unit, row.sidecar.currency)
     return (f'<span class="{v}" data-kpi="{escape(key)}">{arrow} {escape(fmt.change(change))}</span> '
-            f'{escape(str(kpi.get("label") or key))} <span class="vs">(now {escape(value)})</span>')
+            f'{escape(kpi.label or key)} <span class="vs">(now {escape(value)})</span>')
 
 
 def _note(text: str | None, limit: int = 110) -> str:
@@ -183,13 +170,10 @@ def _quality_cell(row: ClientRow) -> str:
     dq = row.data_quality
     if not dq:
         return "—"
-    findings = [f for f in dq.get("findings") or [] if isinstance(f, dict) and f.get("level") != "info"]
-    title = " ".join(str(f.get("message", "")) for f in findings) or None
-    label = _norm(dq.get("status")).replace("_", " ") or "—"
-    if findings:
-        label += f" ({len(findings)})"
-    first = findings[0].get("message") if findings else None
-    return _badge(dq.get("status"), label, title) + _note(first)
+    findings = [f for f in dq.findings if f.level != "info"]
+    title = " ".join(f.message for f in findings) or None
+    label = dq.status + (f" ({len(findings)})" if findings else "")
+    return _badge(dq.status, label, title) + _note(findings[0].message if findings else None)
 
 
 def _run_cell(row: ClientRow) -> str:
@@ -224,9 +208,8 @@ def render(rows: list[ClientRow], period_label: str) -> str:
 
 def _agency(rows: list[ClientRow]) -> dict:
     for row in rows:
-        agency = row.sidecar.get("agency")
-        if isinstance(agency, dict) and agency.get("name"):
-            return agency
+        if row.sidecar and row.sidecar.agency.get("name"):
+            return row.sidecar.agency
     return {}
 
 
@@ -244,18 +227,13 @@ def write_overview(period_dir: str | os.PathLike) -> Path:
             logo = logo_img(Agency(**{k: agency[k] for k in ("name", "logo", "accent_color") if k in agency}))
         except Exception:  # a broken logo must not cost the agency its overview
             logo = ""
-    period = (manifest or {}).get("period") or period_dir.name
-    first = next((r.sidecar for r in rows if r.sidecar.get("period")), {})
+    period = manifest.period if manifest else period_dir.name
+    first = next((r.sidecar for r in rows if r.sidecar), None)
     label = period_dir.name
-    if first.get("period"):
-        from datetime import date
-
-        from reportkit.core.periods import DateRange
-        label = DateRange(date.fromisoformat(first["period"]["start"]),
-                          date.fromisoformat(first["period"]["end"])).label()
-    header = (f'<div class="rk-header"><div class="rk-brand">{logo}<span class="rk-agency">{escape(name)}</span>'
-              f'</div><h1 class="rk-client">Client overview</h1><div class="rk-period">Reports for '
-              f'<strong>{escape(label)}</strong> (folder {escape(str(period))})</div></div>')
+    if first:
+        label = DateRange(date.fromisoformat(first.period.start), date.fromisoformat(first.period.end)).label()
+    header = page.header(logo, name, "Client overview",
+                         f'Reports for <strong>{escape(label)}</strong> (folder {escape(str(period))})')
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     footer = [f"Prepared by {name}", f"{len(rows)} client report(s) in {period_dir.name}/",
               "run status from manifest.json" if manifest else "run status from the report files",

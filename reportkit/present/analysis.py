@@ -29,7 +29,7 @@ def _url_text(url) -> str:
 
 
 def goals(report) -> str:
-    blocks = [goal(report, r.figures) for r in report.plan.goals]
+    blocks = [goal(report, r.figures) for r in report.analysis.goals]
     return "".join(blocks) or '<p>No goals are set for this client yet.</p>'
 
 
@@ -114,7 +114,7 @@ def why(report) -> str:
     cur = report.cfg.currency
     threshold = report.cfg.material_change
     items = []
-    for d in report.plan.drivers:
+    for d in report.analysis.drivers:
         unit = d["unit"]
         head = (f'<strong>{escape(d["label"])}</strong> {escape(fmt.change_words(d["change"]))} on the '
                 f'previous period ({_v(d["previous"], unit, cur)} → {_v(d["value"], unit, cur)}).')
@@ -171,8 +171,8 @@ def benchmarks(report) -> str:
            ("trailing_12_month_median", "12-month median")]
     sources: dict = {}
     rows = []
-    has_other = any(c["kind"] != "own" for b in report.plan.benchmarks for c in b["comparisons"])
-    for b in report.plan.benchmarks:
+    has_other = any(c["kind"] != "own" for b in report.analysis.benchmarks for c in b["comparisons"])
+    for b in report.analysis.benchmarks:
         unit = b["unit"]
         by_key = {c["key"]: c for c in b["comparisons"] if c["kind"] == "own"}
         cells = []
@@ -212,7 +212,7 @@ def benchmarks(report) -> str:
 
 
 def budget(report) -> str:
-    b = report.plan.budget
+    b = report.analysis.budget
     cur = report.cfg.currency
     if not b:
         return "<p>No ad spend in this period.</p>"

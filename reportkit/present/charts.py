@@ -235,7 +235,7 @@ def goal_progress(report, result):
 def budget_burn(report, part: str = "period"):
     """Cumulative spend against the straight budget line of the period (or month to date)."""
     apply_theme()
-    b = report.plan.budget if part == "period" else report.plan.budget["month_to_date"]
+    b = report.analysis.budget if part == "period" else report.analysis.budget["month_to_date"]
     fig = _figure(8.5, 2.6)
     ax = fig.subplots()
     days = [pd_date(d) for d, _ in b["cumulative"]]

@@ -18,6 +18,8 @@ from nbconvert.preprocessors import Preprocessor
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "reportkit"
 STYLESHEET = TEMPLATE_DIR / "style.css"
+# The one Content-Security-Policy of every page (reports via the template, the overview via
+# standalone): nothing from the network, no scripts; images only as data: URIs.
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$", re.M)
 
@@ -102,9 +104,20 @@ def footer_parts(agency_name: str, sidecar: dict) -> list[str]:
 def resources(cfg, sidecar: dict) -> dict:
     """The template's extra resources for one client's page."""
     p = sidecar["period"]
-    return {"reportkit_title": f"{cfg.client_name} · {_day(p['start'])} – {_day(p['end'])} · {cfg.agency.name}",
+    return {"reportkit_csp": CSP,
+            "reportkit_title": f"{cfg.client_name} · {_day(p['start'])} – {_day(p['end'])} · {cfg.agency.name}",
             "reportkit_accent": cfg.agency.accent_color,
             "reportkit_footer": footer_parts(cfg.agency.name, sidecar)}
+
+
+def header(logo_html: str, agency_name: str, title: str, subtitle_html: str) -> str:
+    """The top of every page: the agency's logo and name, the page's title, a subtitle line.
+
+    ``agency_name`` and ``title`` are plain text (escaped here); ``logo_html`` and
+    ``subtitle_html`` are HTML the caller escaped."""
+    return (f'<div class="rk-header"><div class="rk-brand">{logo_html}<span class="rk-agency">'
+            f'{escape(agency_name)}</span></div><h1 class="rk-client">{escape(title)}</h1>'
+            f'<div class="rk-period">{subtitle_html}</div></div>')
 
 
 def standalone(title: str, body: str, footer: list[str], accent: str = "#1f5fa8") -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from reportkit.core import formatting as fmt
+from reportkit.present import page
 from reportkit.present.branding import logo_img
 from reportkit.core.metrics import relative_change, verdict
 
@@ -17,7 +18,7 @@ def _arrow(verdict_: str, rel) -> str:
 
 
 def _change_cell(kpi, rel, key: str, field: str) -> str:
-    v = verdict(kpi, rel)
+    v = verdict(kpi.better, rel)
     arrow = _arrow(v, rel)
     return (f'<td class="chg {v}" data-kpi="{escape(key)}" data-field="{field}">'
             f'{arrow} {escape(fmt.change(rel))}</td>')
@@ -25,17 +26,15 @@ def _change_cell(kpi, rel, key: str, field: str) -> str:
 
 def header(report) -> str:
     cfg, p = report.cfg, report.periods
-    return (f'<div class="rk-header"><div class="rk-brand">{logo_img(cfg.agency)}'
-            f'<span class="rk-agency">{escape(cfg.agency.name)}</span></div>'
-            f'<h1 class="rk-client">{escape(cfg.client_name)}</h1>'
-            f'<div class="rk-period">Report for <strong>{escape(p.current.label())}</strong> '
-            f'({p.current.start:%-d %b %Y} – {p.current.end:%-d %b %Y}) · compared with '
-            f'{escape(p.previous.label())} and {escape(p.yoy.label())}</div></div>')
+    return page.header(logo_img(cfg.agency), cfg.agency.name, cfg.client_name,
+                       f'Report for <strong>{escape(p.current.label())}</strong> '
+                       f'({p.current.start:%-d %b %Y} – {p.current.end:%-d %b %Y}) · compared with '
+                       f'{escape(p.previous.label())} and {escape(p.yoy.label())}')
 
 
 def _card_change(f, rel, field: str, against: str) -> str:
     """One line of a KPI card: arrow by direction, colour by polarity (lower cost is green)."""
-    v = verdict(f.kpi, rel)
+    v = verdict(f.kpi.better, rel)
     arrow = _arrow(v, rel)
     words = {"good": "better", "bad": "worse", "flat": "about the same", "none": "no comparison"}[v]
     return (f'<div class="rk-card-chg {v}" title="{words}"><span data-kpi="{escape(f.kpi.key)}" '

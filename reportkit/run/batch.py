@@ -18,16 +18,16 @@ died (killed, out of memory) as failed with the reason, and goes on with the oth
 from __future__ import annotations
 
 import gc
-import json
 import os
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 from reportkit import config as _config
 from reportkit.errors import ReportkitError
-from reportkit.paths import project_root, write_atomic
+from reportkit.contracts.manifest import ManifestEntry
+from reportkit.deliver.manifest import entry_for, read_manifest, write_manifest
+from reportkit.paths import project_root
 from reportkit.run.render import RenderResult
 from reportkit.run.workers import (CELL_TIMEOUT_S, DEFAULT_ENGINE, ENGINES, REPORT_TIMEOUT_S, Job,  # noqa: F401
                       short_error, run_dask, run_local)
@@ -58,13 +58,6 @@ def after_batch(period_dir: Path) -> None:
 
 # ---------------------------------------------------------------- planning and manifest
 
-def _load_manifest(period_dir: Path) -> dict:
-    try:
-        return json.loads((period_dir / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
 def _has_outputs(out: Path, period_key: str, client_id: str) -> bool:
     folder = out / period_key
     return all((folder / f"{client_id}.{ext}").is_file() for ext in ("html", "ipynb", "json"))
@@ -73,7 +66,7 @@ def _has_outputs(out: Path, period_key: str, client_id: str) -> bool:
 def plan(files: list[Path], out: Path, resume: bool = False, **job_options):
     """Read every params file: (jobs to run, failed results for unreadable params, skipped entries)."""
     jobs, failed, skipped = [], [], []
-    previous: dict[str, dict] = {}
+    previous: dict[str, dict[str, ManifestEntry]] = {}
     for path in files:
         try:
             cfg = _config.load(path)
@@ -83,9 +76,9 @@ def plan(files: list[Path], out: Path, resume: bool = False, **job_options):
             continue
         key = cfg.periods().key
         if key not in previous:
-            previous[key] = {c.get("client_id"): c for c in _load_manifest(out / key).get("clients", [])}
+            previous[key] = {c.client_id: c for c in read_manifest(out / key).clients}
         entry = previous[key].get(cfg.client_id)
-        if resume and _has_outputs(out, key, cfg.client_id) and (entry is None or entry.get("status") == "ok"):
+        if resume and _has_outputs(out, key, cfg.client_id) and (entry is None or entry.status == "ok"):
             skipped.append((key, entry or _entry_from_files(out, key, cfg.client_id, str(Path(path).resolve()))))
             continue
         jobs.append(Job(params=str(Path(path).resolve()), out=str(out), client_id=cfg.client_id, period_key=key,
@@ -93,36 +86,10 @@ def plan(files: list[Path], out: Path, resume: bool = False, **job_options):
     return jobs, failed, skipped
 
 
-def _entry_from_files(out: Path, key: str, client_id: str, params: str) -> dict:
+def _entry_from_files(out: Path, key: str, client_id: str, params: str) -> ManifestEntry:
     folder = out / key
     outputs = {ext: str(folder / f"{client_id}.{ext}") for ext in ("html", "ipynb", "json")}
-    result = RenderResult(client_id, params, "ok", 0.0, outputs)
-    return {**result.as_dict(), "data_to": _data_to(result)}
-
-
-def _data_to(result: RenderResult):
-    path = result.outputs.get("json") if result.status == "ok" else None
-    if not path:
-        return None
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8")).get("data_quality", {}).get("data_to")
-    except (OSError, ValueError):
-        return None
-
-
-def write_manifest(period_dir: Path, entries: list[dict]) -> Path:
-    """Merge ``entries`` into ``period_dir/manifest.json`` (by client_id) and write it atomically."""
-    period_dir.mkdir(parents=True, exist_ok=True)
-    merged = {c.get("client_id"): c for c in _load_manifest(period_dir).get("clients", [])}
-    rerun = {entry["params"] for entry in entries}
-    # a params file now run under another client_id (fixed, renamed) replaces its old entry
-    merged = {k: c for k, c in merged.items() if c.get("params") not in rerun}
-    for entry in entries:
-        merged[entry["client_id"]] = entry
-    manifest = {"period": period_dir.name,
-                "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "clients": sorted(merged.values(), key=lambda c: str(c.get("client_id")))}
-    return write_atomic(period_dir / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
+    return entry_for(RenderResult(client_id, params, "ok", 0.0, outputs))
 
 
 # ---------------------------------------------------------------- the batch
@@ -183,11 +150,11 @@ def run_batch(files: list[Path | str], out: str | Path = "reports", workers: int
     finally:
         bar.close()
 
-    by_period: dict[str, list[dict]] = {key: [entry] for key, entry in skipped}
+    by_period: dict[str, list[ManifestEntry]] = {key: [entry] for key, entry in skipped}
     period_of = {job.client_id: job.period_key for job in jobs}
     unplaced = []
     for result in results:
-        entry = {**result.as_dict(), "data_to": _data_to(result)}
+        entry = entry_for(result)
         key = period_of.get(result.client_id)
         if key is None:
             unplaced.append(entry)  # params that did not validate: no period known

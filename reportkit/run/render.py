@@ -25,11 +25,12 @@ from traitlets.config import Config
 
 from reportkit import config as _config
 from reportkit.config import ClientConfig
+from reportkit.contracts import sidecar as sidecar_contract
+from reportkit.contracts.sidecar import Sidecar
 from reportkit.errors import InputError, RenderError, ReportkitError
 from reportkit.paths import project_root, resolve_path, write_atomic
 
 TEMPLATES = Path(__file__).parents[1] / "present" / "templates"
-SIDECAR_MIMETYPE = "application/vnd.reportkit.sidecar+json"
 HIDDEN_TAGS = ("parameters", "injected-parameters", "sidecar", "remove")
 INPUT_ERRORS = {"ConfigError", "DataError", "InputError"}  # raised in the notebook: bad input
 
@@ -43,10 +44,6 @@ class RenderResult:
     outputs: dict = field(default_factory=dict)
     error: str | None = None
     exit_code: int = 0
-
-    def as_dict(self) -> dict:
-        return {"client_id": self.client_id, "params": self.params, "status": self.status,
-                "duration_s": round(self.duration_s, 3), "outputs": self.outputs, "error": self.error}
 
 
 class StripNoise(Preprocessor):
@@ -93,12 +90,13 @@ def execute(cfg: ClientConfig, notebook: Path, target: Path, cell_timeout_s: int
         raise RenderError(cfg.client_id, message, cell_index=error.cell_index) from None
 
 
-def extract_sidecar(nb) -> dict:
+def extract_sidecar(nb) -> Sidecar:
+    """The sidecar the notebook's ``sidecar`` cell displayed, checked against its model."""
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if SIDECAR_MIMETYPE in data:
-                return dict(data[SIDECAR_MIMETYPE])
+            if sidecar_contract.MIMETYPE in data:
+                return Sidecar.model_validate(dict(data[sidecar_contract.MIMETYPE]))
     raise RenderError("?", "the notebook produced no sidecar (is the 'sidecar' cell missing?)")
 
 
@@ -191,8 +189,8 @@ def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLi
                 else:
                     error.args = (f"{error}\n  failed notebook kept at: {failed}",)
             raise error
-        sidecar = extract_sidecar(nb)  # the notebook papermill wrote to ``scratch``
-        sidecar["generated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        sidecar = extract_sidecar(nb).model_copy(  # the notebook papermill wrote to ``scratch``
+            update={"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}).to_json()
         html = export_html(nb, cfg, sidecar)
         write_atomic(final["html"], html)
         write_atomic(final["json"], json.dumps(sidecar, indent=1, ensure_ascii=False))

@@ -209,7 +209,7 @@ def warm_up() -> None:
     from matplotlib.figure import Figure
 
     from reportkit.analysis import benchmarks
-    from reportkit.present import charts
+    from reportkit.present import charts, page
     from reportkit.run import engine
     from reportkit.run import render
     from reportkit.sources import registry
@@ -236,8 +236,8 @@ def warm_up() -> None:
         nbformat.v4.new_markdown_cell("## warm-up\n\n*text*"),
         nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
             "display_data", data={"text/html": "<p>x</p>", "text/plain": "x"})])])
-    render._exporter().from_notebook_node(nb, resources={"reportkit_title": "", "reportkit_accent": "#000000",
-                                                         "reportkit_footer": ""})
+    render._exporter().from_notebook_node(nb, resources={"reportkit_csp": page.CSP, "reportkit_title": "",
+                                                         "reportkit_accent": "#000000", "reportkit_footer": ""})
     benchmarks.load_published()  # the published benchmark tables, read once for every child
     # What the parent holds now is shared with every forked child: freezing it keeps the
     # children's garbage collector from walking (and copying) those pages again.

@@ -7,85 +7,11 @@ can prove that no number appears in the summary that is not in the sidecar.
 
 from __future__ import annotations
 
-from datetime import date
-
-from reportkit.core import formatting as fmt
+from reportkit.story.figures import Sentence
+from reportkit.story.sentences import data_gap_sentence, unit_words, work_sentence
 
 GOAL_SENTENCES = 3
 ORDINALS = ("Our first", "Our second", "Our third")
-
-
-def render(value, how: str, currency: str) -> str:
-    """Format ``value`` the way ``how`` says (the same call the sidecar test repeats)."""
-    if how.startswith("value:"):
-        return fmt.value(value, how.split(":", 1)[1], currency)
-    if how.startswith("abs:"):
-        return fmt.value(abs(value), how.split(":", 1)[1], currency)
-    if how == "change":
-        return fmt.change(value)
-    if how == "change_words":
-        return fmt.change_words(value)
-    if how == "date":
-        return f"{date.fromisoformat(value):%-d %b %Y}"
-    if how == "month":
-        return f"{date.fromisoformat(value[:7] + '-01'):%B %Y}"
-    if how == "len":
-        return str(len(value))
-    if how == "text":
-        return str(value)
-    raise ValueError(how)
-
-
-class Sentence:
-    def __init__(self, side_currency: str):
-        self.currency, self.figures = side_currency, []
-
-    def fig(self, value, path: list, how: str) -> str:
-        text = render(value, how, self.currency)
-        self.figures.append({"text": text, "path": path, "format": how})
-        return text
-
-
-def _work_sentence(s: Sentence, side: dict) -> str | None:
-    """One sentence from the work sections of the sidecar: the most important delivered work
-    (goal work in goal order, the item with the most hours; else an A-task) and the client's
-    overdue action items. None when there is neither."""
-    work, parts = side.get("work") or {}, []
-    found = None
-    for gi, goal in enumerate(work.get("goals") or []):
-        done = [(item["hours"], j) for j, item in enumerate(goal["items"]) if item.get("deliverable") or item.get("result")]
-        if done:
-            found = (["work", "goals", gi, "items", max(done)[1]], ["work", "goals", gi, "name"])
-            break
-    if found is None:
-        done = [(item["hours"], j) for j, item in enumerate(work.get("a_tasks") or [])
-                if item.get("deliverable") or item.get("result")]
-        if done:
-            found = (["work", "a_tasks", max(done)[1]], None)
-    if found:
-        path, goal_path = found
-        item = side
-        for key in path:
-            item = item[key]
-        field = "deliverable" if item.get("deliverable") else "task"
-        text = f"We delivered \u201c{s.fig(item[field], path + [field], 'text')}\u201d"
-        if goal_path:
-            goal = side
-            for key in goal_path:
-                goal = goal[key]
-            text += f" for our goal \u201c{s.fig(goal, goal_path, 'text')}\u201d"
-        if item.get("result"):
-            text += f" ({s.fig(item['result'], path + ['result'], 'text')})"
-        parts.append(text)
-    overdue = [(i, a) for i, a in enumerate(side.get("action_items") or []) if a.get("overdue")]
-    if overdue:
-        listed = " and ".join(
-            f"\u201c{s.fig(a['item'], ['action_items', i, 'item'], 'text')}\u201d (due "
-            f"{s.fig(a['due'], ['action_items', i, 'due'], 'date')})" for i, a in overdue[:2])
-        more = f", with {s.fig(overdue, ['action_items'], 'len')} overdue items in all" if len(overdue) > 2 else ""
-        waiting = f"from you we still need {listed}, now overdue{more}"
-        parts.append(waiting if parts else waiting[0].upper() + waiting[1:])
-    return "; ".join(parts) + "." if parts else None
 
 
 def _goal_sentence(s: Sentence, i: int, g: dict, lead: bool) -> str | None:
@@ -168,14 +94,14 @@ def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str], unit_words: 
     return None
 
 
-def summary(report) -> tuple[list[str], list[list[dict]] | None]:
+def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | None]:
     """Sentences and, per sentence, the figures typed into it (text, sidecar path, format).
 
     ``([], None)`` when no goal has a value yet (all start later): the caller falls back
     to the KPI summary.
     """
-    side_goals = [g.figures for g in report.plan.goals]
-    cur = report.cfg.currency
+    side_goals = [g.figures for g in analysis.goals]
+    cur = measured.cfg.currency
     out: list[tuple[str, list]] = []
     for i, g in enumerate(side_goals):
         if len(out) == GOAL_SENTENCES:
@@ -184,25 +110,17 @@ def summary(report) -> tuple[list[str], list[list[dict]] | None]:
         text = _goal_sentence(s, i, g, lead=not out)
         if text:
             out.append((text, s.figures))
-    unit_words = "month" if len(report.periods.key) == 7 else "period"  # 'YYYY-MM': a month
+    unit = unit_words(measured.periods)
     # After the goals, in order of what the client can act on: the work we delivered and
     # what we are waiting for from them, then a data caveat, then the largest move.
+    for write in (lambda s: work_sentence(s, work.sidecar()),
+                  lambda s: data_gap_sentence(s, measured.data_quality, unit)):
+        s = Sentence(cur)
+        text = write(s)
+        if text:
+            out.append((text, s.figures))
     s = Sentence(cur)
-    work = _work_sentence(s, report.work.sidecar() if getattr(report, "work", None) else {})
-    if work:
-        out.append((work, s.figures))
-    s = Sentence(cur)
-    gaps = report.data_quality["zero_traffic_days"]
-    if gaps.get("current"):
-        n = s.fig(gaps["current"], ["data_quality", "zero_traffic_days", "current"], "len")
-        out.append((f"Tracking recorded no visits on {n} day(s) this {unit_words}, so visit-based figures "
-                    f"are understated; see the data notes.", s.figures))
-    elif gaps.get("previous"):
-        n = s.fig(gaps["previous"], ["data_quality", "zero_traffic_days", "previous"], "len")
-        out.append((f"Tracking recorded no visits on {n} day(s) of the previous {unit_words}, which makes "
-                    f"this {unit_words}'s rise in visit-based figures look larger than it is.", s.figures))
-    s = Sentence(cur)
-    why = _why_sentence(s, report.plan.drivers, [g["kpi"] for g in side_goals], unit_words)
+    why = _why_sentence(s, analysis.drivers, [g["kpi"] for g in side_goals], unit)
     if why:
         out.append((why, s.figures))
     if not any(g.get("value") is not None and g["status"] != "not_started" for g in side_goals):

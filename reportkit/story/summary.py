@@ -1,21 +1,25 @@
-"""Plain-language sentences built only from computed figures, in the "we" voice.
+"""The report's summary: 3-5 plain sentences in the "we" voice, built only from computed figures.
 
-Every number in a sentence is formatted from a value that is also in the sidecar.
+With goals in params the summary leads with them (:mod:`reportkit.story.goal_summary`);
+otherwise it leads with the headline KPIs (here). Every number in a sentence is formatted
+from a value that is also in the sidecar.
 """
 
 from __future__ import annotations
 
 from reportkit.core import formatting as fmt
 from reportkit.core.metrics import verdict
-from reportkit.work.sections import summary_sentences as _work_sentences
+from reportkit.story import goal_summary
+from reportkit.story.figures import Sentence
+from reportkit.story.sentences import data_gap_sentence, unit_words, work_sentence
 
 
 def _figure_text(fig, currency: str) -> str:
     return fmt.value(fig.value, fig.kpi.unit, currency)
 
 
-def _movement(report, fig) -> str:
-    p = report.periods
+def _movement(periods, fig) -> str:
+    p = periods
     parts = []
     if fig.change_previous is not None:
         parts.append(f"{fmt.change_words(fig.change_previous)} on {p.previous.label()}")
@@ -24,31 +28,31 @@ def _movement(report, fig) -> str:
     return " and ".join(parts)
 
 
-def summary(report) -> list[str]:
-    """3-5 sentences: the main figure, what went well, what did not, data caveats.
-
-    With goals in params the summary leads with them (:mod:`reportkit.story.goal_summary`).
-    """
-    if getattr(report, "plan", None) is not None and report.plan.goals:
-        from reportkit.story import goal_summary as narrative
-        sentences, report.plan.summary_figures = narrative.summary(report)
+def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | None]:
+    """(sentences, the figures typed into each): the goal-led summary when the client has goals
+    with a value, else 3-5 sentences on the headline KPIs (figures ``[]``; ``None`` when the
+    goal-led summary had nothing to say yet)."""
+    figures: list | None = []
+    if analysis.goals:
+        sentences, figures = goal_summary.summary(measured, analysis, work)
         if sentences:
-            return sentences
-    cur = report.cfg.currency
-    period = report.periods.current.label()
-    headline = [f for f in report.headline if f.value is not None]
+            return sentences, figures
+    cur = measured.cfg.currency
+    periods = measured.periods
+    period = periods.current.label()
+    headline = [f for f in measured.headline if f.value is not None]
     if not headline:
-        return [f"We have no data for {period} yet, so this report cannot show results."]
+        return [f"We have no data for {period} yet, so this report cannot show results."], figures
     lead = headline[0]
-    moved = _movement(report, lead)
+    moved = _movement(periods, lead)
     sentences = [f"In {period} our {lead.kpi.label.lower()} came to {_figure_text(lead, cur)}"
                  + (f", {moved}." if moved else ".")]
 
     # The lead figure is already told; the next sentences pick from the others.
-    ranked = [(f, verdict(f.kpi, f.change_previous)) for f in headline[1:]]
+    ranked = [(f, verdict(f.kpi.better, f.change_previous)) for f in headline[1:]]
     good = sorted((f for f, v in ranked if v == "good"), key=lambda f: -abs(f.change_previous))
     bad = sorted((f for f, v in ranked if v == "bad"), key=lambda f: -abs(f.change_previous))
-    prev = report.periods.previous.label()
+    prev = periods.previous.label()
     if good:
         f = good[0]
         sentences.append(f"What went well: {f.kpi.label.lower()} improved to {_figure_text(f, cur)} "
@@ -60,13 +64,9 @@ def summary(report) -> list[str]:
                          f"we explain why below.")
     if not good and not bad:
         sentences.append(f"Our headline figures held steady against {prev}.")
-    gaps = report.data_quality["zero_traffic_days"]
-    if gaps.get("current"):
-        sentences.append(f"Tracking recorded no visits on {len(gaps['current'])} day(s) this period, "
-                         f"so visit-based figures are understated; see the data notes.")
-    elif gaps.get("previous"):
-        sentences.append(f"Tracking recorded no visits on {len(gaps['previous'])} day(s) of {prev}, "
-                         f"which makes this month's rise in visit-based figures look larger than it "
-                         f"is; see the data notes.")
-    extra = _work_sentences(getattr(report, "work", None), room=max(1, 5 - len(sentences)))
-    return sentences[:5 - len(extra)] + extra
+    gap = data_gap_sentence(Sentence(cur), measured.data_quality, unit_words(periods))
+    if gap:
+        sentences.append(gap)
+    done = work_sentence(Sentence(cur), work.sidecar())
+    extra = [done] if done else []
+    return sentences[:5 - len(extra)] + extra, figures

@@ -16,7 +16,7 @@ from reportkit.work.files import (ActionItem, Contact, PlanItem, WorkItem, load_
 
 __all__ = ["load_work_log", "load_plan", "load_action_items", "load_communication",
            "what_we_did", "next_period", "needs_from_client", "communication_summary",
-           "summary_sentences", "build", "WorkSections"]
+           "build", "WorkSections"]
 
 STALE_CONTACT_DAYS = 14   # a report that shows no contact for longer than this flags it
 
@@ -241,50 +241,3 @@ def build(cfg, periods) -> WorkSections:
         out.communication = communication_summary(load_communication(resolve_path(files.communication)),
                                                   cur.start, cur.end, today)
     return out
-
-
-# --- summary sentences ----------------------------------------------------------------------
-def _most_important_delivery(done: WorkDone) -> tuple[WorkItem, str | None] | None:
-    """Goal work in the client's goal order first, then A-tasks; within them the item with
-    the most hours. Only work with a deliverable or a result counts as delivered."""
-    def delivered(items):
-        return sorted((i for i in items if i.deliverable or i.result), key=lambda i: -i.hours)
-    for g in done.goals:
-        found = delivered(g.items)
-        if found:
-            return found[0], g.name
-    found = delivered(done.a_tasks)
-    return (found[0], None) if found else None
-
-
-def _day(d: date) -> str:
-    return f"{d:%-d %b %Y}"
-
-
-def summary_sentences(work: WorkSections | None, room: int = 2) -> list[str]:
-    """At most ``room`` sentences in the "we" voice: the most important delivered work and
-    the client's overdue action items (joined into one sentence when room is 1)."""
-    if work is None or room <= 0:
-        return []
-    sentences = []
-    best = _most_important_delivery(work.done) if work.done else None
-    if best:
-        item, goal = best
-        what = item.deliverable or item.task
-        text = f"We delivered {what}" + (f" for the goal \u201c{goal}\u201d" if goal else "")
-        if item.result:
-            text += f": {item.result.rstrip('.')}"
-        sentences.append(text + ".")
-    overdue = [a for a in work.actions if a.overdue]
-    if overdue:
-        listed = ", ".join(f"{a.action.item} (due {_day(a.action.due)})" for a in overdue[:2])
-        more = f" and {len(overdue) - 2} more" if len(overdue) > 2 else ""
-        if len(overdue) == 1:
-            text = f"We are still waiting for one item from you that is past its due date: {listed}."
-        else:
-            text = (f"We are still waiting for {len(overdue)} items from you that are past their "
-                    f"due dates: {listed}{more}.")
-        sentences.append(text)
-    if len(sentences) > room:
-        sentences = [sentences[0][:-1] + "; " + sentences[1][0].lower() + sentences[1][1:]]
-    return sentences

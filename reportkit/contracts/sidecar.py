@@ -1,0 +1,113 @@
+"""The sidecar: ``reports/<period>/<client_id>.json``, every figure a report shows.
+
+Written by the report (:meth:`reportkit.report.Report.sidecar`), read by the agency overview,
+the tests and users' own scripts. Fields may be added freely; renaming or removing one bumps
+``SCHEMA_VERSION`` (docs/architecture.md, "Outputs"). Parts whose shape belongs to the step
+that computes them (goal figures, drivers, benchmarks, work sections) are typed for the
+fields readers rely on and keep every other field as it was written.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+MIMETYPE = "application/vnd.reportkit.sidecar+json"   # how the notebook hands it to the runner
+Number = Optional[Union[int, float]]   # int stays int, float stays float; None is undefined
+
+
+class _Open(BaseModel):
+    """A part whose every field is kept, typed or not."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class DateRange(BaseModel):
+    start: str = Field(description="First day, YYYY-MM-DD")
+    end: str = Field(description="Last day, YYYY-MM-DD (inclusive)")
+
+
+class KpiFigure(BaseModel):
+    """One KPI in the three periods. ``change_*`` are relative changes as fractions
+    (0.0769 = +7.69 %); every value is null when undefined (a zero denominator, no data)."""
+
+    label: str
+    value: Number
+    previous: Number
+    yoy: Number
+    change_previous: Number
+    change_yoy: Number
+    abs_change_previous: Number
+    abs_change_yoy: Number
+    unit: Literal["count", "currency", "percent", "ratio"]
+    better: Literal["higher", "lower"]
+    explain: str
+    formula: str
+
+
+class Finding(_Open):
+    level: Literal["info", "warning"]
+    period: str = Field(description="current, previous, yoy or all")
+    message: str
+
+
+class DataQuality(_Open):
+    status: Literal["ok", "warning"] = Field(description="warning when any finding is a warning")
+    source: str
+    data_from: Optional[str]
+    data_to: Optional[str] = Field(description="The last day of data, YYYY-MM-DD")
+    findings: list[Finding]
+
+
+class GoalFigures(_Open):
+    """One goal (docs/architecture.md, "Goals"): the keys below, and the rest of its figures."""
+
+    id: str
+    name: str
+    kpi: str
+    status: Literal["achieved", "on_track", "at_risk", "behind", "missed", "not_started"]
+    status_words: str
+
+
+class Budget(_Open):
+    status: Optional[Literal["on_budget", "over", "under", "no_budget"]] = None
+    share_used: Number = None
+
+
+class Sidecar(BaseModel):
+    """Every figure of one client's report for one period."""
+
+    model_config = ConfigDict(extra="allow")
+
+    schema_version: int = SCHEMA_VERSION
+    client_id: str
+    client_name: str
+    business_model: str
+    currency: str
+    period: DateRange
+    previous: DateRange
+    yoy: DateRange
+    period_key: str = Field(description="The reports/<period>/ folder: YYYY-MM or START_END")
+    kpis: dict[str, KpiFigure]
+    channels: list[dict]
+    summary: list[str]
+    goals: list[GoalFigures] = Field(default_factory=list)
+    benchmarks: list[dict] = Field(default_factory=list)
+    budget: Budget = Field(default_factory=Budget)
+    drivers: list[dict] = Field(default_factory=list)
+    summary_figures: Optional[list] = Field(None, description="Per summary sentence: the figures typed "
+                                            "into it, each with the sidecar path it came from")
+    data_quality: DataQuality
+    source: str
+    work: Optional[dict] = None
+    plan: list[dict] = Field(default_factory=list)
+    action_items: list[dict] = Field(default_factory=list)
+    communication: Optional[dict] = None
+    agency: dict
+    generated_at: str
+
+    def to_json(self) -> dict:
+        """The JSON-ready mapping written to ``<client_id>.json``."""
+        return self.model_dump(mode="json")

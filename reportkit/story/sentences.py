@@ -1,0 +1,68 @@
+"""Sentences both summaries use (the goal-led one and the KPI one): the work we delivered
+and what we wait for from the client, and the tracking-gap caveat. Each is written once."""
+
+from __future__ import annotations
+
+from reportkit.story.figures import Sentence
+
+
+def work_sentence(s: Sentence, side: dict) -> str | None:
+    """One sentence from the work sections of the sidecar: the most important delivered work
+    (goal work in goal order, the item with the most hours; else an A-task) and the client's
+    overdue action items. None when there is neither."""
+    work, parts = side.get("work") or {}, []
+    found = None
+    for gi, goal in enumerate(work.get("goals") or []):
+        done = [(item["hours"], j) for j, item in enumerate(goal["items"]) if item.get("deliverable") or item.get("result")]
+        if done:
+            found = (["work", "goals", gi, "items", max(done)[1]], ["work", "goals", gi, "name"])
+            break
+    if found is None:
+        done = [(item["hours"], j) for j, item in enumerate(work.get("a_tasks") or [])
+                if item.get("deliverable") or item.get("result")]
+        if done:
+            found = (["work", "a_tasks", max(done)[1]], None)
+    if found:
+        path, goal_path = found
+        item = side
+        for key in path:
+            item = item[key]
+        field = "deliverable" if item.get("deliverable") else "task"
+        text = f"We delivered \u201c{s.fig(item[field], path + [field], 'text')}\u201d"
+        if goal_path:
+            goal = side
+            for key in goal_path:
+                goal = goal[key]
+            text += f" for our goal \u201c{s.fig(goal, goal_path, 'text')}\u201d"
+        if item.get("result"):
+            text += f" ({s.fig(item['result'], path + ['result'], 'text')})"
+        parts.append(text)
+    overdue = [(i, a) for i, a in enumerate(side.get("action_items") or []) if a.get("overdue")]
+    if overdue:
+        listed = " and ".join(
+            f"\u201c{s.fig(a['item'], ['action_items', i, 'item'], 'text')}\u201d (due "
+            f"{s.fig(a['due'], ['action_items', i, 'due'], 'date')})" for i, a in overdue[:2])
+        more = f", with {s.fig(overdue, ['action_items'], 'len')} overdue items in all" if len(overdue) > 2 else ""
+        waiting = f"from you we still need {listed}, now overdue{more}"
+        parts.append(waiting if parts else waiting[0].upper() + waiting[1:])
+    return "; ".join(parts) + "." if parts else None
+
+
+def data_gap_sentence(s: Sentence, data_quality: dict, unit_words: str) -> str | None:
+    """The tracking-gap caveat: days without visits this period (figures understated) or in
+    the previous one (a rise looks larger than it is); None when neither had such days."""
+    gaps = data_quality["zero_traffic_days"]
+    if gaps.get("current"):
+        n = s.fig(gaps["current"], ["data_quality", "zero_traffic_days", "current"], "len")
+        return (f"Tracking recorded no visits on {n} day(s) this {unit_words}, so visit-based figures "
+                f"are understated; see the data notes.")
+    if gaps.get("previous"):
+        n = s.fig(gaps["previous"], ["data_quality", "zero_traffic_days", "previous"], "len")
+        return (f"Tracking recorded no visits on {n} day(s) of the previous {unit_words}, which makes "
+                f"this {unit_words}'s rise in visit-based figures look larger than it is.")
+    return None
+
+
+def unit_words(periods) -> str:
+    """'month' for a calendar-month report (its key is 'YYYY-MM'), else 'period'."""
+    return "month" if len(periods.key) == 7 else "period"
