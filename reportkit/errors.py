@@ -1,4 +1,8 @@
-"""Errors that say where (file, key, row, cell), what is wrong and how to fix it."""
+"""Errors that say where (file, key, row, cell), what is wrong and how to fix it.
+
+Every error keeps its parts as attributes and its constructor arguments as ``args``, so it
+survives pickling (a worker process or a Dask task hands it back to the batch) unchanged.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,15 @@ class ReportkitError(Exception):
     """Base class. ``exit_code`` is what the CLI exits with."""
 
     exit_code = 1
+    failed_notebook: str | None = None    # where the failed run's notebook was kept, if any
+
+    def kept_at(self, path: str) -> "ReportkitError":
+        """Record where the failed run's notebook was kept (shown under the message)."""
+        self.failed_notebook = path
+        return self
+
+    def _kept(self) -> str:
+        return f"\n  failed notebook kept at: {self.failed_notebook}" if self.failed_notebook else ""
 
 
 class LocatedError(ReportkitError):
@@ -14,10 +27,10 @@ class LocatedError(ReportkitError):
 
     def __init__(self, where: str, problem: str, fix: str = ""):
         self.where, self.problem, self.fix = where, problem, fix
-        text = f"{where}: {problem}"
-        if fix:
-            text += f"\n  fix: {fix}"
-        super().__init__(text)
+        super().__init__(where, problem, fix)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.problem}" + (f"\n  fix: {self.fix}" if self.fix else "") + self._kept()
 
 
 class InputError(LocatedError):
@@ -34,21 +47,20 @@ class DataError(InputError):
     """Input data that fails a hard check."""
 
 
-class RenderError(ReportkitError):
-    """The notebook failed while executing; the failed notebook is kept for inspection."""
-
-    def __init__(self, client_id: str, message: str, failed_notebook: str | None = None,
-                 cell_index: int | None = None):
-        self.client_id, self.failed_notebook, self.cell_index = client_id, failed_notebook, cell_index
-        text = f"{client_id}: {message}"
-        if failed_notebook:
-            text += f"\n  failed notebook kept at: {failed_notebook}"
-        super().__init__(text)
-
-
 class SourceError(LocatedError):
     """A data source that cannot deliver right now (quota exhausted, API down): exit status 1.
 
     Not the user's input at fault, so not an InputError; the message still says where,
     what happened and what to do.
     """
+
+
+class RenderError(ReportkitError):
+    """The notebook failed while executing (``cell_index``: the failing cell, when known)."""
+
+    def __init__(self, client_id: str, message: str, cell_index: int | None = None):
+        self.client_id, self.message, self.cell_index = client_id, message, cell_index
+        super().__init__(client_id, message, cell_index)
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.message}" + self._kept()

@@ -183,11 +183,7 @@ def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLi
         except ReportkitError as error:
             if scratch.exists():
                 os.replace(scratch, failed)
-                if isinstance(error, RenderError):
-                    error = RenderError(cfg.client_id, str(error).split(": ", 1)[-1], str(failed),
-                                        error.cell_index)
-                else:
-                    error.args = (f"{error}\n  failed notebook kept at: {failed}",)
+                error.kept_at(str(failed))
             raise error
         sidecar = extract_sidecar(nb).model_copy(  # the notebook papermill wrote to ``scratch``
             update={"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}).to_json()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import typing
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Annotated, ClassVar, Union
 
@@ -80,10 +81,9 @@ def discover() -> dict[str, type[Source]]:
     """Every source: imports each module of ``reportkit.sources`` once (defining its class
     registers it) and returns the registry, ``type`` -> class, in a stable order."""
     if not _discovered:
-        import reportkit.sources as package
-        for info in pkgutil.iter_modules(package.__path__):
+        for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
             if info.name not in _NOT_SOURCES:
-                importlib.import_module(f"{package.__name__}.{info.name}")
+                importlib.import_module(f"{__package__}.{info.name}")
         _discovered.append(True)
     return dict(sorted(_REGISTRY.items()))
 
