@@ -7,7 +7,7 @@ import pytest
 
 from reportkit import config
 from reportkit import report
-from reportkit.story.figures import render
+from reportkit.story.figures import format_figure
 
 
 @pytest.fixture(scope="module", params=["acme_outdoor", "northwind_b2b", "daily_gazette"])
@@ -29,7 +29,7 @@ def test_every_number_in_the_summary_is_in_the_sidecar(built):
     for sentence, figures in zip(side["summary"], side["summary_figures"]):
         rest = sentence
         for f in figures:
-            assert render(_at(side, f["path"]), f["format"], side["currency"]) == f["text"], f
+            assert format_figure(_at(side, f["path"]), f["format"], side["currency"]) == f["text"], f
             assert f["text"] in sentence
             rest = rest.replace(f["text"], "", 1)
         assert not re.search(r"\d", rest), (sentence, rest)   # no number typed in by hand

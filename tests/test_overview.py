@@ -3,7 +3,7 @@
 import json
 import re
 
-from reportkit.deliver.overview import collect, write_overview, write_overviews
+from reportkit.deliver.overview import collect, write_overview
 
 
 OCT = {"start": "2026-10-01", "end": "2026-10-31"}
@@ -98,11 +98,3 @@ def test_a_failed_notebook_left_behind_marks_the_run_failed(tmp_path):
     (folder / "late.failed.ipynb").write_text("{}")
     rows, _ = collect(folder)
     assert rows[0].run_status == "failed" and rows[0].attention() == 100
-
-
-def test_write_overviews_refreshes_only_changed_folders(tmp_path):
-    folder = _folder(tmp_path, [_sidecar("one", "One", {})])
-    (tmp_path / "empty").mkdir()
-    assert write_overviews(tmp_path) == [folder / "index.html"]
-    assert write_overviews(tmp_path) == []                   # nothing changed since
-    assert not (tmp_path / "empty" / "index.html").exists()

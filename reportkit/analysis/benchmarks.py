@@ -49,10 +49,6 @@ def _read_published(stamp: tuple) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*COLUMNS, "file"])
 
 
-def industries(table: pd.DataFrame) -> list[str]:
-    return sorted(set(table["industry"].dropna()))
-
-
 def compare(kpi, value, benchmark) -> dict:
     """Difference and verdict (polarity-aware) of ``value`` against ``benchmark``."""
     if value is None or benchmark is None:

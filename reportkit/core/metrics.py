@@ -61,10 +61,6 @@ class KPI:
         return {name for _, name in self._num + self._den}
 
     @property
-    def is_ratio(self) -> bool:
-        return bool(self._den)
-
-    @property
     def daily(self) -> bool:
         """True when the KPI exists at the day and channel grain (a users KPI does not)."""
         return not (self.measures & set(PERIOD_MEASURES))

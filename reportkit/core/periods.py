@@ -31,9 +31,6 @@ class DateRange:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
-    def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
     def as_dict(self) -> dict:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
 

@@ -1,1 +1,2 @@
-"""TODO"""
+"""What leaves a run: the PDF (pdf), the batch manifest (manifest) and the agency overview (overview).
+"""

@@ -180,7 +180,7 @@ def _run_cell(row: ClientRow) -> str:
     return _badge(row.run_status, title=row.run_error) + _note(row.run_error)
 
 
-def render(rows: list[ClientRow], period_label: str) -> str:
+def clients_table(rows: list[ClientRow]) -> str:
     """The table's HTML (everything from sidecars escaped)."""
     body = []
     for row in rows:
@@ -238,17 +238,6 @@ def write_overview(period_dir: str | os.PathLike) -> Path:
     footer = [f"Prepared by {name}", f"{len(rows)} client report(s) in {period_dir.name}/",
               "run status from manifest.json" if manifest else "run status from the report files",
               f"generated {page._stamp(now)}"]
-    html = page.standalone(f"Client overview · {period} · {name}", header + render(rows, label), footer,
+    html = page.standalone(f"Client overview · {period} · {name}", header + clients_table(rows), footer,
                            accent=str(agency.get("accent_color") or "#1f5fa8"))
     return write_atomic(period_dir / "index.html", html)
-
-
-def write_overviews(out: str | os.PathLike) -> list[Path]:
-    """Refresh ``index.html`` in every period folder of ``out`` whose reports changed since it was written."""
-    written = []
-    for folder in sorted(p for p in Path(out).glob("*") if p.is_dir()):
-        index = folder / "index.html"
-        inputs = [*folder.glob("*.json"), *folder.glob("*.failed.ipynb")]
-        if inputs and (not index.exists() or max(p.stat().st_mtime for p in inputs) > index.stat().st_mtime):
-            written.append(write_overview(folder))
-    return written

@@ -1,6 +1,6 @@
 """The client-ready page around the notebook's outputs: table of contents, footer, title.
 
-Used by :func:`reportkit.run.render.export_html` with the ``reportkit`` nbconvert template
+Used by :func:`reportkit.run.export.export_html` with the ``reportkit`` nbconvert template
 (``templates/reportkit/``); the agency overview (:mod:`reportkit.deliver.overview`) uses the same
 stylesheet so every page has one look.
 """

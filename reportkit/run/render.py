@@ -7,21 +7,12 @@ notebook beside the outputs and never replaces an earlier good report.
 
 from __future__ import annotations
 
-import base64
 import json
 import os
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-
-from nbconvert import HTMLExporter
-from nbconvert.exporters.templateexporter import TemplateExporter
-from nbconvert.filters.highlight import Highlight2HTML
-from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-from nbconvert.preprocessors import Preprocessor
-from traitlets.config import Config
 
 from reportkit import config as _config
 from reportkit.config import ClientConfig
@@ -29,9 +20,8 @@ from reportkit.contracts import sidecar as sidecar_contract
 from reportkit.contracts.sidecar import Sidecar
 from reportkit.errors import InputError, RenderError, ReportkitError
 from reportkit.paths import project_root, resolve_path, write_atomic
+from reportkit.run.export import export_html
 
-TEMPLATES = Path(__file__).parents[1] / "present" / "templates"
-HIDDEN_TAGS = ("parameters", "injected-parameters", "sidecar", "remove")
 INPUT_ERRORS = {"ConfigError", "DataError", "InputError"}  # raised in the notebook: bad input
 
 
@@ -44,16 +34,6 @@ class RenderResult:
     outputs: dict = field(default_factory=dict)
     error: str | None = None
     exit_code: int = 0
-
-
-class StripNoise(Preprocessor):
-    """Drop stderr streams and empty outputs so warnings never reach a client."""
-
-    def preprocess_cell(self, cell, resources, index):
-        if cell.get("cell_type") == "code":
-            cell.outputs = [o for o in cell.get("outputs", [])
-                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-        return cell, resources
 
 
 def default_notebook() -> Path:
@@ -98,65 +78,6 @@ def extract_sidecar(nb) -> Sidecar:
             if sidecar_contract.MIMETYPE in data:
                 return Sidecar.model_validate(dict(data[sidecar_contract.MIMETYPE]))
     raise RenderError("?", "the notebook produced no sidecar (is the 'sidecar' cell missing?)")
-
-
-_exporters = threading.local()
-
-
-def _base64(text) -> str:
-    """A text output (an SVG chart; nbformat may hold it as a list of lines) as base64."""
-    text = "".join(text) if isinstance(text, list) else str(text)
-    return base64.b64encode(text.encode("utf-8")).decode("ascii")
-
-
-class ReportExporter(HTMLExporter):
-    """nbconvert's HTML exporter, without the BeautifulSoup pass over the finished page.
-
-    ``HTMLExporter`` re-parses its output to put a placeholder alt text on images that have
-    none and a tabindex on JupyterLab cells. The reportkit template gives every chart its
-    title as alt text (the logo its agency's name) and has no JupyterLab cells, so that pass
-    only costs time: ~0.05 s a report, plus ~0.2 s of CSS-selector compiling the first time.
-    The filters it registers for the templates are registered the same way here."""
-
-    def from_notebook_node(self, nb, resources=None, **kw):
-        resources = self._init_resources(resources)
-        language = nb.metadata.get("language_info", {})
-        self.register_filter("highlight_code", Highlight2HTML(
-            pygments_lexer=language.get("pygments_lexer", language.get("name")), parent=self))
-        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
-        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-
-
-def _exporter() -> HTMLExporter:
-    """This thread's HTML exporter, made once: its Jinja templates are compiled on first use
-    (~0.1 s) and reused for every later report (a batch's forked workers inherit them)."""
-    exporter = getattr(_exporters, "html", None)
-    if exporter is None:
-        from reportkit.present import page
-        c = Config()
-        c.TagRemovePreprocessor.enabled = True
-        c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
-        # only these three run (nbconvert's eleven default ones are off for HTML anyway, and
-        # each would still copy and validate the notebook: ~10 ms a report)
-        c.ReportExporter.default_preprocessors = []
-        c.ReportExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor", StripNoise,
-                                          page.TableOfContents]
-        c.ReportExporter.exclude_anchor_links = True  # no "¶"; page.TableOfContents gives sections ids
-        exporter = ReportExporter(config=c, template_name="reportkit",
-                                  extra_template_basedirs=[str(TEMPLATES)])
-        exporter.exclude_input = exporter.exclude_input_prompt = exporter.exclude_output_prompt = True
-        exporter.register_filter("svg_base64", _base64)
-        _exporters.html = exporter
-    return exporter
-
-
-def export_html(nb, cfg: ClientConfig, sidecar: dict) -> str:
-    """The client's HTML page: code, prompts, parameters and the sidecar hidden (the
-    exporter works on a copy: ``nb`` is left as it is)."""
-    from reportkit.present import page
-    body, _ = _exporter().from_notebook_node(nb, resources=page.resources(cfg, sidecar))
-    return body
 
 
 def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLike = "reports",

@@ -211,7 +211,7 @@ def warm_up() -> None:
     from reportkit.analysis import benchmarks
     from reportkit.present import charts, page
     from reportkit.run import engine
-    from reportkit.run import render
+    from reportkit.run import export
     from reportkit.sources import registry
     for name in [*PRELOAD, *registry.modules()]:
         __import__(name)
@@ -236,7 +236,7 @@ def warm_up() -> None:
         nbformat.v4.new_markdown_cell("## warm-up\n\n*text*"),
         nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
             "display_data", data={"text/html": "<p>x</p>", "text/plain": "x"})])])
-    render._exporter().from_notebook_node(nb, resources={"reportkit_csp": page.CSP, "reportkit_title": "",
+    export.exporter().from_notebook_node(nb, resources={"reportkit_csp": page.CSP, "reportkit_title": "",
                                                          "reportkit_accent": "#000000", "reportkit_footer": ""})
     benchmarks.load_published()  # the published benchmark tables, read once for every child
     # What the parent holds now is shared with every forked child: freezing it keeps the

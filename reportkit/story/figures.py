@@ -1,5 +1,5 @@
 """Numbers in sentences: each is typed through :meth:`Sentence.fig`, which records the text with
-the sidecar path of the value it was formatted from and how (``render``'s ``how``), so a
+the sidecar path of the value it was formatted from and how (``format_figure``'s ``how``), so a
 test can prove that no number appears in the summary that is not in the sidecar."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from datetime import date
 from reportkit.core import formatting as fmt
 
 
-def render(value, how: str, currency: str) -> str:
+def format_figure(value, how: str, currency: str) -> str:
     """Format ``value`` the way ``how`` says (the same call the sidecar test repeats)."""
     if how.startswith("value:"):
         return fmt.value(value, how.split(":", 1)[1], currency)
@@ -35,6 +35,6 @@ class Sentence:
         self.currency, self.figures = side_currency, []
 
     def fig(self, value, path: list, how: str) -> str:
-        text = render(value, how, self.currency)
+        text = format_figure(value, how, self.currency)
         self.figures.append({"text": text, "path": path, "format": how})
         return text
