@@ -8,46 +8,29 @@ numbers, write the story; the :class:`Report` is made once, from all of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 
 import pandas as pd
 
 from reportkit import sources
 from reportkit.analysis.assessment import Assessment, assess
-from reportkit.analysis.comparisons import HEADLINE_COUNT, KpiFigures, measure
+from reportkit.analysis.comparisons import Measured, measure
 from reportkit.config import ClientConfig
 from reportkit.contracts.sidecar import Sidecar
-from reportkit.core.metrics import KPI
-from reportkit.core.periods import ReportPeriods
 from reportkit.story.summary import summary
 from reportkit.work import sections as work_sections
 
 
 @dataclass(frozen=True)
-class Report:
-    cfg: ClientConfig
-    periods: ReportPeriods
-    facts: pd.DataFrame
-    kpis: list[KPI]
-    figures: dict[str, KpiFigures]
-    channels: pd.DataFrame        # KPIs by channel, current and previous period
-    daily: pd.DataFrame           # KPIs by day: current and previous period, aligned by day
-    data_quality: dict
-    origin: str
+class Report(Measured):
+    """What :class:`Measured` holds (facts, periods, KPI figures, tables, data quality), and
+    what was made of it: the work sections, the assessment and the summary."""
+
     work: work_sections.WorkSections
     analysis: Assessment          # goals, drivers, budget, benchmarks
     summary: list[str]
     summary_figures: list | None  # per summary sentence: the figures typed into it
-
-    @property
-    def headline(self) -> list[KpiFigures]:
-        return [self.figures[k.key] for k in self.kpis[:HEADLINE_COUNT]]
-
-    @property
-    def chartable(self) -> list[KPI]:
-        """KPIs that exist at the day and channel grain (users do not)."""
-        return [k for k in self.kpis if k.daily]
 
     def sidecar(self) -> Sidecar:
         cfg, a = self.cfg, self.analysis
@@ -74,7 +57,5 @@ def build(cfg: ClientConfig) -> Report:
     work = work_sections.build(cfg, measured.periods)
     analysis = assess(measured)
     sentences, figures = summary(measured, analysis, work)
-    return Report(cfg=cfg, periods=measured.periods, facts=measured.facts, kpis=measured.kpis,
-                  figures=measured.figures, channels=measured.channels, daily=measured.daily,
-                  data_quality=measured.data_quality, origin=measured.origin, work=work,
-                  analysis=analysis, summary=sentences, summary_figures=figures)
+    parts = {f.name: getattr(measured, f.name) for f in fields(Measured)}
+    return Report(**parts, work=work, analysis=analysis, summary=sentences, summary_figures=figures)
