@@ -92,7 +92,7 @@ def floor(files: list[Path]) -> float:
     import json
 
     import reportkit.notebook as rk
-    from reportkit import config as config
+    from reportkit import config
     from reportkit import report
     calls = [getattr(rk, name) for name in notebook_calls()]
     config.load(files[0])  # imports done before the clock starts: a warm process

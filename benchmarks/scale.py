@@ -63,7 +63,7 @@ def write_table(path: Path, rows: int, fmt: str) -> None:
 
 def measure(path: Path, fmt: str) -> None:
     """Build the report on ``path`` and print the figures (run in a child process)."""
-    from reportkit import config as config
+    from reportkit import config
     from reportkit import report
     source = ({"type": "csv", "path": str(path)} if fmt == "csv" else
               {"type": "file", "path": str(path)})

@@ -142,7 +142,7 @@ def run(params, all_, out, pdf, **options):
 def validate(params, all_):
     """Check params files and their input data; write nothing."""
     from reportkit import sources
-    from reportkit.work import sections as worklog
+    from reportkit.work import sections
     from reportkit.present.branding import logo_data_uri
     worst = 0
     for path in _params_files(params, all_):
@@ -150,7 +150,7 @@ def validate(params, all_):
             cfg = _config.load(path)
             logo_data_uri(cfg.agency)  # the logo file exists and is an image
             data = sources.load(cfg, cfg.periods())
-            worklog.build(cfg, cfg.periods())  # the work log, plan, action items, communication
+            sections.build(cfg, cfg.periods())  # the work log, plan, action items, communication
             click.echo(f"ok      {path}  ({len(data.facts):,} rows, {data.origin})")
         except InputError as error:
             click.echo(f"INVALID {error}", err=True)

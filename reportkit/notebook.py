@@ -11,10 +11,8 @@ import json
 from IPython.display import HTML, display
 
 from reportkit.present import charts
-from reportkit import config as config
-from reportkit.present import analysis as plan_view
-from reportkit.present import results as view
-from reportkit.present import work as worklog_view
+from reportkit import config
+from reportkit.present import analysis, results, work
 from reportkit.contracts import sidecar
 from reportkit.report import Report, build
 
@@ -39,15 +37,15 @@ def _show_figure(fig) -> None:
 
 
 def show_header(report: Report) -> None:
-    display(HTML(view.header(report)))
+    display(HTML(results.header(report)))
 
 
 def show_summary(report: Report) -> None:
-    display(HTML(view.summary(report)))
+    display(HTML(results.summary(report)))
 
 
 def show_kpi_table(report: Report) -> None:
-    display(HTML(view.kpi_table(report)))
+    display(HTML(results.kpi_table(report)))
 
 
 def show_trend(report: Report) -> None:
@@ -55,12 +53,12 @@ def show_trend(report: Report) -> None:
 
 
 def show_channels(report: Report) -> None:
-    display(HTML(view.channel_table(report)))
+    display(HTML(results.channel_table(report)))
     _show_figure(charts.channel_breakdown(report))
 
 
 def show_data_notes(report: Report) -> None:
-    display(HTML(view.data_notes(report)))
+    display(HTML(results.data_notes(report)))
 
 
 def _show_section(html: str) -> None:
@@ -70,40 +68,40 @@ def _show_section(html: str) -> None:
 
 
 def show_what_we_did(report: Report) -> None:
-    _show_section(worklog_view.what_we_did(report))
+    _show_section(work.what_we_did(report))
 
 
 def show_next_period(report: Report) -> None:
-    _show_section(worklog_view.next_period(report))
+    _show_section(work.next_period(report))
 
 
 def show_needs_from_you(report: Report) -> None:
-    _show_section(worklog_view.needs_from_you(report))
+    _show_section(work.needs_from_you(report))
 
 
 def show_communication(report: Report) -> None:
-    _show_section(worklog_view.communication(report))
+    _show_section(work.communication(report))
 
 
 def show_goals(report: Report) -> None:
     if not report.analysis.goals:
-        display(HTML(plan_view.goals(report)))
+        display(HTML(analysis.goals(report)))
     for result in report.analysis.goals:
-        display(HTML(plan_view.goal(report, result.figures)))
+        display(HTML(analysis.goal(report, result.figures)))
         if result.series.get("actual"):
             _show_figure(charts.goal_progress(report, result))
 
 
 def show_benchmarks(report: Report) -> None:
-    display(HTML(plan_view.benchmarks(report)))
+    display(HTML(analysis.benchmarks(report)))
 
 
 def show_why(report: Report) -> None:
-    display(HTML(plan_view.why(report)))
+    display(HTML(analysis.why(report)))
 
 
 def show_budget(report: Report) -> None:
-    display(HTML(plan_view.budget(report)))
+    display(HTML(analysis.budget(report)))
     if report.analysis.budget.get("cumulative"):
         _show_figure(charts.budget_burn(report))
     if (report.analysis.budget.get("month_to_date") or {}).get("cumulative"):

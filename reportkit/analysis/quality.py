@@ -1,7 +1,7 @@
 """Data checks whose findings the report states in its data notes (soft findings).
 
 Hard failures (unreadable dates, negative measures, duplicate keys) stop the client in
-``facts.normalize``; what is found here still lets the report run but is said plainly.
+``reportkit.core.facts.normalize``; what is found here still lets the report run but is said plainly.
 """
 
 from __future__ import annotations

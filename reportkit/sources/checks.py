@@ -1,8 +1,8 @@
 """Hard checks on a client's fact table that need the client's context (today, as_of).
 
-``facts.normalize`` already refuses unreadable dates, non-numeric and negative measures
+``reportkit.core.facts.normalize`` already refuses unreadable dates, non-numeric and negative measures
 and duplicate keys. Here: no dates in the future. Findings that still let a report run
-(missing days, tracking outages) are ``quality.check``'s.
+(missing days, tracking outages) are ``reportkit.analysis.quality.check``'s.
 """
 
 from __future__ import annotations

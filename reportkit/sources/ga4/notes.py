@@ -1,6 +1,6 @@
 """GA4 response metadata in plain words: the data-quality findings of a GA4 pull.
 
-Each finding has the shape of ``quality.check`` findings (level, period, message) plus
+Each finding has the shape of ``reportkit.analysis.quality.check`` findings (level, period, message) plus
 ``source: "ga4"`` and a ``kind`` tests and the sidecar can rely on.
 """
 
