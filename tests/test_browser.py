@@ -149,13 +149,13 @@ def _chart_texts(html: str) -> list[list[str]]:
              if t.strip()] for data in found]
 
 
-def test_hostile_names_show_as_text_letter_pdf_from_params(tmp_path, root, chromium):
+def test_hostile_names_show_as_text_letter_pdf_from_params(tmp_path, root, repo, chromium):
     """Names from data and params are escaped: shown as text, never run (HTML, browser, PDF)."""
     params = tmp_path / "hostile.yaml"
     params.write_text(yaml.safe_dump({
         "client_id": "hostile", "client_name": "Evil <script>alert(3)</script> & Co",
         "business_model": "ecommerce", "period": "2026-10", "currency": "USD",
-        "source": {"type": "csv", "path": str(root / "tests" / "fixtures" / "hostile_names.csv")},
+        "source": {"type": "csv", "path": str(repo / "tests" / "fixtures" / "hostile_names.csv")},
         "agency": {"name": "Agency <i>x</i>", "logo": str(root / "assets" / "northstar_logo.svg")}, "pdf": {"enabled": True, "paper": "Letter"}}))
     from reportkit.run.render import render_client
     result = render_client(params, out=tmp_path / "out")
