@@ -62,6 +62,18 @@ def repo() -> Path:
 
 
 @pytest.fixture(scope="session")
+def artifacts(tmp_path_factory) -> Path:
+    """Where tests leave files worth a look afterwards (browser screenshots):
+    $REPORTKIT_TEST_ARTIFACTS if set, else a folder in pytest's temporary directory."""
+    named = os.environ.get("REPORTKIT_TEST_ARTIFACTS")
+    if named:
+        path = Path(named)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    return tmp_path_factory.mktemp("artifacts", numbered=False)
+
+
+@pytest.fixture(scope="session")
 def python_bin() -> str:
     return sys.executable
 
