@@ -22,6 +22,8 @@ import yaml
 
 from reportkit.run.batch import run_batch
 
+pytestmark = pytest.mark.slow  # real worker processes, kernels and Dask clusters
+
 DEMO = ["acme_outdoor", "northwind_b2b", "daily_gazette"]
 
 

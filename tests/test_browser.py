@@ -13,6 +13,8 @@ import yaml
 
 from browser import VIEWPORTS, browser, open_page, require_chromium, screenshot
 
+pytestmark = pytest.mark.slow  # reportkit demo --pdf in a subprocess, and Chromium
+
 CLIENTS = {"acme_outdoor": "Acme Outdoor", "northwind_b2b": "Northwind Systems",
            "daily_gazette": "The Daily Gazette"}
 PAGES = [*CLIENTS, "index"]

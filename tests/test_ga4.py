@@ -13,6 +13,8 @@ from reportkit.errors import ConfigError, SourceError
 from reportkit.sources import load
 from reportkit.sources.ga4.api import MAX_RETRIES
 
+pytestmark = pytest.mark.slow  # the fake GA4 server and a DuckDB warehouse per test: about a second each
+
 PAID, ORG = "Paid Search", "Organic Search"
 
 
