@@ -1,11 +1,12 @@
-# Two commands: `make demo` renders the demo clients' reports, `make test` runs the tests.
+# Two commands: `make demo` renders the demo clients' reports, `make test` runs the tests
+# (`make test-fast`: all but the ones marked slow, well under a minute).
 # Both create .venv and install everything on first use.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install lab clean chromium
+.PHONY: demo test test-fast install lab clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +21,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install -e '.[lab]'

@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 VIEWPORTS = [(390, 844), (1280, 800)]
@@ -73,8 +71,8 @@ def open_page(b, path: Path, width: int, height: int):
     return page, log
 
 
-def screenshot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    target = ARTIFACTS / f"{name}.png"
+def screenshot(page, folder: Path, name: str) -> Path:
+    """A full-page PNG in ``folder`` (the ``artifacts`` fixture: never the checkout)."""
+    target = folder / f"{name}.png"
     page.screenshot(path=str(target), full_page=True)
     return target

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -20,7 +21,11 @@ import psutil
 import pytest
 import yaml
 
+from reportkit.run.batch import plan as batch_plan
 from reportkit.run.batch import run_batch
+from reportkit.run.workers import run_local
+
+pytestmark = pytest.mark.slow  # real worker processes, kernels and Dask clusters
 
 DEMO = ["acme_outdoor", "northwind_b2b", "daily_gazette"]
 
@@ -57,14 +62,25 @@ def assert_no_leftovers(marker: str) -> None:
 
 @pytest.fixture()
 def sleepy_notebook(tmp_path, root) -> Path:
-    """The template plus one cell after the parameters that hangs for client 'sleepy' only."""
+    """The template plus one cell after the parameters that hangs for client 'sleepy' only.
+    Before it sleeps, the cell writes the process it runs in to :func:`hang_started`'s file."""
     nb = nbformat.read(root / "notebooks" / "client_report.ipynb", as_version=4)
     at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])) + 1
-    nb.cells.insert(at, nbformat.v4.new_code_cell(
-        "import time\nif client_id == 'sleepy':\n    time.sleep(600)"))
     path = tmp_path / "sleepy_report.ipynb"
+    nb.cells.insert(at, nbformat.v4.new_code_cell(
+        "import time\nif client_id == 'sleepy':\n"
+        "    import json, os, sys\n"
+        f"    with open({str(path.with_suffix('.hanging.json'))!r}, 'w') as f:\n"
+        "        json.dump({'pid': os.getpid(), 'argv': sys.argv}, f)\n"
+        "    time.sleep(600)"))
     nbformat.write(nb, path)
     return path
+
+
+def hang_started(notebook: Path) -> dict | None:
+    """The process in which the sleepy client's cell began its hang ({pid, argv}), or None."""
+    path = notebook.with_suffix(".hanging.json")
+    return json.loads(path.read_text()) if path.exists() else None
 
 
 def csv_params(folder: Path, client_id: str, facts: Path, **extra) -> Path:
@@ -92,8 +108,9 @@ def test_parallel_batch_with_broken_and_hanging_clients(tmp_path, root, small_fa
     sleepy = csv_params(tmp_path, "sleepy", small_facts, period="2026-10")
     out = tmp_path / "reports"
     started = time.monotonic()
+    # the limit is every report's: the demo reports (about 2 s each, fast engine) must fit in it
     batch = run_batch([*demo_params(root), broken, sleepy], out=out, workers=2,
-                      notebook=sleepy_notebook, report_timeout_s=12, progress=False)
+                      notebook=sleepy_notebook, report_timeout_s=8, progress=False)
     elapsed = time.monotonic() - started
     by_id = {r.client_id: r for r in batch.results}
     assert sorted(by_id) == sorted([*DEMO, "broken", "sleepy"])
@@ -102,9 +119,10 @@ def test_parallel_batch_with_broken_and_hanging_clients(tmp_path, root, small_fa
     assert by_id["broken"].status == "failed" and by_id["broken"].exit_code == 2
     assert "currency" in by_id["broken"].error and "broken.yaml" in by_id["broken"].error
     assert by_id["sleepy"].status == "failed"
-    assert "wall-clock limit of 12 s" in by_id["sleepy"].error
+    assert "wall-clock limit of 8 s" in by_id["sleepy"].error
+    assert hang_started(sleepy_notebook) is not None  # the limit cut the hanging cell itself
     assert batch.exit_code == 1  # a failure that is not bad input
-    assert elapsed < 60  # the hang was cut at 12 s, not at the 600 s sleep
+    assert elapsed < 60  # the hang was cut at 8 s, not at the 600 s sleep
     assert_no_leftovers(marker)
 
     m = manifest(out, "2026-10")
@@ -125,7 +143,8 @@ def test_parallel_batch_with_broken_and_hanging_clients(tmp_path, root, small_fa
 def test_cell_limit_fails_the_hanging_cell(tmp_path, small_facts, sleepy_notebook, marker):
     sleepy = csv_params(tmp_path, "sleepy", small_facts)
     out = tmp_path / "reports"
-    batch = run_batch([sleepy], out=out, notebook=sleepy_notebook, cell_timeout_s=2,
+    # the cells before the sleeping one only assign the parameters: 1 s is ample for each
+    batch = run_batch([sleepy], out=out, notebook=sleepy_notebook, cell_timeout_s=1,
                       report_timeout_s=120, progress=False)
     [result] = batch.results
     assert result.status == "failed"
@@ -139,13 +158,22 @@ def test_kernel_engine_hang_leaves_no_kernel(tmp_path, root, small_facts, sleepy
     sleepy = csv_params(tmp_path, "sleepy", small_facts)
     good = csv_params(tmp_path, "goodco", small_facts)
     out = tmp_path / "reports"
-    batch = run_batch([sleepy, good], out=out, workers=2, engine="kernel", notebook=sleepy_notebook,
-                      report_timeout_s=25, progress=False)
-    by_id = {r.client_id: r for r in batch.results}
+    # Each job carries its own limit: sleepy's is short (its kernel reaches the hang in about
+    # 1-2.5 s), goodco's kernel render (about 5 s, 7-11 s on a loaded 2-core machine) has room.
+    jobs, failed, _ = batch_plan([sleepy, good], out, engine="kernel", notebook=str(sleepy_notebook),
+                                 report_timeout_s=120, cell_timeout_s=120)
+    assert not failed
+    jobs = [replace(job, report_timeout_s=8) if job.client_id == "sleepy" else job for job in jobs]
+    results = []
+    run_local(jobs, 2, results.append)
+    by_id = {r.client_id: r for r in results}
     assert by_id["goodco"].status == "ok", by_id["goodco"].error
-    assert by_id["sleepy"].status == "failed" and "wall-clock limit of 25 s" in by_id["sleepy"].error
+    assert by_id["sleepy"].status == "failed" and "wall-clock limit of 8 s" in by_id["sleepy"].error
+    hung = hang_started(sleepy_notebook)  # the kernel had started and was running the hang
+    assert hung is not None and "ipykernel" in " ".join(hung["argv"]), hung
     # small_facts: the last date in the file is 2024-03-02
-    assert manifest(out, "2024-03")["goodco"]["data_to"] == "2024-03-02"
+    side = json.loads((out / "2024-03" / "goodco.json").read_text())
+    assert side["data_quality"]["data_to"] == "2024-03-02"
     assert_no_leftovers(marker)  # the sleeping kernel was killed with its worker
 
 

@@ -47,6 +47,7 @@ def test_bad_logo_names_the_key_and_the_fix(tmp_path, content, problem):
     assert "agency.logo" in text and problem in text and "fix:" in text
 
 
+@pytest.mark.slow
 def test_validate_reports_a_bad_logo_with_exit_status_2(tmp_path, root):
     import subprocess
     import sys

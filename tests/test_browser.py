@@ -13,6 +13,8 @@ import yaml
 
 from browser import VIEWPORTS, browser, open_page, require_chromium, screenshot
 
+pytestmark = pytest.mark.slow  # reportkit demo --pdf in a subprocess, and Chromium
+
 CLIENTS = {"acme_outdoor": "Acme Outdoor", "northwind_b2b": "Northwind Systems",
            "daily_gazette": "The Daily Gazette"}
 PAGES = [*CLIENTS, "index"]
@@ -48,10 +50,10 @@ def test_demo_run_writes_every_output_within_budget(demo_run):
 
 @pytest.mark.parametrize("width,height", VIEWPORTS)
 @pytest.mark.parametrize("name", PAGES)
-def test_page_in_the_browser(demo_run, chromium, name, width, height):
+def test_page_in_the_browser(demo_run, chromium, artifacts, name, width, height):
     page, log = open_page(chromium, demo_run / f"{name}.html", width, height)
     try:
-        screenshot(page, f"{name}-{width}x{height}")
+        screenshot(page, artifacts, f"{name}-{width}x{height}")
         assert log.console_errors == [] and log.page_errors == []
         assert log.outside_requests() == []          # only file:// and data:
         images = page.eval_on_selector_all("img", "els => els.map(e => [e.naturalWidth, e.alt])")
@@ -149,13 +151,13 @@ def _chart_texts(html: str) -> list[list[str]]:
              if t.strip()] for data in found]
 
 
-def test_hostile_names_show_as_text_letter_pdf_from_params(tmp_path, root, chromium):
+def test_hostile_names_show_as_text_letter_pdf_from_params(tmp_path, root, repo, chromium, artifacts):
     """Names from data and params are escaped: shown as text, never run (HTML, browser, PDF)."""
     params = tmp_path / "hostile.yaml"
     params.write_text(yaml.safe_dump({
         "client_id": "hostile", "client_name": "Evil <script>alert(3)</script> & Co",
         "business_model": "ecommerce", "period": "2026-10", "currency": "USD",
-        "source": {"type": "csv", "path": str(root / "tests" / "fixtures" / "hostile_names.csv")},
+        "source": {"type": "csv", "path": str(repo / "tests" / "fixtures" / "hostile_names.csv")},
         "agency": {"name": "Agency <i>x</i>", "logo": str(root / "assets" / "northstar_logo.svg")}, "pdf": {"enabled": True, "paper": "Letter"}}))
     from reportkit.run.render import render_client
     result = render_client(params, out=tmp_path / "out")
@@ -168,7 +170,7 @@ def test_hostile_names_show_as_text_letter_pdf_from_params(tmp_path, root, chrom
     assert "&lt;script&gt;alert(1)&lt;/script&gt; +$260.00" in html  # a campaign under "Why it moved"
     page, log = open_page(chromium, Path(result.outputs["html"]), 1280, 800)
     try:
-        screenshot(page, "hostile-names-1280x800")
+        screenshot(page, artifacts, "hostile-names-1280x800")
         assert page.locator("script").count() == 0 and log.dialogs == []
         widths = page.eval_on_selector_all("main img", "els => els.map(e => e.naturalWidth)")
         # the logo, the trend and channel charts, and cumulative spend (no budget set)

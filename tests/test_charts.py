@@ -1,5 +1,6 @@
 """Charts say the finding in the title, label axes with units, fit their image, and embed as SVG."""
 
+import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from reportkit.present import charts
@@ -111,6 +112,7 @@ def _assert_laid_out(fig):
         assert box.y0 >= 0 and box.y1 < min(lowest), (box.extents, min(lowest))
 
 
+@pytest.mark.slow
 def test_every_demo_chart_fits_its_image(tmp_path):
     """The margins come from measured label widths, not a layout pass: check the drawn result
     for every chart of the three demo clients."""

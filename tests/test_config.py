@@ -74,6 +74,7 @@ def test_notebook_parameters_override_the_clients_file(root):
     assert cfg.period is None and cfg.periods().key == "2026-10-01_2026-10-10"
 
 
+@pytest.mark.slow
 def test_cli_validate_bad_params_exits_2_without_traceback(tmp_path):
     path = write(tmp_path, {**GOOD, "currency": "euro"})
     proc = subprocess.run([sys.executable, "-m", "reportkit.cli", "validate", str(path)],
@@ -83,6 +84,7 @@ def test_cli_validate_bad_params_exits_2_without_traceback(tmp_path):
     assert "Traceback" not in proc.stderr + proc.stdout
 
 
+@pytest.mark.slow
 def test_cli_validate_good_params_exits_0(root):
     proc = subprocess.run([sys.executable, "-m", "reportkit.cli", "validate", "--all"],
                           capture_output=True, text=True, cwd=root)

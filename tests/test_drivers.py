@@ -78,7 +78,7 @@ def test_weekday_cycle_is_not_taken_for_noise():
     # two weeks each, weekdays 100 and weekends 20; "now" is 10 % up on every day.
     days0 = pd.date_range("2026-09-07", periods=14, freq="D")   # starts on a Monday
     days1 = pd.date_range("2026-10-05", periods=14, freq="D")
-    base = [100.0 if d.dayofweek < 5 else 20.0 for d in days0]
+    base = [100.0 if d.day_of_week < 5 else 20.0 for d in days0]
     prev = pd.Series(base, index=days0)
     cur = pd.Series([v * 1.1 for v in base], index=days1)
     # raw days swing 20..110, so the 10 % rise would pass as noise ...

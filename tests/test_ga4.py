@@ -11,7 +11,10 @@ from reportkit import config
 from reportkit import report
 from reportkit.errors import ConfigError, SourceError
 from reportkit.sources import load
+from reportkit.sources.ga4 import api
 from reportkit.sources.ga4.api import MAX_RETRIES
+
+pytestmark = pytest.mark.slow  # the fake GA4 server and a DuckDB warehouse per test: about a second each
 
 PAID, ORG = "Paid Search", "Organic Search"
 
@@ -127,12 +130,19 @@ def test_batch_never_exceeds_five_reports(ga4_cfg):
     assert len(data.facts) == 9 and data.facts["cost"].sum() == 9
 
 
+@pytest.fixture()
+def quick_retries(monkeypatch):
+    """The back-off between retries (random up to 0.5 s, then up to 1 s, 2 s) is only a wait
+    here: 10 ms, doubling. How many calls are made and when to give up stay the same."""
+    monkeypatch.setattr(api, "RETRY_INITIAL_S", 0.01)
+
+
 @pytest.mark.parametrize("status,message", [
     (503, "The service is currently unavailable."),
     (429, "Exhausted concurrent requests quota."),   # a rate limit: worth retrying
     (500, "Internal error encountered."),
 ])
-def test_transient_error_then_success(ga4_cfg, status, message):
+def test_transient_error_then_success(ga4_cfg, quick_retries, status, message):
     with FakeGA4(ROWS, users=USERS, script=[(status, message)]) as fake:
         cfg = ga4_cfg(fake)
         data = load(cfg, cfg.periods())
@@ -158,7 +168,7 @@ def test_exhausted_quota_is_not_retried(ga4_cfg, message, quota, reset):
     assert err.value.exit_code == 1
 
 
-def test_server_errors_retry_a_few_times_only(ga4_cfg):
+def test_server_errors_retry_a_few_times_only(ga4_cfg, quick_retries):
     with FakeGA4(ROWS, always=(503, "unavailable")) as fake:
         cfg = ga4_cfg(fake)
         with pytest.raises(SourceError) as err:

@@ -4,6 +4,7 @@ takes part in an import cycle (docs/architecture.md, "Layers")."""
 from pathlib import Path
 
 import grimp
+import pytest
 from importlinter.cli import lint_imports
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,7 +30,7 @@ def _cycle(graph, start):
 
 
 def test_no_import_cycles():
-    graph = grimp.build_graph("reportkit")
+    graph = grimp.build_graph("reportkit", cache_dir=None)  # no cache written into the checkout
     cycles = {m: c for m in sorted(graph.modules) if (c := _cycle(graph, m))}
     assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles.values())
 
@@ -69,6 +70,7 @@ except Exception as error:
 """
 
 
+@pytest.mark.slow
 def test_a_new_source_is_one_file(tmp_path):
     """Adding a module to reportkit/sources/ is all it takes: params, validation and loading
     pick it up (run on a copy of the package, so the checkout stays as it is)."""

@@ -79,6 +79,7 @@ def test_sources_survive_the_notebook_parameters_round_trip():
     assert again.sources == cfg.sources
 
 
+@pytest.mark.slow
 def test_notebook_report_from_ga4_and_google_ads(tmp_path, monkeypatch, root):
     rows = [{"date": f"202610{d:02d}", "sessionDefaultChannelGroup": "Paid Search",
              "sessionCampaignName": "Brand - Search", "sessions": 100, "keyEvents": 4,

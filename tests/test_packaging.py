@@ -14,10 +14,10 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~ ]", requirement, maxsplit=1)[0].lower()
 
 
-def test_environment_yml_lists_every_dependency(root):
-    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+def test_environment_yml_lists_every_dependency(repo):
+    project = tomllib.loads((repo / "pyproject.toml").read_text())["project"]
     wanted = project["dependencies"] + project["optional-dependencies"]["test"]
-    env = yaml.safe_load((root / "environment.yml").read_text())
+    env = yaml.safe_load((repo / "environment.yml").read_text())
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)}
     for req in wanted:
         name = _name(req)
@@ -25,16 +25,16 @@ def test_environment_yml_lists_every_dependency(root):
     assert "distributed" in conda
 
 
-def test_readme_documents_every_params_key(root):
-    readme = (root / "README.md").read_text()
+def test_readme_documents_every_params_key(repo):
+    readme = (repo / "README.md").read_text()
     for name in ClientConfig.model_fields:
         assert f"`{name}`" in readme, f"README params reference lacks `{name}`"
 
 
-def test_notebook_parameters_cell_declares_every_params_key(root):
+def test_notebook_parameters_cell_declares_every_params_key(repo):
     # papermill warns about (and an analyst cannot see) a key the parameters cell lacks
     import nbformat
-    nb = nbformat.read(root / "notebooks" / "client_report.ipynb", as_version=4)
+    nb = nbformat.read(repo / "notebooks" / "client_report.ipynb", as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     declared = {line.split("=")[0].strip() for line in cell.source.splitlines()
                 if "=" in line and not line.startswith("#")}

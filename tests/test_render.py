@@ -12,6 +12,8 @@ import yaml
 from reportkit.core import formatting as fmt
 from reportkit.run.render import render_client
 
+pytestmark = pytest.mark.slow  # the real notebook end to end in a Jupyter kernel, and the CLI in subprocesses
+
 SECTIONS = ["Summary", "Goals", "Results", "Day by day", "By channel", "Against benchmarks",
             "Why it moved", "Budget", "Data notes"]
 

@@ -15,6 +15,8 @@ from reportkit import report
 from reportkit.sources import load
 from reportkit.sources.warehouse import PullKey, Warehouse, is_final, usable, utcnow
 
+pytestmark = pytest.mark.slow  # the fake GA4 server, DuckDB files and the CLI in subprocesses
+
 ORG = "Organic Search"
 
 

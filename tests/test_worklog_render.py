@@ -10,6 +10,8 @@ import yaml
 
 from reportkit.run.render import render_client
 
+pytestmark = pytest.mark.slow  # the real notebook end to end in a Jupyter kernel, and the CLI in subprocesses
+
 ORDER = ["Summary", "What we did", "Results", "Next period", "What we need from you",
          "Communication log", "Data notes"]
 WORK_SECTIONS = ["What we did", "Next period", "What we need from you", "Communication log"]

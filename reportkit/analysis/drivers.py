@@ -104,10 +104,10 @@ def weekday_adjusted(cur: pd.Series, prev: pd.Series) -> tuple[list[float], list
     change look like normal variation. A weekday whose mean is 0 is left out.
     """
     both = pd.concat([cur, prev])
-    means = both.groupby(pd.DatetimeIndex(both.index).dayofweek).mean()
+    means = both.groupby(pd.DatetimeIndex(both.index).day_of_week).mean()
 
     def adjust(series):
-        days = pd.DatetimeIndex(series.index).dayofweek
+        days = pd.DatetimeIndex(series.index).day_of_week
         factor = means.reindex(days).to_numpy()
         return [float(v) / f for v, f in zip(series.to_numpy(), factor) if f and not pd.isna(f)]
     return adjust(cur), adjust(prev)

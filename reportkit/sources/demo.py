@@ -107,7 +107,7 @@ DEMO_CLIENTS = {c.client_id: c for c in [
 def _season(days: pd.DatetimeIndex, month_shape) -> np.ndarray:
     """Smooth yearly shape: month factors at mid-month, interpolated by day of year."""
     anchors = np.array([15.5 + 30.44 * i for i in range(12)])
-    doy = days.dayofyear.to_numpy(dtype=float)
+    doy = days.day_of_year.to_numpy(dtype=float)
     xs = np.concatenate([anchors - 365.25, anchors, anchors + 365.25])
     ys = np.tile(np.asarray(month_shape), 3)
     return np.interp(doy, xs, ys)
@@ -118,9 +118,9 @@ def _stream_rows(client: DemoClient, stream: Stream, days: pd.DatetimeIndex,
     if stream.launch:
         days = days[days >= pd.Timestamp(stream.launch)]
     years = (days - pd.Timestamp(FIRST_DAY)).days.to_numpy() / 365.25
-    week = np.asarray(client.week_shape)[days.dayofweek]
+    week = np.asarray(client.week_shape)[days.day_of_week]
     if stream.weekday_boost is not None:
-        week = np.where(days.dayofweek == stream.weekday_boost, week * 2.2, week * 0.8)
+        week = np.where(days.day_of_week == stream.weekday_boost, week * 2.2, week * 0.8)
     rate = stream.sessions_per_day * (1 + stream.growth_per_year) ** years
     rate = rate * _season(days, client.month_shape) * week
     if stream.launch:  # a new campaign ramps up over its first four weeks
