@@ -24,6 +24,7 @@ from reportkit.sources.demo import DemoSource
 BusinessModel = Literal["ecommerce", "leadgen", "publisher"]
 SourceConfig = _sources.params_union()
 
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -9,12 +9,13 @@ built from the registry, so adding a source is adding one file.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import typing
 from pathlib import Path
 from dataclasses import dataclass, field
-from typing import Annotated, ClassVar, Union
+from typing import Annotated, Union
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -50,7 +51,6 @@ class Source(BaseModel):
     """Params every source accepts; a subclass with a ``type: Literal[...]`` is a source."""
 
     model_config = ConfigDict(extra="forbid")
-    type_name: ClassVar[str] = ""
 
     owns: list[str] | None = Field(None, description="With several sources: the measures this "
                                    "source supplies (e.g. [cost, clicks, impressions]); the same "
@@ -68,7 +68,6 @@ class Source(BaseModel):
         if name in _REGISTRY and _REGISTRY[name].__qualname__ != cls.__qualname__:
             raise TypeError(f"source type {name!r} is registered twice: {_REGISTRY[name].__name__} "
                             f"and {cls.__name__}")
-        cls.type_name = name
         _REGISTRY[name] = cls
 
     def load(self, cfg, periods, refresh: bool = False) -> SourceData:
@@ -77,18 +76,18 @@ class Source(BaseModel):
         raise NotImplementedError
 
 
+@functools.cache
+def _import_source_modules() -> None:
+    """Import each module of ``reportkit.sources`` once: defining a source's class registers it."""
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if info.name not in _NOT_SOURCES:
+            importlib.import_module(f"{__package__}.{info.name}")
+
+
 def discover() -> dict[str, type[Source]]:
-    """Every source: imports each module of ``reportkit.sources`` once (defining its class
-    registers it) and returns the registry, ``type`` -> class, in a stable order."""
-    if not _discovered:
-        for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
-            if info.name not in _NOT_SOURCES:
-                importlib.import_module(f"{__package__}.{info.name}")
-        _discovered.append(True)
+    """Every source, ``type`` -> class, in a stable order."""
+    _import_source_modules()
     return dict(sorted(_REGISTRY.items()))
-
-
-_discovered: list[bool] = []
 
 
 def types() -> list[str]:

@@ -8,7 +8,7 @@ can prove that no number appears in the summary that is not in the sidecar.
 from __future__ import annotations
 
 from reportkit.story.figures import Sentence
-from reportkit.story.sentences import data_gap_sentence, unit_words, work_sentence
+from reportkit.story.sentences import data_gap_sentence, period_word, work_sentence
 
 GOAL_SENTENCES = 3
 ORDINALS = ("Our first", "Our second", "Our third")
@@ -65,7 +65,7 @@ def _goal_sentence(s: Sentence, i: int, g: dict, lead: bool) -> str | None:
                else f", against a target of {target} by {deadline_text()}."))
 
 
-def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str], unit_words: str) -> str | None:
+def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str], period: str) -> str | None:
     for j, d in enumerate(drivers):
         if d["kpi"] not in goal_kpis:
             continue
@@ -73,7 +73,7 @@ def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str], unit_words: 
         label = d["label"].lower()
         change = s.fig(d["change"], P + ["change"], "change")
         if d["variation"]["within"]:
-            return (f"Overall {label} moved {change} on the previous {unit_words}, which is within normal "
+            return (f"Overall {label} moved {change} on the previous {period}, which is within normal "
                     f"day-to-day variation, so we do not read it as a real change yet.")
         seasonal = " much as it did last year at this time" if d["seasonal"] else ""
         if d["method"] == "contribution" and d.get("by_channel"):
@@ -82,7 +82,7 @@ def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str], unit_words: 
             amount = s.fig(top["change"], P + ["by_channel", k, "change"], f"abs:{d['unit']}")
             verb = "added" if top["change"] > 0 else "took away"
             channel = s.fig(top["channel"], P + ["by_channel", k, "channel"], "text")
-            return (f"Overall {label} moved {change} on the previous {unit_words}{seasonal}; "
+            return (f"Overall {label} moved {change} on the previous {period}{seasonal}; "
                     f"{channel} {verb} {amount}, the largest part of that change.")
         mr = d.get("mix_rate")
         if mr:
@@ -90,7 +90,7 @@ def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str], unit_words: 
                       "traffic shifting between channels (mix)": mr["mix"],
                       "channels outside the ratio's base, such as unpaid channels": mr.get("other", 0.0)}
             cause = max(causes, key=lambda k: abs(causes[k]))
-            return f"Overall {label} moved {change} on the previous {unit_words}{seasonal}, mostly from {cause}."
+            return f"Overall {label} moved {change} on the previous {period}{seasonal}, mostly from {cause}."
     return None
 
 
@@ -110,17 +110,17 @@ def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | Non
         text = _goal_sentence(s, i, g, lead=not out)
         if text:
             out.append((text, s.figures))
-    unit = unit_words(measured.periods)
+    period = period_word(measured.periods)
     # After the goals, in order of what the client can act on: the work we delivered and
     # what we are waiting for from them, then a data caveat, then the largest move.
     for write in (lambda s: work_sentence(s, work.sidecar()),
-                  lambda s: data_gap_sentence(s, measured.data_quality, unit)):
+                  lambda s: data_gap_sentence(s, measured.data_quality, period)):
         s = Sentence(cur)
         text = write(s)
         if text:
             out.append((text, s.figures))
     s = Sentence(cur)
-    why = _why_sentence(s, analysis.drivers, [g["kpi"] for g in side_goals], unit)
+    why = _why_sentence(s, analysis.drivers, [g["kpi"] for g in side_goals], period)
     if why:
         out.append((why, s.figures))
     if not any(g.get("value") is not None and g["status"] != "not_started" for g in side_goals):

@@ -48,21 +48,21 @@ def work_sentence(s: Sentence, side: dict) -> str | None:
     return "; ".join(parts) + "." if parts else None
 
 
-def data_gap_sentence(s: Sentence, data_quality: dict, unit_words: str) -> str | None:
+def data_gap_sentence(s: Sentence, data_quality: dict, period: str) -> str | None:
     """The tracking-gap caveat: days without visits this period (figures understated) or in
     the previous one (a rise looks larger than it is); None when neither had such days."""
     gaps = data_quality["zero_traffic_days"]
     if gaps.get("current"):
         n = s.fig(gaps["current"], ["data_quality", "zero_traffic_days", "current"], "len")
-        return (f"Tracking recorded no visits on {n} day(s) this {unit_words}, so visit-based figures "
+        return (f"Tracking recorded no visits on {n} day(s) this {period}, so visit-based figures "
                 f"are understated; see the data notes.")
     if gaps.get("previous"):
         n = s.fig(gaps["previous"], ["data_quality", "zero_traffic_days", "previous"], "len")
-        return (f"Tracking recorded no visits on {n} day(s) of the previous {unit_words}, which makes "
-                f"this {unit_words}'s rise in visit-based figures look larger than it is.")
+        return (f"Tracking recorded no visits on {n} day(s) of the previous {period}, which makes "
+                f"this {period}'s rise in visit-based figures look larger than it is.")
     return None
 
 
-def unit_words(periods) -> str:
+def period_word(periods) -> str:
     """'month' for a calendar-month report (its key is 'YYYY-MM'), else 'period'."""
     return "month" if len(periods.key) == 7 else "period"

@@ -11,7 +11,7 @@ from reportkit.core import formatting as fmt
 from reportkit.core.metrics import verdict
 from reportkit.story import goal_summary
 from reportkit.story.figures import Sentence
-from reportkit.story.sentences import data_gap_sentence, unit_words, work_sentence
+from reportkit.story.sentences import data_gap_sentence, period_word, work_sentence
 
 
 def _figure_text(fig, currency: str) -> str:
@@ -64,7 +64,7 @@ def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | Non
                          f"we explain why below.")
     if not good and not bad:
         sentences.append(f"Our headline figures held steady against {prev}.")
-    gap = data_gap_sentence(Sentence(cur), measured.data_quality, unit_words(periods))
+    gap = data_gap_sentence(Sentence(cur), measured.data_quality, period_word(periods))
     if gap:
         sentences.append(gap)
     done = work_sentence(Sentence(cur), work.sidecar())
