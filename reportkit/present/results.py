@@ -1,4 +1,5 @@
-"""HTML fragments the notebook displays. All text from params or data is escaped here."""
+"""HTML of the header, the summary cards, the KPI and channel tables and the data notes.
+All text from params or data is escaped here."""
 
 from __future__ import annotations
 
