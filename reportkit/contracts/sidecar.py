@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_serializer, model_validator
 
 SCHEMA_VERSION = 1
 MIMETYPE = "application/vnd.reportkit.sidecar+json"   # how the notebook hands it to the runner
@@ -19,9 +19,25 @@ Number = Optional[Union[int, float]]   # int stays int, float stays float; None 
 
 
 class _Open(BaseModel):
-    """A part whose every field is kept, typed or not."""
+    """A part whose every field is kept, typed or not, and written back in the order it came
+    (the step that computed it decides the order; the typed fields do not jump ahead)."""
 
     model_config = ConfigDict(extra="allow")
+    _order: tuple = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_order(cls, data, handler):
+        model = handler(data)
+        if isinstance(data, dict):
+            model._order = tuple(data)
+        return model
+
+    @model_serializer(mode="wrap")
+    def _in_order(self, handler):
+        out = handler(self)
+        first = {key: out[key] for key in self._order if key in out}
+        return {**first, **{key: value for key, value in out.items() if key not in first}}
 
 
 class DateRange(BaseModel):
