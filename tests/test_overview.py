@@ -15,7 +15,11 @@ def _sidecar(cid, name, kpis, dq_status="ok", goals=None, budget=None, findings=
             "period": OCT, "previous": {"start": "2026-09-01", "end": "2026-09-30"},
             "yoy": {"start": "2025-10-01", "end": "2025-10-31"}, "period_key": "2026-10",
             "kpis": kpis, "channels": [], "summary": [],
-            "goals": [{"kpi": "revenue", "status_words": g["status"].replace("_", " "), **g} for g in goals or []],
+            "goals": [{"kpi": "revenue", "label": "Revenue", "unit": "currency", "kind": "reach",
+                       "measure": "monthly", "scope": None, "start": "2026-10-01", "deadline": "2026-12-31",
+                       "target": 1000.0, "direction": "up", "value": None, "expected_now": None,
+                       "forecast": None, "status_words": g["status"].replace("_", " "), **g}
+                      for g in goals or []],
             "budget": budget or {}, "source": "test",
             "data_quality": {"status": dq_status, "source": "test", "data_from": None, "data_to": None,
                              "findings": list(findings)},

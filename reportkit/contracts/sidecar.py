@@ -78,13 +78,26 @@ class DataQuality(_Open):
 
 
 class GoalFigures(_Open):
-    """One goal (docs/architecture.md, "Goals"): the keys below, and the rest of its figures."""
+    """One goal: the keys below (the story and the overview read them), and the rest of its
+    figures (pacing, required run-rate, milestones, history, data gaps) as computed."""
 
     id: str
     name: str
     kpi: str
+    label: str
+    unit: Literal["count", "currency", "percent", "ratio"]
+    kind: Literal["reach", "stay_above", "stay_below"]
+    measure: Literal["monthly", "cumulative"]
+    scope: Optional[dict]
+    start: str
+    deadline: str
+    target: Number
+    direction: Literal["up", "down"]
     status: Literal["achieved", "on_track", "at_risk", "behind", "missed", "not_started"]
     status_words: str
+    value: Number = Field(description="The value now: the last complete month, or the running total")
+    expected_now: Number = Field(description="Where the pacing says the value should be by now")
+    forecast: Number = Field(description="The value forecast for the deadline")
 
 
 class Budget(_Open):

@@ -7,6 +7,7 @@ can prove that no number appears in the summary that is not in the sidecar.
 
 from __future__ import annotations
 
+from reportkit.contracts.sidecar import GoalFigures
 from reportkit.story.figures import Sentence
 from reportkit.story.sentences import data_gap_sentence, period_word, work_sentence
 
@@ -14,50 +15,50 @@ GOAL_SENTENCES = 3
 ORDINALS = ("Our first", "Our second", "Our third")
 
 
-def _goal_sentence(s: Sentence, i: int, g: dict, lead: bool) -> str | None:
-    unit = g["unit"]
+def _goal_sentence(s: Sentence, i: int, g: GoalFigures) -> str | None:
+    unit = g.unit
     P = ["goals", i]
-    name = s.fig(g["name"], P + ["name"], "text")
-    label = g["label"].lower()
-    if g["scope"]:
-        where = [s.fig(v, P + ["scope", k], "text") for k, v in g["scope"].items() if isinstance(v, str)]
+    name = s.fig(g.name, P + ["name"], "text")
+    label = g.label.lower()
+    if g.scope:
+        where = [s.fig(v, P + ["scope", k], "text") for k, v in g.scope.items() if isinstance(v, str)]
         label += f" from {', '.join(where)}" if where else " (scoped)"
-    status = g["status"]
-    if g.get("value") is None:
+    status = g.status
+    if g.value is None:
         return None
-    value = s.fig(g["value"], P + ["value"], f"value:{unit}")
-    target = s.fig(g["target"], P + ["target"], f"value:{unit}") if g["target"] is not None else "n/a"
+    value = s.fig(g.value, P + ["value"], f"value:{unit}")
+    target = s.fig(g.target, P + ["target"], f"value:{unit}") if g.target is not None else "n/a"
     def deadline_text():  # typed (and recorded) only where a sentence uses it
-        return s.fig(g["deadline"], P + ["deadline"], "date")
-    when = (f"in {s.fig(g['value_month'], P + ['value_month'], 'month')}" if g["measure"] == "monthly"
-            else f"since {s.fig(g['start'], P + ['start'], 'date')}")
+        return s.fig(g.deadline, P + ["deadline"], "date")
+    when = (f"in {s.fig(getattr(g, 'value_month', None), P + ['value_month'], 'month')}" if g.measure == "monthly"
+            else f"since {s.fig(g.start, P + ['start'], 'date')}")
     intro = f"{ORDINALS[min(i, len(ORDINALS) - 1)]} goal ({name}):"
     if status == "achieved":
         text = f"{intro} we have already reached it; {label} came to {value} {when}, against a target of {target}"
-        if g["measure"] == "monthly" and g.get("forecast") is not None and g["forecast"] != g["value"] and not (
-                g["forecast"] >= g["target"] if g["direction"] == "up" else g["forecast"] <= g["target"]):
-            forecast = s.fig(g["forecast"], P + ["forecast"], f"value:{unit}")
+        if g.measure == "monthly" and g.forecast is not None and g.forecast != g.value and not (
+                g.forecast >= g.target if g.direction == "up" else g.forecast <= g.target):
+            forecast = s.fig(g.forecast, P + ["forecast"], f"value:{unit}")
             text += f", though our forecast for {deadline_text()} is {forecast}, below the target"
         return text + "."
     if status == "missed":
         return f"{intro} we missed it; {label} came to {value} against a target of {target} by {deadline_text()}."
     if status == "not_started":
         return None
-    if g["kind"] != "reach":
-        side = "above" if g["kind"] == "stay_above" else "below"
+    if g.kind != "reach":
+        side = "above" if g.kind == "stay_above" else "below"
         if status == "on_track":
             return f"{intro} we are on track; {label} was {value} {when}, {side} the line of {target}."
         if status == "at_risk":
             return (f"{intro} at risk; {label} was {value} {when}, close to the line of "
                     f"{target} or past it earlier in the period.")
         return f"{intro} we are behind; {label} was {value} {when}, not {side} the line of {target}."
-    expected = (s.fig(g["expected_now"], P + ["expected_now"], f"value:{unit}")
-                if g["expected_now"] is not None else None)
+    expected = (s.fig(g.expected_now, P + ["expected_now"], f"value:{unit}")
+                if g.expected_now is not None else None)
     if status == "on_track":
         return (f"{intro} we are on track; {label} came to {value} {when}"
                 + (f", against {expected} expected by now" if expected else "")
                 + f" on the way to {target} by {deadline_text()}.")
-    forecast = (s.fig(g["forecast"], P + ["forecast"], f"value:{unit}") if g["forecast"] is not None else None)
+    forecast = (s.fig(g.forecast, P + ["forecast"], f"value:{unit}") if g.forecast is not None else None)
     words = "at risk" if status == "at_risk" else "behind"
     return (f"{intro} we are {words}; {label} came to {value} {when}"
             + (f", short of the {expected} expected by now" if expected else "")
@@ -100,14 +101,14 @@ def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | Non
     ``([], None)`` when no goal has a value yet (all start later): the caller falls back
     to the KPI summary.
     """
-    side_goals = [g.figures for g in analysis.goals]
+    side_goals = [GoalFigures.model_validate(g.figures) for g in analysis.goals]
     cur = measured.cfg.currency
     out: list[tuple[str, list]] = []
     for i, g in enumerate(side_goals):
         if len(out) == GOAL_SENTENCES:
             break
         s = Sentence(cur)
-        text = _goal_sentence(s, i, g, lead=not out)
+        text = _goal_sentence(s, i, g)
         if text:
             out.append((text, s.figures))
     period = period_word(measured.periods)
@@ -120,10 +121,10 @@ def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | Non
         if text:
             out.append((text, s.figures))
     s = Sentence(cur)
-    why = _why_sentence(s, analysis.drivers, [g["kpi"] for g in side_goals], period)
+    why = _why_sentence(s, analysis.drivers, [g.kpi for g in side_goals], period)
     if why:
         out.append((why, s.figures))
-    if not any(g.get("value") is not None and g["status"] != "not_started" for g in side_goals):
+    if not any(g.value is not None and g.status != "not_started" for g in side_goals):
         return [], None  # no goal has a value yet: the KPI summary says more
     if len(out) < 3:  # always say what comes next, even with a single goal
         out.append(("Below we restate each goal with its milestones and forecast, explain what "
