@@ -18,6 +18,8 @@ from reportkit.core.periods import month_end
 FINANCIAL_KPIS = ("cpc", "cpa", "roas", "romi")
 BUDGET_OK = ("on_budget",)                 # pace statuses: on_budget, over, under, no_budget
 BUDGET_OFF = ("over", "under")
+BUDGET_WORDS = {"on_budget": "on budget", "over": "over budget", "under": "under budget",
+                "no_budget": "no budget set"}
 
 
 def month_budget(budget, month: str, part: str | None = None, name: str | None = None) -> float | None:

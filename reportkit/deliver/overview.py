@@ -18,10 +18,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from reportkit.analysis.budget import BUDGET_OFF, BUDGET_OK
+from reportkit.analysis.budget import BUDGET_OFF, BUDGET_OK, BUDGET_WORDS
 from reportkit.analysis.goals import GOAL_OFF, GOAL_OK
 from reportkit.contracts.manifest import Manifest
-from reportkit.contracts.sidecar import DataQuality, GoalFigures, KpiFigure, Sidecar
+from reportkit.contracts.sidecar import Budget, DataQuality, GoalFigures, KpiFigure, Sidecar
 from reportkit.core import formatting as fmt
 from reportkit.core.periods import DateRange
 from reportkit.deliver.manifest import read_manifest
@@ -49,9 +49,8 @@ class ClientRow:
         return self.sidecar.goals if self.sidecar else []
 
     @property
-    def budget(self) -> dict:
-        """The budget's figures; empty when the report has no budget."""
-        return self.sidecar.budget.model_dump(exclude_none=True) if self.sidecar else {}
+    def budget(self) -> Budget | None:
+        return self.sidecar.budget if self.sidecar else None
 
     @property
     def data_quality(self) -> DataQuality | None:
@@ -69,7 +68,7 @@ class ClientRow:
         score = 100 if self.run_status != "ok" else 0
         score += 20 if self.data_quality and self.data_quality.status == "warning" else 0
         score += 10 * sum(g.status in GOAL_OFF for g in self.goals)
-        score += 10 if self.budget.get("status") in BUDGET_OFF else 0
+        score += 10 if self.budget and self.budget.status in BUDGET_OFF else 0
         move = self.biggest_change()
         if move and _verdict(move[1]) == "bad" and abs(move[1].change_previous) >= BIG_MOVE:
             score += 5
@@ -132,15 +131,11 @@ def _goals_cell(row: ClientRow) -> str:
 
 def _budget_cell(row: ClientRow) -> str:
     budget = row.budget
-    if not budget:
-        return "—"
     parts = []
-    if budget.get("status"):
-        words = {"over": "over budget", "under": "under budget"}.get(budget["status"])
-        parts.append(_badge(budget["status"], words))
-    used = budget.get("share_used")            # spend / budget for the period
-    if used is not None:
-        parts.append(f'<span class="vs">{used:.0%} of budget</span>')
+    if budget and budget.status:
+        parts.append(_badge(budget.status, BUDGET_WORDS[budget.status]))
+    if budget and budget.share_used is not None:   # spend / budget for the period
+        parts.append(f'<span class="vs">{budget.share_used:.0%} of budget</span>')
     return " ".join(parts) or "—"
 
 

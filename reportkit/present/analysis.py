@@ -8,12 +8,11 @@ import re
 from datetime import date
 from html import escape
 
+from reportkit.analysis.budget import BUDGET_WORDS
 from reportkit.core import formatting as fmt
 
 STATUS_CLASS = {"achieved": "good", "on_track": "good", "at_risk": "warn", "behind": "bad",
                 "missed": "bad", "not_started": "flat"}
-BUDGET_WORDS = {"on_budget": "on budget", "over": "over budget", "under": "under budget",
-                "no_budget": "no budget set"}
 
 
 def _v(value, unit, cur) -> str:
@@ -102,7 +101,7 @@ def goal(report, g: dict) -> str:
     return (
         f'<div class="rk-goal" data-goal="{escape(g["id"])}"><h3>{escape(g["name"])} '
         f'<span class="rk-status {STATUS_CLASS[status]}" data-goal="{escape(g["id"])}" '
-        f'data-field="status">{escape(g.get("status_words", status.replace("_", " ")))}</span></h3>'
+        f'data-field="status">{escape(g["status_words"])}</span></h3>'
         f'<p class="rk-note">{escape(g["label"])}{scope} · {escape(g["kind"].replace("_", " "))}'
         f' · from {escape(_day(g["start"]))}</p>'
         f'<div class="rk-table-wrap"><table class="rk-table rk-goal-table"><tbody>{body}</tbody>'

@@ -12,8 +12,9 @@ import matplotlib.ticker as mticker
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from reportkit.present import chart_layout
+from reportkit.analysis.budget import BUDGET_WORDS
 from reportkit.core import formatting as fmt
+from reportkit.present import chart_layout
 
 # Figures are built with matplotlib.figure.Figure, not pyplot: no global figure state,
 # no GUI backend, the same result in a notebook kernel, a batch worker or a test.
@@ -250,8 +251,7 @@ def budget_burn(report, part: str = "period"):
                 lw=1.3, ls="--", label="projected")
     _value_axis(ax.yaxis, "currency", report.cfg.currency)
     _date_axis(ax.xaxis, "%-d %b")
-    words = {"on_budget": "on budget", "over": "over budget", "under": "under budget",
-             "no_budget": "no budget set"}[b["status"]]
+    words = BUDGET_WORDS[b["status"]]
     start = pd_date(b["start"])
     span = (f"{start:%B %Y}" if part == "period" and report.periods.current.start.day == 1
             and b["end"] == report.periods.current.end.isoformat() else

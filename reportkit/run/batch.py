@@ -30,7 +30,7 @@ from reportkit.deliver.manifest import entry_for, read_manifest, write_manifest
 from reportkit.paths import project_root
 from reportkit.run.render import RenderResult
 from reportkit.run.workers import (CELL_TIMEOUT_S, DEFAULT_ENGINE, ENGINES, REPORT_TIMEOUT_S, Job,  # noqa: F401
-                      short_error, run_dask, run_local)
+                                   short_error, run_dask, run_local)
 
 
 @dataclass

@@ -8,6 +8,8 @@ warehouse ahead of a run.
 
 from __future__ import annotations
 
+from reportkit.sources.checks import check_no_future, latest_allowed
+from reportkit.sources.merge import load_many
 from reportkit.sources.registry import Source, SourceData, discover  # noqa: F401
 
 __all__ = ["Source", "SourceData", "discover", "load", "pull"]
@@ -18,9 +20,7 @@ def load(cfg, periods, refresh: bool = False) -> SourceData:
 
     ``refresh=True`` makes API sources (GA4) pull again instead of using the warehouse cache.
     """
-    from reportkit.sources.checks import check_no_future, latest_allowed
     if cfg.sources:
-        from reportkit.sources.merge import load_many
         data = load_many(cfg, periods, refresh)
     else:
         data = cfg.source.load(cfg, periods, refresh=refresh)
