@@ -18,10 +18,24 @@ def test_every_contract_kpi_is_registered_with_its_formula():
                 "aov": ("revenue", "transactions"), "impressions": ("impressions", None),
                 "clicks": ("clicks", None), "ctr": ("clicks", "impressions"), "cost": ("cost", None),
                 "cpc": ("cost", "clicks"), "cpa": ("cost", "conversions"), "roas": ("revenue", "cost"),
-                "romi": ("revenue - cost", "cost")}
+                "romi": ("revenue - cost", "cost"),
+                "organic_clicks": ("organic_clicks", None),
+                "organic_impressions": ("organic_impressions", None),
+                "organic_ctr": ("organic_clicks", "organic_impressions"),
+                "avg_position": ("position_sum", "organic_impressions")}
     assert {k: (v.numerator, v.denominator) for k, v in REGISTRY.items()} == expected
     assert REGISTRY["cpc"].better == "lower" and REGISTRY["roas"].better == "higher"
     assert REGISTRY["conversion_rate"].unit == "percent" and REGISTRY["cost"].unit == "currency"
+    assert REGISTRY["avg_position"].better == "lower"
+
+
+def test_average_search_position_is_weighted_by_impressions():
+    # Two days: position 2.0 over 100 impressions and 10.0 over 300: (200 + 3000) / 400 = 8.0,
+    # not the plain mean of 6.0.
+    facts = frame(organic_impressions=[100.0, 300.0], position_sum=[200.0, 3000.0],
+                  organic_clicks=[10.0, 6.0])
+    out = metrics.compute(facts, [REGISTRY["avg_position"], REGISTRY["organic_ctr"]])
+    assert out == {"avg_position": 8.0, "organic_ctr": 16 / 400}
 
 
 def test_cpc_is_ratio_of_sums_not_mean_of_daily_ratios():

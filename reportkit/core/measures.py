@@ -10,7 +10,12 @@ KEY_COLUMNS = ("date", "source", "channel", "campaign")
 NOT_SET = "(not set)"            # a row without a campaign
 UNKNOWN_CHANNEL = "(unknown)"    # a row without a channel
 ADDITIVE_MEASURES = ("sessions", "engaged_sessions", "pageviews", "conversions", "transactions",
-                     "revenue", "impressions", "clicks", "cost")
+                     "revenue", "impressions", "clicks", "cost",
+                     *("organic_clicks", "organic_impressions", "position_sum"))
+# Organic search (Search Console) has its own measures: its clicks are not ad clicks.
+# ``position_sum`` is average position x impressions per row, so the average position of
+# any group is a ratio of sums (position_sum / organic_impressions), weighted by impressions.
+ORGANIC_MEASURES = ("organic_clicks", "organic_impressions", "position_sum")
 # Measures that exist only at the period grain (users are not additive).
 PERIOD_MEASURES = ("users",)
 KNOWN_MEASURES = frozenset(ADDITIVE_MEASURES) | frozenset(PERIOD_MEASURES)

@@ -136,6 +136,16 @@ REGISTRY: dict[str, KPI] = {k.key: k for k in [
         explain="Ad spend divided by conversions: what one conversion costs."),
     KPI("roas", "Return on ad spend", "revenue", "cost", unit="ratio",
         explain="Revenue for every 1 spent on ads (4.0 means 4 back for each 1 spent)."),
+    KPI("organic_clicks", "Organic search clicks", "organic_clicks",
+        explain="Clicks from Google's unpaid search results to the website."),
+    KPI("organic_impressions", "Search impressions", "organic_impressions",
+        explain="Times the website appeared in Google's unpaid search results."),
+    KPI("organic_ctr", "Search click-through rate", "organic_clicks", "organic_impressions",
+        unit="percent", explain="Share of appearances in unpaid search results that led to a click."),
+    KPI("avg_position", "Average search position", "position_sum", "organic_impressions",
+        unit="ratio", better="lower",
+        explain="Where the website ranked on average in unpaid search results (1 is the top), "
+                "weighted by impressions."),
     KPI("romi", "Return on marketing investment", "revenue - cost", "cost", unit="percent",
         explain="Revenue left after ad spend, as a share of the spend."),
 ]}

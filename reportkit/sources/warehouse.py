@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS pull_rows (
     client_id VARCHAR, source VARCHAR, query VARCHAR, start_date DATE, end_date DATE,
     date DATE, channel VARCHAR, campaign VARCHAR,
     {", ".join(f"{c} DOUBLE" for c in VALUE_COLUMNS)});
-"""
+""" + "".join(f"ALTER TABLE pull_rows ADD COLUMN IF NOT EXISTS {c} DOUBLE;\n" for c in VALUE_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -135,9 +135,10 @@ class Warehouse:
             con.execute("DELETE FROM pull_rows WHERE client_id=? AND source=? AND query=? AND "
                         "start_date=? AND end_date=?", key.params())
             con.register("new_rows", rows)
-            con.execute("INSERT INTO pull_rows SELECT client_id, source, query, start_date, "
-                        "end_date, date, channel, campaign, "
-                        f"{', '.join(VALUE_COLUMNS)} FROM new_rows")
+            names = ", ".join(["client_id", "source", "query", "start_date", "end_date", "date",
+                               "channel", "campaign", *VALUE_COLUMNS])
+            # By name: a warehouse made by an older version has the newer columns at the end.
+            con.execute(f"INSERT INTO pull_rows ({names}) SELECT {names} FROM new_rows")
             con.unregister("new_rows")
             con.execute("INSERT INTO pulls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [*key.params(), pulled_at, final, len(frame), json.dumps(columns),
