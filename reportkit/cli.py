@@ -142,6 +142,7 @@ def run(params, all_, out, pdf, **options):
 def validate(params, all_):
     """Check params files and their input data; write nothing."""
     from reportkit import sources
+    from reportkit.core import kpi_fit
     from reportkit.work import sections
     from reportkit.present.branding import logo_data_uri
     worst = 0
@@ -152,6 +153,11 @@ def validate(params, all_):
             data = sources.load(cfg, cfg.periods())
             sections.build(cfg, cfg.periods())  # the work log, plan, action items, communication
             click.echo(f"ok      {path}  ({len(data.facts):,} rows, {data.origin})")
+            for line in data.columns:        # what a file source read: columns used and ignored
+                click.echo(f"        {line}")
+            kpi_note = kpi_fit.for_client(cfg, data.facts, data.users).note()
+            for note in [n["message"] for n in data.findings] + ([kpi_note] if kpi_note else []):
+                click.echo(f"        note: {note}")   # total rows skipped, rows summed, KPIs left out
         except InputError as error:
             click.echo(f"INVALID {error}", err=True)
             worst = max(worst, error.exit_code)

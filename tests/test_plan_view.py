@@ -10,7 +10,10 @@ from reportkit import report
 @pytest.fixture()
 def tiny(small_facts):
     # small_facts (conftest): March 2024 Paid Search 100 + 10 sessions, cost 100 + 100;
-    # Organic Search 200 sessions; February 50 sessions, cost 40.
+    # Organic Search 200 sessions; February 50 sessions, cost 40. A budget line must match a
+    # channel of the data: "<Paid> Search" has one row in 2022, outside every compared period.
+    with open(small_facts, "a") as facts:
+        facts.write("2022-01-03,<Paid> Search,B,1,0,0,0,10,1,5\n")
     cfg = config.validate({
         "client_id": "testco", "client_name": "Test", "business_model": "ecommerce", "period": "2024-03",
         "currency": "EUR", "source": {"type": "csv", "path": str(small_facts)},

@@ -337,11 +337,14 @@ def test_routine_work_is_shown_once_with_count_and_hours(tmp_path, small_facts):
     assert '<td class="num" data-field="total_hours">6.0 h</td>' in html   # 4 + 2
 
 
-def test_semicolon_separated_csv_gets_a_hint(tmp_path):
-    path = write(tmp_path, "a.csv", "item;due\nPhotos;2026-11-25\n")
-    with pytest.raises(DataError, match=r"column 'item;due': unknown column\n  fix: save the file as "
-                                        r"comma-separated CSV"):
-        worklog.load_action_items(path)
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_semicolon_and_tab_separated_csv_are_read(tmp_path, sep):
+    # a spreadsheet in a European locale saves ';'; "Unicode text" saves tabs. The comma in
+    # the quoted why stays inside its cell.
+    path = write(tmp_path, "a.csv", sep.join(["item", "due", "why"]) + "\n"
+                 + sep.join(["Photos", "2026-11-25", '"For the shop, and the feed"']) + "\n")
+    items = worklog.load_action_items(path)
+    assert items == [ActionItem(item="Photos", due=date(2026, 11, 25), why="For the shop, and the feed")]
 
 
 def test_build_checks_goal_ids_once_params_declare_goals(tmp_path):

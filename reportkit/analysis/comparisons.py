@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from reportkit.analysis import quality
-from reportkit.core import metrics
+from reportkit.core import kpi_fit, metrics
 from reportkit.core.facts import between
 from reportkit.core.measures import PERIOD_MEASURES
 from reportkit.core.metrics import KPI
@@ -76,7 +76,8 @@ def measure(cfg, data) -> Measured:
     """Slice ``data`` (the client's SourceData) into the periods and compute every KPI."""
     periods = cfg.periods()
     facts = data.facts
-    kpis = cfg.selected_kpis()
+    fitted = kpi_fit.for_client(cfg, facts, data.users)
+    kpis = fitted.kpis
     missing = sorted({m for k in kpis for m in k.measures} - set(facts.columns) - set(PERIOD_MEASURES))
     slices = {name: between(facts, r.start, r.end)
               for name, r in (("current", periods.current), ("previous", periods.previous),
@@ -90,7 +91,15 @@ def measure(cfg, data) -> Measured:
         cfg=cfg, periods=periods, facts=facts, slices=slices, kpis=kpis, figures=figures,
         channels=_channel_table(slices["current"], slices["previous"], daily_kpis),
         daily=_daily_table(slices["current"], slices["previous"], periods, daily_kpis),
-        data_quality=quality.check(facts, periods, data, kpis, missing), origin=data.origin)
+        data_quality=_with_note(quality.check(facts, periods, data, kpis, missing), fitted.note()),
+        origin=data.origin)
+
+
+def _with_note(data_quality: dict, note: str | None) -> dict:
+    """The data notes with the KPI-fit note first (what was left out for want of a measure)."""
+    if note:
+        data_quality["findings"].insert(0, {"level": "info", "period": "all", "message": note})
+    return data_quality
 
 
 def _channel_table(cur: pd.DataFrame, prev: pd.DataFrame, kpis: list[KPI]) -> pd.DataFrame:

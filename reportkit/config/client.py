@@ -171,6 +171,11 @@ class ClientConfig(_Strict):
         keys += [c.key for c in self.custom_kpis if c.key not in keys]
         return keys
 
+    def explicit_kpi_keys(self) -> set[str]:
+        """The KPIs the params ask for by name (``kpis:`` and ``custom_kpis``): their measures
+        must be in the data, while a default the data cannot compute is left out."""
+        return set(self.kpis or []) | {c.key for c in self.custom_kpis}
+
     def selected_kpis(self) -> list[KPI]:
         reg = self.registry()
         return [reg[k] for k in self.kpi_keys()]

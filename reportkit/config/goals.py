@@ -119,6 +119,14 @@ class Budget(_Strict):
     campaigns: dict[str, float] = Field(default_factory=dict, description="Monthly budget per campaign")
     tolerance: float = Field(0.05, ge=0, le=1, description="Over/under-spend within this share is on budget")
 
+    @field_validator("channels", "campaigns", mode="before")
+    @classmethod
+    def _names_as_text(cls, value):
+        # YAML reads an unquoted campaign id (12345678) as a number: it names the campaign as text
+        if isinstance(value, dict):
+            return {str(k): v for k, v in value.items()}
+        return value
+
     @field_validator("months")
     @classmethod
     def _months(cls, value):

@@ -8,7 +8,7 @@ warehouse ahead of a run.
 
 from __future__ import annotations
 
-from reportkit.sources.checks import check_no_future, latest_allowed
+from reportkit.sources.checks import check_budget_lines, check_kpi_measures, check_no_future, latest_allowed
 from reportkit.sources.merge import load_many
 from reportkit.sources.registry import Source, SourceData, discover  # noqa: F401
 
@@ -25,6 +25,8 @@ def load(cfg, periods, refresh: bool = False) -> SourceData:
     else:
         data = cfg.source.load(cfg, periods, refresh=refresh)
     check_no_future(data.facts, latest_allowed(cfg), data.origin)
+    check_kpi_measures(cfg, data)
+    check_budget_lines(cfg, data.facts)
     return data
 
 

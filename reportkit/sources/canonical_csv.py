@@ -1,7 +1,8 @@
-"""Files already in the canonical fact schema (CSV)."""
+"""Files already in the canonical fact schema (CSV, separated by ``,``, ``;`` or tabs)."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Literal
 
@@ -10,6 +11,7 @@ from pydantic import Field
 
 from reportkit.paths import resolve_path
 from reportkit.errors import DataError
+from reportkit.core.delimited import read_text, separator
 from reportkit.core.facts import normalize
 from reportkit.sources.registry import Source, SourceData
 
@@ -18,7 +20,9 @@ def read_facts_csv(path: Path, default_source: str = "csv") -> pd.DataFrame:
     if not path.is_file():
         raise DataError(str(path), "data file not found", "check source.path in the params file")
     try:
-        frame = pd.read_csv(path, dtype={"channel": "string", "campaign": "string", "source": "string"})
+        text = read_text(path)
+        frame = pd.read_csv(io.StringIO(text), sep=separator(text),
+                            dtype={"channel": "string", "campaign": "string", "source": "string"})
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
         raise DataError(str(path), f"cannot be read as CSV: {error}", "export it again as UTF-8 CSV") from None
     return normalize(frame, str(path), default_source)
@@ -28,7 +32,8 @@ def read_users_csv(path: Path) -> pd.DataFrame:
     """Period-level users: one row per range with columns start, end, users."""
     if not path.is_file():
         raise DataError(str(path), "users file not found", "check source.users_path, or remove it")
-    frame = pd.read_csv(path)
+    text = read_text(path)
+    frame = pd.read_csv(io.StringIO(text), sep=separator(text))
     missing = {"start", "end", "users"} - set(frame.columns)
     if missing:
         raise DataError(str(path), f"missing column(s) {', '.join(sorted(missing))}",

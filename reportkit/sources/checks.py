@@ -1,7 +1,8 @@
 """Hard checks on a client's fact table that need the client's context (today, as_of).
 
 ``reportkit.core.facts.normalize`` already refuses unreadable dates, non-numeric and negative measures
-and duplicate keys. Here: no dates in the future. Findings that still let a report run
+and duplicate keys. Here: no dates in the future, the measures of the KPIs the params
+name, and budget lines that match the data. Findings that still let a report run
 (missing days, tracking outages) are ``reportkit.analysis.quality.check``'s.
 """
 
@@ -11,7 +12,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from reportkit.errors import DataError
+from reportkit.core import kpi_fit
+from reportkit.errors import ConfigError, DataError
 
 TIME_ZONE_SLACK = timedelta(days=1)   # a property a few hours ahead of this machine
 
@@ -43,3 +45,40 @@ def check_no_future(facts: pd.DataFrame, latest: date, where: str,
                     f"{latest - TIME_ZONE_SLACK:%Y-%m-%d})",
                     "check the export's dates; day-first dates (31-08-2023) need dayfirst: true "
                     "or date_format: '%d-%m-%Y'")
+
+
+def check_kpi_measures(cfg, data) -> None:
+    """A KPI the params name (``kpis:``, ``custom_kpis``) needs its measures in the data:
+    raise ConfigError naming the KPI, the measure and the source. (A default KPI the data
+    cannot compute is left out with a data note instead: ``reportkit.core.kpi_fit``.)"""
+    have = kpi_fit.available_measures(data.facts, data.users)
+    registry = cfg.registry()
+    for key in cfg.kpi_keys():
+        if key not in cfg.explicit_kpi_keys():
+            continue
+        absent = kpi_fit.missing(registry[key], have)
+        if absent:
+            what = "custom_kpis" if key not in (cfg.kpis or []) else "kpis"
+            raise ConfigError(f"params: key '{what}', KPI '{key}'",
+                              f"needs {' and '.join(absent)}, which {data.origin or 'the source'} "
+                              f"does not have (it has: {', '.join(sorted(have)) or 'no measures'})",
+                              f"remove '{key}' from {what}, or add a source that carries "
+                              f"{' and '.join(absent)} (sources: [...])")
+
+
+def check_budget_lines(cfg, facts: pd.DataFrame) -> None:
+    """Every budget line for a channel or campaign names one that is in the data; a line
+    that matches nothing would silently show "no spend"."""
+    budget = getattr(cfg, "budget", None)
+    if budget is None:
+        return
+    for part, column in (("channels", "channel"), ("campaigns", "campaign")):
+        names = getattr(budget, part)
+        present = set(facts[column].astype("string").dropna()) if column in facts.columns else set()
+        for name in names:
+            if name not in present:
+                listed = ", ".join(sorted(present)[:12]) + (", ..." if len(present) > 12 else "")
+                raise ConfigError(f"params: key 'budget.{part}.{name}'",
+                                  f"no {column} {name!r} in the data ({column}s in the data: "
+                                  f"{listed or 'none'})",
+                                  f"write the {column} exactly as the export names it, or remove the line")

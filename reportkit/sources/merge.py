@@ -59,6 +59,7 @@ def merge(parts: list[tuple[object, SourceData]], where: str = "sources") -> Sou
     for _, data in parts:
         out.findings += data.findings
         out.pulls += data.pulls
+        out.columns += data.columns
     return out
 
 

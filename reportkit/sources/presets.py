@@ -26,6 +26,8 @@ class Preset:
     required: tuple[str, ...] = ("date",)
     hint: str = ""                               # how to export it, for error messages
     alternatives: dict[str, str] = field(default_factory=dict)  # fallback column -> fact column
+    label: str = "file"                          # the source in plain words ("Meta Ads export")
+    sheets: tuple[str, ...] = ()                 # workbook sheets to read, first found wins
 
 
 # Google Ads > Campaigns > Download (CSV): a title line and a date-range line before the
@@ -41,8 +43,8 @@ GOOGLE_ADS = Preset(
                                   "video": "Paid Video", "shopping": "Paid Shopping",
                                   "performance max": "Cross-network", "demand gen": "Paid Social",
                                   "app": "Cross-network"}),
-    required=("date", "campaign"),
-    hint="in Google Ads: Campaigns > Segment > Time > Day, then Download > CSV")
+    required=("date",), label="Google Ads export",   # a "Campaign type" report has no Campaign
+    hint="in Google Ads: Campaigns (or Campaign types) > Segment > Time > Day, then Download > CSV")
 
 # Meta Ads Manager > Reports > Export (CSV or XLSX), broken down by day.
 META_ADS = Preset(
@@ -51,7 +53,7 @@ META_ADS = Preset(
      "Impressions": "impressions", "Link clicks": "clicks", "Leads": "conversions",
      "Purchases": "transactions", "Purchases conversion value": "revenue",
      "Currency": "currency_code"},
-    channel="Paid Social", required=("date", "campaign"),
+    channel="Paid Social", required=("date", "campaign"), label="Meta Ads export",
     alternatives={"Reporting starts": "date", "Reporting ends": "date_end", "Clicks (all)": "clicks"},
     hint="in Meta Ads Manager: Breakdown > By time > Day, then Reports > Export table data")
 
@@ -65,11 +67,24 @@ GA4_EXPORT = Preset(
      "Sessions": "sessions", "Engaged sessions": "engaged_sessions", "Views": "pageviews",
      "Key events": "conversions", "Conversions": "conversions", "Transactions": "transactions",
      "Ecommerce purchases": "transactions", "Total revenue": "revenue"},
-    date_format="%Y%m%d", thousands=",", required=("date", "channel"),
+    date_format="%Y%m%d", thousands=",", required=("date", "channel"), label="GA4 export",
     hint="in GA4: Reports > Acquisition > Traffic acquisition, add the Date dimension, "
          "then Share this report > Download file > CSV")
 
-PRESETS = {"google_ads": GOOGLE_ADS, "meta_ads": META_ADS, "ga4_export": GA4_EXPORT}
+# Search Console > Performance > Search results > Export (CSV or Excel): the "Dates" table
+# (called "Chart" in older downloads). Organic clicks are not ad clicks (core.measures);
+# CTR is recomputed from the sums, never read; Position becomes position x impressions.
+SEARCH_CONSOLE = Preset(
+    "search_console",
+    {"Date": "date", "Clicks": "organic_clicks", "Impressions": "organic_impressions",
+     "Position": "position"},
+    channel="Organic Search", required=("date", "organic_clicks", "organic_impressions"),
+    label="Search Console export", sheets=("Dates", "Chart"),
+    hint="in Search Console: Performance > Search results > Export > Download CSV (use Dates.csv "
+         "from the zip) or Download Excel")
+
+PRESETS = {"google_ads": GOOGLE_ADS, "meta_ads": META_ADS, "ga4_export": GA4_EXPORT,
+           "search_console": SEARCH_CONSOLE}
 # No preset: columns already named like the fact table are taken as they are.
 GENERIC = Preset("file", {}, alternatives={c: c for c in FACT_COLUMNS},
                  hint="map your columns with columns: {export name: fact name}")

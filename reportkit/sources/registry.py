@@ -24,7 +24,7 @@ from reportkit.core.periods import DateRange
 
 _REGISTRY: dict[str, type["Source"]] = {}
 # modules of this package that hold machinery, not sources
-_NOT_SOURCES = {"registry", "merge", "warehouse", "checks", "presets"}
+_NOT_SOURCES = {"registry", "merge", "warehouse", "checks", "presets", "export_dates", "export_rows"}
 
 
 @dataclass
@@ -37,6 +37,8 @@ class SourceData:
     findings: list[dict] = field(default_factory=list)
     # One entry per cached/pulled query: {"source", "query", "start", "end", "pulled_at", "cached"}
     pulls: list[dict] = field(default_factory=list)
+    # What a file source read: per file, the columns used (export -> fact column) and ignored
+    columns: list[str] = field(default_factory=list)
 
     def users_for(self, period: DateRange) -> float | None:
         """Users for exactly this range, or None (users cannot be summed from smaller ranges)."""

@@ -1,6 +1,6 @@
 """Reading the four work inputs (work log, plan, action items, communication log).
 
-Each input is a CSV file (one header row) or a YAML file (a list of mappings), chosen by
+Each input is a CSV file (one header row; separated by ``,``, ``;`` or tabs) or a YAML file (a list of mappings), chosen by
 the file's extension. Every row is validated; the first problem raises a
 :class:`~reportkit.errors.DataError` naming the file, the row and the column, what is
 wrong and how to fix it. Rows are numbered from 1 (the first data row); for CSV the
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from reportkit.config import load_yaml
+from reportkit.core.delimited import separator
 from reportkit.errors import DataError
 
 DATE_FIX = "write dates as YYYY-MM-DD, e.g. 2026-10-14"
@@ -227,7 +228,7 @@ def _read_csv(path: Path) -> list[Row]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise DataError(str(path), "is not UTF-8 text", "save the file again as UTF-8 CSV") from None
-    reader = csv.reader(text.splitlines())
+    reader = csv.reader(text.splitlines(), delimiter=separator(text))
     header = next(reader, None)
     if not header:
         return []

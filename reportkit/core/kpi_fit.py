@@ -1,0 +1,83 @@
+"""Which KPIs a client's data can compute: the KPI set fits the data.
+
+A default KPI (from the business model) whose measures the data does not have is left out,
+and said so in the data notes; KPIs for measures the data has but no kept KPI uses (ad
+spend in an ad-platform export, organic clicks in a Search Console export) are shown
+instead. A KPI the params ask for by name whose measures are missing is an error
+(``reportkit.sources.checks.check_kpi_measures``), never a silent "n/a".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reportkit.core.measures import ADDITIVE_MEASURES, PERIOD_MEASURES
+from reportkit.core.metrics import KPI
+
+# Shown when the business model's defaults leave a measure of the data unused, in this order.
+FOR_THE_DATA = ("organic_clicks", "organic_impressions", "organic_ctr", "avg_position",
+                "cost", "impressions", "clicks", "ctr", "cpc", "sessions", "pageviews")
+
+
+def available_measures(facts: pd.DataFrame, users: pd.DataFrame | None = None) -> set[str]:
+    """The measures the data has: a fact column with at least one value, and ``users`` when
+    the source supplies period users."""
+    have = {m for m in ADDITIVE_MEASURES if m in facts.columns and facts[m].notna().any()}
+    if users is not None and not users.empty and "users" in PERIOD_MEASURES:
+        have.add("users")
+    return have
+
+
+def missing(kpi: KPI, have: set[str]) -> list[str]:
+    """The measures of ``kpi`` the data does not have, sorted."""
+    return sorted(kpi.measures - have)
+
+
+@dataclass(frozen=True)
+class KpiFit:
+    kpis: list[KPI]           # the KPIs the report shows, in order
+    left_out: list[KPI]       # defaults the data cannot compute
+    added: list[KPI]          # shown instead, for measures no kept KPI uses
+    absent: list[str]         # the measures the left-out KPIs need and the data lacks
+
+    def note(self) -> str | None:
+        """The data note saying what was left out and why, or None when nothing was."""
+        if not self.left_out:
+            return None
+        text = (f"The data has no {_join(self.absent, 'or')}, so {_join([k.label for k in self.left_out])} "
+                f"{'is' if len(self.left_out) == 1 else 'are'} left out of the KPIs")
+        if self.added:
+            text += f"; {_join([k.label for k in self.added])} {'is' if len(self.added) == 1 else 'are'} shown instead"
+        return text + "."
+
+
+def fit(keys: list[str], registry: dict[str, KPI], have: set[str], explicit: set[str]) -> KpiFit:
+    """The KPIs of ``keys`` the data can compute (see the module docstring).
+
+    ``explicit``: keys the params name (``kpis:``, ``custom_kpis``); they are kept as they
+    are (their missing measures are a validation error, checked where the data is loaded).
+    """
+    kept = [registry[k] for k in keys if k in explicit or not missing(registry[k], have)]
+    left_out = [registry[k] for k in keys if registry[k] not in kept]
+    added: list[KPI] = []
+    if left_out:
+        used = set().union(*(k.measures for k in kept)) if kept else set()
+        for key in FOR_THE_DATA:
+            kpi = registry[key]
+            if kpi in kept or missing(kpi, have) or not (kpi.measures - used):
+                continue
+            added.append(kpi)
+    absent = sorted(set().union(*(k.measures for k in left_out)) - have) if left_out else []
+    return KpiFit(kept + added, left_out, added, absent)
+
+
+def for_client(cfg, facts: pd.DataFrame, users: pd.DataFrame | None) -> KpiFit:
+    """The fit of a client's KPI keys (``cfg``: a ClientConfig) to its data."""
+    return fit(cfg.kpi_keys(), cfg.registry(), available_measures(facts, users), cfg.explicit_kpi_keys())
+
+
+def _join(words: list[str], last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
