@@ -164,7 +164,12 @@ def _locate_header(rows, preset: Preset, columns: dict, skip_rows: int | None, w
     if period and preset.hint:
         raise DataError(where, f"the export has one row per {period}, not per day",
                         f"export it again by day: {preset.hint}")
-    names = [k for k, v in {**preset.columns, **columns, **preset.alternatives}.items() if v == "date"]
+    mapped = [k for k, v in columns.items() if v == "date"]
+    if mapped:
+        raise DataError(where, f"the mapped date column {mapped[0]!r} is not in the file; the columns "
+                        f"are: {_columns_list(widest)}", "correct the name under columns: (case and "
+                        "spaces do not matter)")
+    names = [k for k, v in {**preset.columns, **preset.alternatives}.items() if v == "date"]
     looked = f" (looked for {', '.join(repr(n) for n in names)})" if names else ""
     raise DataError(where, f"no header line with a date column found{looked}; the columns are: "
                     f"{_columns_list(widest)}",
