@@ -359,3 +359,30 @@ def test_validate_error_exits_2_without_a_traceback(tmp_path, root):
     assert "INVALID params: key 'kpis', KPI 'sessions': needs sessions, which Google Ads export " \
            "google_ads_campaigns.csv does not have" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_goal_on_a_kpi_the_data_cannot_compute_is_an_error(tmp_path):
+    path = csv_file(tmp_path, "Day,Campaign,Impressions,Cost\n2026-10-01,A,3,1\n")
+    goal = {"id": "more_visits", "name": "More visits", "kpi": "sessions", "start": "2026-10-01",
+            "deadline": "2026-12-31", "baseline": 100, "target": "+10%"}
+    with pytest.raises(ConfigError) as err:
+        loaded({"type": "file", "preset": "google_ads", "path": path}, goals=[goal])
+    assert str(err.value).startswith("params: key 'goals', goal 'more_visits': its KPI 'sessions' needs "
+                                     "sessions, which Google Ads export in.csv does not have")
+
+
+def test_a_custom_kpi_may_use_an_extra_numeric_column(tmp_path):
+    path = csv_file(tmp_path, "Datum,Sitzungen,Anrufe\n2026-10-01,40,2\n2026-10-02,60,3\n")
+    data = loaded({"type": "file", "path": path,
+                   "columns": {"Datum": "date", "Sitzungen": "sessions", "Anrufe": "calls"}},
+                  custom_kpis=[{"key": "call_rate", "label": "Call rate", "numerator": "calls",
+                                "denominator": "sessions", "unit": "percent"}])
+    assert data.facts["calls"].sum() == 5                 # 2 + 3: kept, and the KPI is not refused
+
+
+def test_canonical_csv_dates_are_iso_never_guessed(tmp_path):
+    path = csv_file(tmp_path, "date,channel,sessions\n01/10/2026,Email,3\n")
+    with pytest.raises(DataError) as err:
+        loaded({"type": "csv", "path": path})
+    assert str(err.value) == (f"{path}: row 1, column 'date': '01/10/2026' is not a date\n  fix: write "
+                              "dates as YYYY-MM-DD")

@@ -16,14 +16,16 @@ from reportkit.core.measures import ADDITIVE_MEASURES, KEY_COLUMNS, NOT_SET, UNK
 def normalize(frame: pd.DataFrame, where: str, default_source: str = "csv") -> pd.DataFrame:
     """A validated copy in the canonical schema. Unknown extra columns are kept.
 
-    Hard checks (raise DataError): a ``date`` column of valid dates, numeric measures,
+    Hard checks (raise DataError): a ``date`` column of valid dates (datetimes or ISO text), numeric measures,
     no negative measures, no duplicate date x source x channel x campaign keys.
     Row numbers in messages are 1-based data rows (the header is row 0).
     """
     df = frame.copy()
     if "date" not in df.columns:
         raise DataError(where, "no 'date' column", "name the date column 'date' (YYYY-MM-DD)")
-    parsed = pd.to_datetime(df["date"], errors="coerce", format="mixed")
+    # ISO only: 01/10/2026 could be 1 Oct or 10 Jan, and a date is never guessed (file
+    # exports with other formats are read by sources.export_dates before they get here)
+    parsed = pd.to_datetime(df["date"], errors="coerce", format="ISO8601")
     bad = parsed.isna()
     if bad.any():
         row = int(bad.to_numpy().nonzero()[0][0])

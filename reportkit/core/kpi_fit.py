@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reportkit.core.measures import ADDITIVE_MEASURES, PERIOD_MEASURES
+from reportkit.core.measures import ADDITIVE_MEASURES, KEY_COLUMNS, PERIOD_MEASURES
 from reportkit.core.metrics import KPI
 
 # Shown when the business model's defaults leave a measure of the data unused, in this order.
@@ -22,9 +22,11 @@ FOR_THE_DATA = ("organic_clicks", "organic_impressions", "organic_ctr", "avg_pos
 
 
 def available_measures(facts: pd.DataFrame, users: pd.DataFrame | None = None) -> set[str]:
-    """The measures the data has: a fact column with at least one value, and ``users`` when
-    the source supplies period users."""
-    have = {m for m in ADDITIVE_MEASURES if m in facts.columns and facts[m].notna().any()}
+    """The measures the data has: a measure or other numeric column with at least one value,
+    and ``users`` when the source supplies period users."""
+    # the additive measures, and extra numeric columns a custom KPI may use (README, KPIs)
+    have = {c for c in facts.columns if c not in KEY_COLUMNS and (c in ADDITIVE_MEASURES or
+            pd.api.types.is_numeric_dtype(facts[c])) and facts[c].notna().any()}
     if users is not None and not users.empty and "users" in PERIOD_MEASURES:
         have.add("users")
     return have

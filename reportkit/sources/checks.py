@@ -48,7 +48,7 @@ def check_no_future(facts: pd.DataFrame, latest: date, where: str,
 
 
 def check_kpi_measures(cfg, data) -> None:
-    """A KPI the params name (``kpis:``, ``custom_kpis``) needs its measures in the data:
+    """A KPI the params name (``kpis:``, ``custom_kpis``, a goal's ``kpi``) needs its measures in the data:
     raise ConfigError naming the KPI, the measure and the source. (A default KPI the data
     cannot compute is left out with a data note instead: ``reportkit.core.kpi_fit``.)"""
     have = kpi_fit.available_measures(data.facts, data.users)
@@ -63,6 +63,14 @@ def check_kpi_measures(cfg, data) -> None:
                               f"needs {' and '.join(absent)}, which {data.origin or 'the source'} "
                               f"does not have (it has: {', '.join(sorted(have)) or 'no measures'})",
                               f"remove '{key}' from {what}, or add a source that carries "
+                              f"{' and '.join(absent)} (sources: [...])")
+    for goal in getattr(cfg, "goals", None) or []:
+        absent = kpi_fit.missing(registry[goal.kpi], have)
+        if absent:
+            raise ConfigError(f"params: key 'goals', goal '{goal.id}'",
+                              f"its KPI '{goal.kpi}' needs {' and '.join(absent)}, which "
+                              f"{data.origin or 'the source'} does not have",
+                              "set the goal on a KPI the data has, or add a source that carries "
                               f"{' and '.join(absent)} (sources: [...])")
 
 
