@@ -22,11 +22,12 @@ FOR_THE_DATA = ("organic_clicks", "organic_impressions", "organic_ctr", "avg_pos
 
 
 def available_measures(facts: pd.DataFrame, users: pd.DataFrame | None = None) -> set[str]:
-    """The measures the data has: a measure or other numeric column with at least one value,
-    and ``users`` when the source supplies period users."""
-    # the additive measures, and extra numeric columns a custom KPI may use (README, KPIs)
+    """The measures the data has: a measure column (or another numeric column) the source
+    carries, and ``users`` when the source supplies period users."""
+    # a column the source carries (even when blank for this range: that is a gap, said in
+    # the data notes, not a missing measure), and extra numeric columns a custom KPI may use
     have = {c for c in facts.columns if c not in KEY_COLUMNS and (c in ADDITIVE_MEASURES or
-            pd.api.types.is_numeric_dtype(facts[c])) and facts[c].notna().any()}
+            pd.api.types.is_numeric_dtype(facts[c]))}
     if users is not None and not users.empty and "users" in PERIOD_MEASURES:
         have.add("users")
     return have
