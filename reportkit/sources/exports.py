@@ -161,7 +161,7 @@ def _locate_header(rows, preset: Preset, columns: dict, skip_rows: int | None, w
             return line, cells, found, rows[start:]
     widest = _widest(rows)
     period = next((NOT_DAILY[_norm(c)] for c in widest if c is not None and _norm(c) in NOT_DAILY), None)
-    if period and preset.hint:
+    if period and preset is not GENERIC:   # a platform's export by week: say how to get days
         raise DataError(where, f"the export has one row per {period}, not per day",
                         f"export it again by day: {preset.hint}")
     mapped = [k for k, v in columns.items() if v == "date"]
