@@ -24,7 +24,7 @@ from reportkit.core.periods import DateRange
 
 _REGISTRY: dict[str, type["Source"]] = {}
 # modules of this package that hold machinery, not sources
-_NOT_SOURCES = {"registry", "merge", "warehouse", "checks", "presets"}
+_NOT_SOURCES = {"registry", "merge", "warehouse", "checks", "presets", "quota", "pulling"}
 
 
 @dataclass

@@ -1,0 +1,76 @@
+"""What the API sources share: one cached pull per comparison range, and Google keys.
+
+:func:`pull_ranges` is the cache flow of a source that asks its API once per range
+(Search Console, Meta Ads, Google Ads): each of the current, previous and year-ago ranges
+is one warehouse pull; a usable cached pull is reused and makes no call, the others are
+fetched and stored. :func:`records` turns the pulls into the ``data_quality.pulls``
+entries, with the calls each made and the quota the platform reported.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from reportkit.errors import ConfigError
+from reportkit.sources import warehouse as _wh
+
+
+def ranges(periods) -> dict:
+    return {"current": periods.current, "previous": periods.previous, "yoy": periods.yoy}
+
+
+def pull_ranges(cfg, periods, refresh: bool, source: str, query: str, fetch) -> tuple[dict, set]:
+    """({period: Pull}, {periods fetched now}) for ``source`` / ``query`` over every range.
+
+    ``fetch(period, range)`` returns ``(frame, meta, final)``: the rows for the warehouse,
+    the metadata to keep (``calls`` and ``quota`` among it) and whether the data is final
+    (None: the warehouse's rule, the range ended more than three days before the pull).
+    """
+    store = _wh.open_for(cfg)
+    pulls, fresh = {}, set()
+    for period, rng in ranges(periods).items():
+        key = _wh.PullKey(cfg.client_id, source, query, rng.start, rng.end)
+        cached = None if refresh else store.get(key)
+        if _wh.usable(cached, cfg.warehouse.fresh_hours):
+            pulls[period] = cached
+            continue
+        frame, meta, final = fetch(period, rng)
+        pulls[period] = store.put(key, frame, meta, final=final)
+        fresh.add(period)
+    return pulls, fresh
+
+
+def records(pulls: dict, fresh: set, periods) -> list[dict]:
+    """The ``data_quality.pulls`` entries: one per range, with calls made and quota seen."""
+    rngs = ranges(periods)
+    return [{"source": p.key.source, "query": p.key.query, "period": period,
+             "start": rngs[period].start.isoformat(), "end": rngs[period].end.isoformat(),
+             "pulled_at": p.pulled_at.isoformat(timespec="seconds"), "final": p.final,
+             "cached": period not in fresh,
+             "calls": int(p.meta.get("calls", 0)) if period in fresh else 0,
+             "quota": p.meta.get("quota") or None}
+            for period, p in pulls.items()]
+
+
+def service_account(env_names: tuple[str, ...], scope: str, what: str, access: str):
+    """Google service-account credentials from the key file the first set variable names.
+
+    ``what`` names the platform in messages; ``access`` says what access the account needs.
+    """
+    name = next((n for n in env_names if os.environ.get(n)), None)
+    if name is None:
+        raise ConfigError(f"{what} credentials", "no credentials found in the environment",
+                          f"set {env_names[-1]} (or {', '.join(env_names[:-1])}) to the path of a "
+                          f"service-account JSON key that has {access}; never put the key in params")
+    path = Path(os.environ[name]).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"environment variable {name}", f"names {path}, which is not a file",
+                          "point it at the service account's JSON key file")
+    from google.oauth2 import service_account as _sa
+    try:
+        return _sa.Credentials.from_service_account_file(str(path), scopes=[scope])
+    except (ValueError, KeyError) as error:
+        raise ConfigError(f"environment variable {name} ({path})",
+                          f"is not a service-account key: {error}",
+                          "download a JSON key for the service account from Google Cloud") from None
