@@ -7,7 +7,8 @@ small table of rows keyed by API names, like GA4 would: filter by date range, gr
 the requested dimensions, sum the metrics, drop all-zero rows, sort, add a ``dateRange``
 dimension when several ranges are asked for, page with ``limit``/``offset`` and report
 ``rowCount``. ``script`` lists errors to answer first (one per HTTP call); every call is
-counted in ``calls``. It is bounded: after ``max_calls`` it answers 500 to everything.
+counted in ``calls``;
+``max_in_flight`` is the most requests it answered at the same time. It is bounded: after ``max_calls`` it answers 500 to everything.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class FakeGA4:
         self.max_calls, self.delay_s = max_calls, delay_s
         self.calls: list[dict] = []
         self.tokens_used = 0
+        self.in_flight = self.max_in_flight = 0   # requests being answered at the same time
         self._lock = threading.Lock()
         self._server = None
 
@@ -77,6 +79,16 @@ class FakeGA4:
 
     # --- answers --------------------------------------------------------------------
     def answer(self, path: str, body: dict) -> tuple[int, dict]:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            return self._answer(path, body)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer(self, path: str, body: dict) -> tuple[int, dict]:
         with self._lock:
             self.calls.append({"path": path, "body": body})
             n = len(self.calls)
