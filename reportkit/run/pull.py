@@ -17,7 +17,8 @@ from pathlib import Path
 # Imported once by the parent before it forks the workers (each would import them again).
 PRELOAD = ("reportkit.sources", "google.analytics.data_v1beta", "reportkit.sources.ga4.api",
            "googleapiclient.discovery", "reportkit.sources.search_console.api",
-           "facebook_business.api", "reportkit.sources.meta_ads.api")
+           "facebook_business.api", "reportkit.sources.meta_ads.api",
+           "google.ads.googleads.client", "reportkit.sources.google_ads.api")
 
 
 def preload() -> None:
