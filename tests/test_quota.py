@@ -77,3 +77,21 @@ def test_twenty_clients_on_one_property_never_exceed_the_cap(tmp_path):
     assert "ga4             20 calls, 120 pulled, 0 cached" in proc.stdout
     assert "ga4             0 calls, 0 pulled, 120 cached" in again.stdout
     assert "tokens left today" in proc.stdout
+
+
+def test_manifest_entry_records_calls_and_quota_per_source(tmp_path):
+    import json as _json
+    from types import SimpleNamespace
+
+    from reportkit.deliver.manifest import entry_for
+    quota = {"tokens_per_day": {"consumed": 10, "remaining": 199990}}
+    pulls = [{"source": "ga4:1", "cached": False, "calls": 1, "quota": quota},
+             {"source": "ga4:1", "cached": False, "calls": 0, "quota": quota},
+             {"source": "meta_ads:9", "cached": True, "calls": 0, "quota": None}]
+    side = tmp_path / "a.json"
+    side.write_text(_json.dumps({"data_quality": {"pulls": pulls, "data_to": "2026-10-31"}}))
+    result = SimpleNamespace(client_id="a", params="/p/a.yaml", status="ok", duration_s=1.0,
+                             outputs={"json": str(side)}, error=None)
+    entry = entry_for(result)
+    assert entry.api == {"ga4": {"calls": 1, "pulls": 2, "cached": 0, "quota": quota},
+                         "meta_ads": {"calls": 0, "pulls": 0, "cached": 1, "quota": None}}

@@ -4,7 +4,7 @@ Each client is pulled in a worker process (forked, like the batch's): the platfo
 are shared between them by :mod:`reportkit.sources.quota` (request slots and back-off
 beside the warehouse), so more workers never mean more concurrent requests to one property
 or account than its cap. :func:`summary` adds up, per source, the API calls made and the
-latest quota the platform reported.
+latest quota the platform reported (:func:`reportkit.sources.pulling.summary`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+
+from reportkit.sources.pulling import summary  # noqa: F401 - the CLI reads it from here
 
 
 # Imported once by the parent before it forks the workers (each would import them again).
@@ -56,24 +58,6 @@ def pull_many(files: list[Path], refresh: bool = False, workers: int = 1):
         futures = [pool.submit(pull_one, path, refresh) for path in paths]
         for future in as_completed(futures):
             yield future.result()
-
-
-def summary(results: list[dict]) -> dict[str, dict]:
-    """{source type: {"calls", "pulls", "cached", "quota"}} over every client's pull records.
-
-    ``quota`` is the last quota a platform reported for any of its properties/accounts (GA4:
-    tokens left; Meta: the usage headers), None when it reports none.
-    """
-    out: dict[str, dict] = {}
-    for result in results:
-        for record in result.get("pulls") or []:
-            kind = str(record.get("source", "")).split(":", 1)[0]
-            entry = out.setdefault(kind, {"calls": 0, "pulls": 0, "cached": 0, "quota": None})
-            entry["calls"] += int(record.get("calls") or 0)
-            entry["cached" if record.get("cached") else "pulls"] += 1
-            if record.get("quota") and not record.get("cached"):
-                entry["quota"] = record["quota"]
-    return out
 
 
 def quota_words(kind: str, quota: dict | None) -> str:

@@ -53,6 +53,24 @@ def records(pulls: dict, fresh: set, periods) -> list[dict]:
             for period, p in pulls.items()]
 
 
+def summary(results: list[dict]) -> dict[str, dict]:
+    """{source type: {"calls", "pulls", "cached", "quota"}} over every client's pull records.
+
+    ``quota`` is the last quota a platform reported for any of its properties/accounts (GA4:
+    tokens left; Meta: the usage headers), None when it reports none.
+    """
+    out: dict[str, dict] = {}
+    for result in results:
+        for record in result.get("pulls") or []:
+            kind = str(record.get("source", "")).split(":", 1)[0]
+            entry = out.setdefault(kind, {"calls": 0, "pulls": 0, "cached": 0, "quota": None})
+            entry["calls"] += int(record.get("calls") or 0)
+            entry["cached" if record.get("cached") else "pulls"] += 1
+            if record.get("quota") and not record.get("cached"):
+                entry["quota"] = record["quota"]
+    return out
+
+
 def service_account(env_names: tuple[str, ...], scope: str, what: str, access: str):
     """Google service-account credentials from the key file the first set variable names.
 
