@@ -95,3 +95,15 @@ def test_manifest_entry_records_calls_and_quota_per_source(tmp_path):
     entry = entry_for(result)
     assert entry.api == {"ga4": {"calls": 1, "pulls": 2, "cached": 0, "quota": quota},
                          "meta_ads": {"calls": 0, "pulls": 0, "cached": 1, "quota": None}}
+
+
+def test_meta_usage_headers_in_numbers():
+    from reportkit.sources.meta_ads.api import busy_pct, regain_minutes
+    usage = {"x-business-use-case-usage": {"99": [{"type": "ads_insights", "call_count": 30,
+                                                   "total_cputime": 80, "total_time": 10,
+                                                   "estimated_time_to_regain_access": 0}]},
+             "x-fb-ads-insights-throttle": {"app_id_util_pct": 5.0, "acc_id_util_pct": 40.0}}
+    assert busy_pct(usage) == 80 and regain_minutes(usage) == 0   # the highest of the figures
+    usage["x-business-use-case-usage"]["99"][0]["estimated_time_to_regain_access"] = 12
+    assert regain_minutes(usage) == 12
+    assert busy_pct({}) == 0 and regain_minutes({}) == 0

@@ -71,6 +71,40 @@ def summary(results: list[dict]) -> dict[str, dict]:
     return out
 
 
+PERIOD_WORDS = {"current": "this period", "previous": "the previous period", "yoy": "last year"}
+
+
+def finding(source: str, kind: str, level: str, period: str, message: str) -> dict:
+    """A data-quality finding (the shape of ``analysis.quality`` findings) from ``source``."""
+    return {"level": level, "period": period, "message": message, "source": source, "kind": kind}
+
+
+def account_findings(source: str, name: str, account: str, money: str, currency: str,
+                     time_zone: str | None, pulls: dict) -> list[dict]:
+    """An ad account's empty ranges, other currency and other time zone, once each.
+
+    ``name``: the platform ("Google Ads"); ``account``: its account in words ("Google Ads
+    account"); ``money``: its money measures in words ("cost and conversion value").
+    """
+    out: dict[tuple, dict] = {}
+    for period, pull in pulls.items():
+        meta = pull.meta
+        if meta.get("row_count") == 0:
+            out[("empty", period)] = finding(source, "empty", "warning", period, f"{name} returned "
+                                             f"no campaign data for {PERIOD_WORDS[period]}.")
+        theirs = meta.get("currency")
+        if theirs and theirs != currency:
+            out[("currency",)] = finding(
+                source, "currency", "warning", "all", f"The {account} reports money in {theirs}, "
+                f"but this report is in {currency}: its {money} are in {theirs}, not converted.")
+        zone = meta.get("time_zone")
+        if zone and time_zone and zone != time_zone:
+            out[("time_zone",)] = finding(
+                source, "time_zone", "warning", "all", f"The {account} counts days in the {zone} "
+                f"time zone, not {time_zone} as expected: days start and end at other hours.")
+    return list(out.values())
+
+
 def service_account(env_names: tuple[str, ...], scope: str, what: str, access: str):
     """Google service-account credentials from the key file the first set variable names.
 

@@ -19,7 +19,7 @@ from pydantic import Field
 from reportkit.core.facts import normalize
 from reportkit.paths import resolve_path
 from reportkit.sources.presets import GOOGLE_ADS
-from reportkit.sources.pulling import pull_ranges, records
+from reportkit.sources.pulling import account_findings, finding, pull_ranges, records
 from reportkit.sources.registry import Source, SourceData
 
 QUERY = ("SELECT segments.date, campaign.name, campaign.advertising_channel_type, "
@@ -28,7 +28,6 @@ QUERY = ("SELECT segments.date, campaign.name, campaign.advertising_channel_type
 CUSTOMER_QUERY = "SELECT customer.currency_code, customer.time_zone, customer.descriptive_name FROM customer"
 # advertising_channel_type names the file preset does not spell the same way
 TYPE_WORDS = {"MULTI_CHANNEL": "app"}
-PERIOD_WORDS = {"current": "this period", "previous": "the previous period", "yoy": "last year"}
 
 
 def channel_for(type_name: str) -> str:
@@ -36,10 +35,6 @@ def channel_for(type_name: str) -> str:
     column, mapping = GOOGLE_ADS.channel_by
     word = TYPE_WORDS.get(type_name, type_name.lower().replace("_", " "))
     return mapping.get(word, GOOGLE_ADS.channel)
-
-
-def _finding(kind: str, level: str, period: str, message: str) -> dict:
-    return {"level": level, "period": period, "message": message, "source": "google_ads", "kind": kind}
 
 
 class GoogleAdsSource(Source):
@@ -83,25 +78,14 @@ class GoogleAdsSource(Source):
                           pulls=records(pulls, fresh, periods))
 
     def _findings(self, currency: str, pulls: dict) -> list[dict]:
-        out: dict[tuple, dict] = {}
-        for period, pull in pulls.items():
-            meta = pull.meta
-            if meta.get("row_count") == 0:
-                out[("empty", period)] = _finding("empty", "warning", period, "Google Ads returned "
-                                                  f"no campaign data for {PERIOD_WORDS[period]}.")
-            account = meta.get("currency")
-            if account and account != currency:
-                out[("currency",)] = _finding(
-                    "currency", "warning", "all", f"The Google Ads account reports money in "
-                    f"{account}, but this report is in {currency}: its cost and conversion value "
-                    f"are in {account}, not converted.")
-            zone = meta.get("time_zone")
-            if zone and self.time_zone and zone != self.time_zone:
-                out[("time_zone",)] = _finding(
-                    "time_zone", "warning", "all", f"The Google Ads account counts days in the "
-                    f"{zone} time zone, not {self.time_zone} as expected: days start and end at "
-                    "other hours.")
-        return list(out.values())
+        out = account_findings("google_ads", "Google Ads", "Google Ads account",
+                               "cost and conversion value", currency, self.time_zone, pulls)
+        if not pulls["current"].final:
+            out.append(finding("google_ads", "conversion_window", "info", "current", "Google Ads "
+                               "counts conversions on the day of the click and keeps adding them for "
+                               "the conversion window (30 days by default): this period's "
+                               "conversions may still rise."))
+        return out
 
 
 def _to_frame(rows: list) -> pd.DataFrame:

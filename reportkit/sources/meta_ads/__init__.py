@@ -20,17 +20,12 @@ from pydantic import Field
 
 from reportkit.core.facts import normalize
 from reportkit.paths import resolve_path
-from reportkit.sources.pulling import pull_ranges, records
+from reportkit.sources.pulling import account_findings, finding, pull_ranges, records
 from reportkit.sources.registry import Source, SourceData
 
 CHANNEL = "Paid Social"
 FIELDS = ("campaign_id", "campaign_name", "date_start", "spend", "impressions", "clicks",
           "actions", "action_values", "account_currency")
-PERIOD_WORDS = {"current": "this period", "previous": "the previous period", "yoy": "last year"}
-
-
-def _finding(kind: str, level: str, period: str, message: str) -> dict:
-    return {"level": level, "period": period, "message": message, "source": "meta_ads", "kind": kind}
 
 
 class MetaAdsSource(Source):
@@ -90,29 +85,13 @@ class MetaAdsSource(Source):
         return caller.paged(path, params)
 
     def _findings(self, currency: str, pulls: dict) -> list[dict]:
-        out: dict[tuple, dict] = {}
-        for period, pull in pulls.items():
-            meta = pull.meta
-            if meta.get("row_count") == 0:
-                out[("empty", period)] = _finding("empty", "warning", period, "Meta Ads returned no "
-                                                  f"campaign data for {PERIOD_WORDS[period]}.")
-            account = meta.get("currency")
-            if account and account != currency:
-                out[("currency",)] = _finding(
-                    "currency", "warning", "all", f"The Meta ad account reports money in {account}, "
-                    f"but this report is in {currency}: its cost and revenue are in {account}, "
-                    "not converted.")
-            zone = meta.get("time_zone")
-            if zone and self.time_zone and zone != self.time_zone:
-                out[("time_zone",)] = _finding(
-                    "time_zone", "warning", "all", f"The Meta ad account counts days in the {zone} "
-                    f"time zone, not {self.time_zone} as expected: days start and end at other hours.")
+        out = account_findings("meta_ads", "Meta Ads", "Meta ad account", "cost and revenue",
+                               currency, self.time_zone, pulls)
         if self.conversions:
-            out[("attribution",)] = _finding(
-                "attribution", "info", "all", "Meta counts conversions in its attribution window "
-                "(by default 7 days after a click, 1 day after a view): recent days' conversions "
-                "may still rise.")
-        return list(out.values())
+            out.append(finding("meta_ads", "attribution", "info", "all", "Meta counts conversions "
+                               "in its attribution window (by default 7 days after a click, 1 day "
+                               "after a view): recent days' conversions may still rise."))
+        return out
 
 
 def _actions(entries, types: list[str]) -> float:

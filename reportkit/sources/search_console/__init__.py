@@ -21,17 +21,15 @@ from pydantic import Field
 
 from reportkit.core.facts import normalize
 from reportkit.paths import resolve_path
-from reportkit.sources.pulling import pull_ranges, records
+from reportkit.sources.pulling import PERIOD_WORDS, finding, pull_ranges, records
 from reportkit.sources.registry import Source, SourceData
 
 CHANNEL = "Organic Search"
 PACIFIC = "America/Los_Angeles"    # Search Console counts days in Pacific time
-PERIOD_WORDS = {"current": "this period", "previous": "the previous period", "yoy": "last year"}
 
 
 def _finding(kind: str, level: str, period: str, message: str) -> dict:
-    return {"level": level, "period": period, "message": message, "source": "search_console",
-            "kind": kind}
+    return finding("search_console", kind, level, period, message)
 
 
 class SearchConsoleSource(Source):
