@@ -29,7 +29,8 @@ def _day(text: str) -> date:
 
 class FakeGA4:
     def __init__(self, rows=(), users=None, currency="EUR", time_zone="Europe/Berlin",
-                 metadata=None, script=(), always=None, restricted=(), max_calls=60, delay_s=0.0):
+                 metadata=None, script=(), always=None, restricted=(), max_calls=60, delay_s=0.0,
+                 hold=None):
         self.rows = list(rows)                 # dicts: date YYYYMMDD + dimension/metric API names
         self.users = dict(users or {})         # {("2026-10-01", "2026-10-31"): 1234}
         self.currency, self.time_zone = currency, time_zone
@@ -38,6 +39,10 @@ class FakeGA4:
         self.always = always                   # (status, message) answered to every call
         self.restricted = dict(restricted)     # {metricName: [restricted type ints]}
         self.max_calls, self.delay_s = max_calls, delay_s
+        # (n, seconds): keep each request open until n are open at once or seconds have passed,
+        # so that clients that would exceed a concurrency cap are all seen at the same time
+        self.hold = hold
+        self._gathered = threading.Condition()
         self.calls: list[dict] = []
         self.tokens_used = 0
         self.in_flight = self.max_in_flight = 0   # requests being answered at the same time
@@ -82,6 +87,10 @@ class FakeGA4:
         with self._lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        if self.hold:
+            with self._gathered:
+                self._gathered.notify_all()
+                self._gathered.wait_for(lambda: self.in_flight >= self.hold[0], timeout=self.hold[1])
         try:
             return self._answer(path, body)
         finally:

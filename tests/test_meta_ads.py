@@ -186,3 +186,37 @@ def test_missing_token(tmp_path, monkeypatch):
     with pytest.raises(ConfigError) as err:
         load(cfg, cfg.periods())
     assert "REPORTKIT_META_ACCESS_TOKEN" in str(err.value)
+
+
+def test_cli_pull_exit_status_for_an_expired_token_and_for_a_used_up_limit(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+    (tmp_path / "params").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / "params" / f"{name}.yaml").write_text(yaml.safe_dump({
+            "client_id": name, "client_name": name, "business_model": "ecommerce", "period": "2026-10",
+            "currency": "EUR", "source": {"type": "meta_ads", "account_id": "1234"}}))
+
+    def pull(fake, token):
+        env = {**os.environ, "REPORTKIT_ROOT": str(tmp_path), "REPORTKIT_META_ENDPOINT": fake.url,
+               "REPORTKIT_META_ACCESS_TOKEN": token}
+        return subprocess.run([sys.executable, "-m", "reportkit.cli", "pull", "--all"], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, timeout=120)
+
+    with FakeMeta(ROWS) as fake:
+        expired = pull(fake, "expired")
+    assert expired.returncode == 2 and "Traceback" not in expired.stderr
+    assert "FAILED" in expired.stderr and "a.yaml" in expired.stderr
+    assert "access token is invalid or has expired" in expired.stderr
+    usage = json.dumps({"9": [{"type": "ads_insights", "call_count": 100,
+                               "estimated_time_to_regain_access": 5}]})
+    with FakeMeta(ROWS, script=[graph_error(17, "User request limit reached",
+                                            headers={"x-business-use-case-usage": usage})]) as fake:
+        limited = pull(fake, TOKEN)
+    # a: the limit (exit 1, one call); b: pulled normally (account + 3 ranges)
+    assert limited.returncode == 1 and "in about 5 minutes" in limited.stderr
+    assert "ok      b" in limited.stdout and len(fake.calls) == 5
+    assert "meta_ads        4 calls, 3 pulled, 0 cached" in limited.stdout
