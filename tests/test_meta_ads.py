@@ -220,3 +220,19 @@ def test_cli_pull_exit_status_for_an_expired_token_and_for_a_used_up_limit(tmp_p
     assert limited.returncode == 1 and "in about 5 minutes" in limited.stderr
     assert "ok      b" in limited.stdout and len(fake.calls) == 5
     assert "meta_ads        4 calls, 3 pulled, 0 cached" in limited.stdout
+
+
+def test_unreachable_api_never_shows_the_token(tmp_path, monkeypatch):
+    import socket
+    with socket.socket() as s:          # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("REPORTKIT_META_ENDPOINT", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("REPORTKIT_META_ACCESS_TOKEN", "secret-token-123")
+    cfg = config.validate({"client_id": "shop", "client_name": "Shop", "business_model": "ecommerce",
+                           "period": "2026-10", "currency": "EUR",
+                           "source": {"type": "meta_ads", "account_id": "1234"},
+                           "warehouse": {"path": str(tmp_path / "wh.duckdb")}})
+    with pytest.raises(SourceError) as err:
+        load(cfg, cfg.periods())
+    assert "could not be reached" in str(err.value) and "secret-token-123" not in str(err.value)

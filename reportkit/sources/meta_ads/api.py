@@ -90,6 +90,12 @@ def busy_pct(usage: dict) -> float:
     return max(pcts, default=0.0)
 
 
+def _scrub(error) -> str:
+    """An error's text without the access token (requests names the URL, token included)."""
+    text, token = str(error), os.environ.get(ENV_TOKEN)
+    return text.replace(token, "<token>") if token else text
+
+
 class Caller:
     """Calls to one ad account: shared slots and back-off, retries, counts, last usage."""
 
@@ -112,7 +118,7 @@ class Caller:
                     if not self._retryable(error) or attempt == MAX_RETRIES:
                         raise self._explain(error) from None
                 except OSError as error:   # requests' connection errors are OSErrors
-                    raise SourceError(self.where, f"the API could not be reached: {error}",
+                    raise SourceError(self.where, f"the API could not be reached: {_scrub(error)}",
                                       f"check the network connection (and {ENV_ENDPOINT} if set)") from None
                 else:
                     self.usage = _usage(response.headers()) or self.usage
@@ -130,7 +136,7 @@ class Caller:
             or (error.http_status() or 0) >= 500
 
     def _explain(self, error) -> Exception:
-        code, text = error.api_error_code(), error.api_error_message() or str(error.body())
+        code, text = error.api_error_code(), _scrub(error.api_error_message() or error.body())
         if code == 190:
             return ConfigError(self.where, f"the access token is invalid or has expired: {text}",
                                f"make a new system-user token with ads_read and set {ENV_TOKEN}")
