@@ -63,9 +63,9 @@ def test_twenty_clients_on_one_property_never_exceed_the_cap(tmp_path):
             "client_id": f"c{i:02d}", "client_name": f"C{i}", "business_model": "publisher",
             "period": "2026-10", "currency": "EUR",
             "source": {"type": "ga4", "property_id": "777", "include_ads": False}}))
-    # each request is held open until 11 are open at once (more than the cap) or 4 s have passed:
+    # each request is held open until 11 are open at once (more than the cap) or 10 s have passed:
     # without the shared slots the 20 workers' requests would all be open together
-    with FakeGA4(ROWS, hold=(11, 4.0), max_calls=100) as fake:
+    with FakeGA4(ROWS, hold=(11, 10.0), max_calls=100) as fake:
         env = {**os.environ, "REPORTKIT_ROOT": str(tmp_path), "REPORTKIT_GA4_ENDPOINT": fake.url}
         proc = subprocess.run([sys.executable, "-m", "reportkit.cli", "pull", "--all", "--workers", "20"],
                               cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
