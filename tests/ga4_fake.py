@@ -1,6 +1,6 @@
 """A small fake of the GA4 Data API (v1beta, REST/JSON) on 127.0.0.1 for tests.
 
-It speaks the documented JSON (see /work/shared/notes/ga4-data-api.md): ``POST
+It speaks the documented JSON (developers.google.com/analytics/devguides/reporting/data/v1): ``POST
 /v1beta/properties/<id>:runReport`` and ``:batchRunReports``, camelCase bodies, int64 as
 strings, errors as ``{"error": {"code", "message", "status"}}``. It answers from a
 small table of rows keyed by API names, like GA4 would: filter by date range, group by
