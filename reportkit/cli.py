@@ -86,7 +86,7 @@ def main(ctx):
     reportkit demo                  generate the demo data and render every demo client
     reportkit run PARAMS... | --all execute the notebook and export HTML per client
     reportkit validate PARAMS...    check params and inputs, change nothing
-    reportkit pull PARAMS... | --all fill the warehouse (GA4 pulls) ahead of a run
+    reportkit pull PARAMS... | --all fill the warehouse (API pulls) ahead of a run
     """
     if ctx.invoked_subcommand not in ("run", "demo"):
         gc.enable()  # reportkit.entry started with it off; a batch turns it on itself
@@ -168,19 +168,32 @@ def validate(params, all_):
 @click.argument("params", nargs=-1, type=click.Path())
 @click.option("--all", "all_", is_flag=True, help="Every params/*.yaml file.")
 @click.option("--refresh", is_flag=True, help="Pull again even where the warehouse has fresh data.")
-def pull(params, all_, refresh):
-    """Fill the DuckDB warehouse with each client's API pulls ahead of a run."""
-    from reportkit.errors import ReportkitError
-    from reportkit.sources import pull as pull_client
-    worst = 0
-    for path in _params_files(params, all_):
-        try:
-            done = pull_client(_config.load(path), refresh=refresh)
-            click.echo(f"ok      {done['client_id']:<24} pulled {done['pulled']}, cached "
-                       f"{done['cached']}, {done['rows']:,} rows  ({done['origin']})")
-        except ReportkitError as error:
-            click.echo(f"FAILED  {path}: {error}", err=True)
-            worst = max(worst, error.exit_code)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Clients pulled at the same time (each platform's per-account cap still holds).")
+def pull(params, all_, refresh, workers):
+    """Fill the DuckDB warehouse with each client's API pulls ahead of a run.
+
+    Shows progress, and at the end the API calls made and the quota left per source.
+    """
+    from tqdm import tqdm
+
+    from reportkit.run.pull import pull_many, quota_words, summary
+    files = _params_files(params, all_)
+    worst, results = 0, []
+    with tqdm(total=len(files), desc="pull", unit="client", file=sys.stderr) as bar:
+        for done in pull_many(files, refresh=refresh, workers=workers):
+            bar.update(1)
+            if "error" in done:
+                bar.write(f"FAILED  {done['path']}: {done['error']}", file=sys.stderr)
+                worst = max(worst, done["error"].exit_code)
+                continue
+            results.append(done)
+            bar.write(f"ok      {done['client_id']:<24} pulled {done['pulled']}, cached "
+                      f"{done['cached']}, {done['calls']} calls, {done['rows']:,} rows  "
+                      f"({done['origin']})")
+    for kind, s in summary(results).items():
+        click.echo(f"{kind:<15} {s['calls']} calls, {s['pulls']} pulled, {s['cached']} cached; "
+                   f"{quota_words(kind, s['quota'])}")
     sys.exit(worst)
 
 

@@ -1,13 +1,14 @@
 """A small fake of the GA4 Data API (v1beta, REST/JSON) on 127.0.0.1 for tests.
 
-It speaks the documented JSON (see /work/shared/notes/ga4-data-api.md): ``POST
+It speaks the documented JSON (developers.google.com/analytics/devguides/reporting/data/v1): ``POST
 /v1beta/properties/<id>:runReport`` and ``:batchRunReports``, camelCase bodies, int64 as
 strings, errors as ``{"error": {"code", "message", "status"}}``. It answers from a
 small table of rows keyed by API names, like GA4 would: filter by date range, group by
 the requested dimensions, sum the metrics, drop all-zero rows, sort, add a ``dateRange``
 dimension when several ranges are asked for, page with ``limit``/``offset`` and report
 ``rowCount``. ``script`` lists errors to answer first (one per HTTP call); every call is
-counted in ``calls``. It is bounded: after ``max_calls`` it answers 500 to everything.
+counted in ``calls``;
+``max_in_flight`` is the most requests it answered at the same time. It is bounded: after ``max_calls`` it answers 500 to everything.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def _day(text: str) -> date:
 
 class FakeGA4:
     def __init__(self, rows=(), users=None, currency="EUR", time_zone="Europe/Berlin",
-                 metadata=None, script=(), always=None, restricted=(), max_calls=60, delay_s=0.0):
+                 metadata=None, script=(), always=None, restricted=(), max_calls=60, delay_s=0.0,
+                 hold=None):
         self.rows = list(rows)                 # dicts: date YYYYMMDD + dimension/metric API names
         self.users = dict(users or {})         # {("2026-10-01", "2026-10-31"): 1234}
         self.currency, self.time_zone = currency, time_zone
@@ -37,8 +39,13 @@ class FakeGA4:
         self.always = always                   # (status, message) answered to every call
         self.restricted = dict(restricted)     # {metricName: [restricted type ints]}
         self.max_calls, self.delay_s = max_calls, delay_s
+        # (n, seconds): keep each request open until n are open at once or seconds have passed,
+        # so that clients that would exceed a concurrency cap are all seen at the same time
+        self.hold = hold
+        self._gathered = threading.Condition()
         self.calls: list[dict] = []
         self.tokens_used = 0
+        self.in_flight = self.max_in_flight = 0   # requests being answered at the same time
         self._lock = threading.Lock()
         self._server = None
 
@@ -77,6 +84,20 @@ class FakeGA4:
 
     # --- answers --------------------------------------------------------------------
     def answer(self, path: str, body: dict) -> tuple[int, dict]:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        if self.hold:
+            with self._gathered:
+                self._gathered.notify_all()
+                self._gathered.wait_for(lambda: self.in_flight >= self.hold[0], timeout=self.hold[1])
+        try:
+            return self._answer(path, body)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer(self, path: str, body: dict) -> tuple[int, dict]:
         with self._lock:
             self.calls.append({"path": path, "body": body})
             n = len(self.calls)

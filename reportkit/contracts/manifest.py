@@ -22,6 +22,8 @@ class ManifestEntry(BaseModel):
     outputs: dict[str, str] = Field(default_factory=dict, description="html, ipynb, json (pdf) -> path")
     error: Optional[str] = Field(None, description="Short; names the failing cell or the input to fix")
     data_to: Optional[str] = Field(None, description="The last day of data (the sidecar's data_quality.data_to)")
+    api: Optional[dict[str, dict]] = Field(None, description="Per API source type: calls made, pulls "
+                                           "made and cached, and the last quota the platform reported")
 
 
 class Manifest(BaseModel):

@@ -30,11 +30,24 @@ def data_to(sidecar_path: str | None) -> str | None:
         return None
 
 
+def api_use(sidecar_path: str | None) -> dict | None:
+    """Calls and quota per API source of a report (from its sidecar's ``data_quality.pulls``)."""
+    from reportkit.sources.pulling import summary
+    if not sidecar_path:
+        return None
+    try:
+        pulls = json.loads(Path(sidecar_path).read_text(encoding="utf-8")).get("data_quality", {}).get("pulls")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return (summary([{"pulls": pulls}]) or None) if isinstance(pulls, list) else None
+
+
 def entry_for(result) -> ManifestEntry:
     """A client's manifest entry from its run's result (``reportkit.run.render.RenderResult``)."""
     return ManifestEntry(client_id=result.client_id, params=result.params, status=result.status,
                          duration_s=round(result.duration_s, 3), outputs=result.outputs, error=result.error,
-                         data_to=data_to(result.outputs.get("json")) if result.status == "ok" else None)
+                         data_to=data_to(result.outputs.get("json")) if result.status == "ok" else None,
+                         api=api_use(result.outputs.get("json")) if result.status == "ok" else None)
 
 
 def write_manifest(period_dir: Path, entries: list[ManifestEntry]) -> Path:

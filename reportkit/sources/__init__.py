@@ -31,11 +31,14 @@ def load(cfg, periods, refresh: bool = False) -> SourceData:
 
 
 def pull(cfg, refresh: bool = False) -> dict:
-    """Fill the warehouse for one client (``reportkit pull``): {client_id, pulled, cached, rows, origin}.
+    """Fill the warehouse for one client (``reportkit pull``): {client_id, pulled, cached, rows,
+    origin, calls, pulls}; ``calls``: API calls made now, ``pulls``: the pull records (with
+    each one's calls and the quota the platform reported).
 
     Sources that are not API pulls (demo, files) have nothing to cache: pulled = cached = 0.
     """
     data = load(cfg, cfg.periods(), refresh=refresh)
     return {"client_id": cfg.client_id, "pulled": sum(not p["cached"] for p in data.pulls),
             "cached": sum(bool(p["cached"]) for p in data.pulls), "rows": len(data.facts),
-            "origin": data.origin}
+            "origin": data.origin, "calls": sum(int(p.get("calls") or 0) for p in data.pulls),
+            "pulls": data.pulls}

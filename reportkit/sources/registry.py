@@ -24,7 +24,8 @@ from reportkit.core.periods import DateRange
 
 _REGISTRY: dict[str, type["Source"]] = {}
 # modules of this package that hold machinery, not sources
-_NOT_SOURCES = {"registry", "merge", "warehouse", "checks", "presets", "export_dates", "export_rows"}
+_NOT_SOURCES = {"registry", "merge", "warehouse", "checks", "presets", "export_dates", "export_rows",
+                "quota", "pulling"}
 
 
 @dataclass

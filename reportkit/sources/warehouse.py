@@ -114,8 +114,12 @@ class Warehouse:
         return Pull(key, frame, pulled_at, bool(final), json.loads(meta))
 
     def put(self, key: PullKey, frame: pd.DataFrame, meta: dict,
-            pulled_at: datetime | None = None) -> Pull:
-        """Store (replace) one pull. ``frame`` has date/channel/campaign and value columns."""
+            pulled_at: datetime | None = None, final: bool | None = None) -> Pull:
+        """Store (replace) one pull. ``frame`` has date/channel/campaign and value columns.
+
+        ``final``: the source's own word on whether the data can still change (Search
+        Console's ``dataState``); it can only make a pull less final than the delay rule.
+        """
         pulled_at = pulled_at or utcnow()
         columns = [c for c in VALUE_COLUMNS if c in frame.columns]
         rows = pd.DataFrame({"client_id": key.client_id, "source": key.source, "query": key.query,
@@ -128,7 +132,7 @@ class Warehouse:
         rows["date"] = pd.to_datetime(rows["date"])
         for col in ("channel", "campaign"):
             rows[col] = rows[col].astype(object)
-        final = is_final(key.end, pulled_at)
+        final = is_final(key.end, pulled_at) and final is not False
         with self.connect() as con:
             con.execute("DELETE FROM pulls WHERE client_id=? AND source=? AND query=? AND "
                         "start_date=? AND end_date=?", key.params())

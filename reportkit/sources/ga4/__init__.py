@@ -131,7 +131,9 @@ class GA4Source(Source):
         pulls = {job: cached[job] for job in jobs if job not in todo}
         if todo:
             from reportkit.sources.ga4.api import fetch  # google-api-core is imported only when a pull is needed
-            results = fetch(make_client(), self.property_id, todo, QUERIES, self.page_size)
+            from reportkit.sources.quota import CAPS, Gate
+            gate = Gate.beside(store.path, f"ga4:{self.property_id}", CAPS["ga4"])
+            results = fetch(make_client(), self.property_id, todo, QUERIES, self.page_size, gate=gate)
             for job in todo:
                 rows, meta = results[job]
                 pulls[job] = store.put(job.key, _to_frame(job, rows), meta)
@@ -158,7 +160,9 @@ def _assemble(src, currency: str, jobs: list[Job], pulls: dict, fresh: set) -> S
     records = [{"source": j.key.source, "query": j.key.query, "period": j.period,
                 "start": j.range.start.isoformat(), "end": j.range.end.isoformat(),
                 "pulled_at": pulls[j].pulled_at.isoformat(timespec="seconds"),
-                "final": pulls[j].final, "cached": j not in fresh} for j in jobs]
+                "final": pulls[j].final, "cached": j not in fresh,
+                "calls": int(pulls[j].meta.get("calls", 0)) if j in fresh else 0,
+                "quota": pulls[j].meta.get("quota") or None} for j in jobs]
     return SourceData(facts, users, origin=origin, findings=findings, pulls=records)
 
 

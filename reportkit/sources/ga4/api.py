@@ -46,7 +46,9 @@ def exhausted_quota(error: Exception) -> tuple[str, str] | None:
     return None
 
 
-def _retry() -> Retry:
+def _retry(counter: dict | None = None, gate=None) -> Retry:
+    """Retry transient errors a few times; each retry is counted in ``counter["calls"]`` and
+    asks every worker on the property to back off (``gate``)."""
     attempts = {"n": 0}
 
     def transient(error: Exception) -> bool:
@@ -54,6 +56,10 @@ def _retry() -> Retry:
                      or (isinstance(error, gexc.TooManyRequests) and not exhausted_quota(error)))
         if retryable and attempts["n"] < MAX_RETRIES:
             attempts["n"] += 1
+            if counter is not None:
+                counter["calls"] += 1
+            if gate is not None:
+                gate.back_off(RETRY_INITIAL_S * 2 ** (attempts["n"] - 1))
             return True
         return False
 
@@ -133,12 +139,18 @@ def _merge_meta(old: dict | None, new: dict) -> dict:
     return out
 
 
-def fetch(client, property_id: str, jobs: list, queries: dict, page_size: int) -> dict:
+def fetch(client, property_id: str, jobs: list, queries: dict, page_size: int,
+          gate=None) -> dict:
     """{job: (rows, meta)} for every job; rows are dicts of dimension/metric name -> value.
 
     Jobs of the same query share one request (one date range each, at most 4 per request).
+    ``gate`` (:class:`reportkit.sources.quota.Gate`): each call holds one of the property's
+    shared request slots. The first job's meta counts the calls made (``calls``).
     """
+    from contextlib import nullcontext
+
     from google.analytics.data_v1beta import types as t
+    counter = {"calls": 0}
     groups: list[list] = []
     for name in dict.fromkeys(j.query for j in jobs):
         same = [j for j in jobs if j.query == name]
@@ -152,7 +164,10 @@ def fetch(client, property_id: str, jobs: list, queries: dict, page_size: int) -
             property=f"properties/{property_id}",
             requests=[_request(property_id, g, queries, page_size, off) for g, off in batch])
         try:
-            response = client.batch_run_reports(request=request, retry=_retry(), timeout=TIMEOUT_S)
+            with gate.slot() if gate is not None else nullcontext():
+                counter["calls"] += 1
+                response = client.batch_run_reports(request=request, retry=_retry(counter, gate),
+                                                    timeout=TIMEOUT_S)
         except Exception as error:  # noqa: BLE001 - every failure becomes a message for the user
             raise _explain(error, property_id) from None
         if len(response.reports) != len(batch):
@@ -168,7 +183,10 @@ def fetch(client, property_id: str, jobs: list, queries: dict, page_size: int) -
                     raise SourceError(f"GA4 property {property_id}", f"the {group[0].query} report "
                                       f"stopped at {have} of {total} rows", "run this client again")
                 pending.append((group, have))
-    return _split(groups, rows, metas)
+    out = _split(groups, rows, metas)
+    for i, job in enumerate(jobs):
+        out[job][1]["calls"] = counter["calls"] if i == 0 else 0
+    return out
 
 
 def _rows(report) -> list[dict]:

@@ -1,0 +1,128 @@
+"""What the API sources share: one cached pull per comparison range, and Google keys.
+
+:func:`pull_ranges` is the cache flow of a source that asks its API once per range
+(Search Console, Meta Ads, Google Ads): each of the current, previous and year-ago ranges
+is one warehouse pull; a usable cached pull is reused and makes no call, the others are
+fetched and stored. :func:`records` turns the pulls into the ``data_quality.pulls``
+entries, with the calls each made and the quota the platform reported.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from reportkit.errors import ConfigError
+from reportkit.sources import warehouse as _wh
+
+
+def ranges(periods) -> dict:
+    return {"current": periods.current, "previous": periods.previous, "yoy": periods.yoy}
+
+
+def pull_ranges(cfg, periods, refresh: bool, source: str, query: str, fetch) -> tuple[dict, set]:
+    """({period: Pull}, {periods fetched now}) for ``source`` / ``query`` over every range.
+
+    ``fetch(period, range)`` returns ``(frame, meta, final)``: the rows for the warehouse,
+    the metadata to keep (``calls`` and ``quota`` among it) and whether the data is final
+    (None: the warehouse's rule, the range ended more than three days before the pull).
+    """
+    store = _wh.open_for(cfg)
+    pulls, fresh = {}, set()
+    for period, rng in ranges(periods).items():
+        key = _wh.PullKey(cfg.client_id, source, query, rng.start, rng.end)
+        cached = None if refresh else store.get(key)
+        if _wh.usable(cached, cfg.warehouse.fresh_hours):
+            pulls[period] = cached
+            continue
+        frame, meta, final = fetch(period, rng)
+        pulls[period] = store.put(key, frame, meta, final=final)
+        fresh.add(period)
+    return pulls, fresh
+
+
+def records(pulls: dict, fresh: set, periods) -> list[dict]:
+    """The ``data_quality.pulls`` entries: one per range, with calls made and quota seen."""
+    rngs = ranges(periods)
+    return [{"source": p.key.source, "query": p.key.query, "period": period,
+             "start": rngs[period].start.isoformat(), "end": rngs[period].end.isoformat(),
+             "pulled_at": p.pulled_at.isoformat(timespec="seconds"), "final": p.final,
+             "cached": period not in fresh,
+             "calls": int(p.meta.get("calls", 0)) if period in fresh else 0,
+             "quota": p.meta.get("quota") or None}
+            for period, p in pulls.items()]
+
+
+def summary(results: list[dict]) -> dict[str, dict]:
+    """{source type: {"calls", "pulls", "cached", "quota"}} over every client's pull records.
+
+    ``quota`` is the last quota a platform reported for any of its properties/accounts (GA4:
+    tokens left; Meta: the usage headers), None when it reports none.
+    """
+    out: dict[str, dict] = {}
+    for result in results:
+        for record in result.get("pulls") or []:
+            kind = str(record.get("source", "")).split(":", 1)[0]
+            entry = out.setdefault(kind, {"calls": 0, "pulls": 0, "cached": 0, "quota": None})
+            entry["calls"] += int(record.get("calls") or 0)
+            entry["cached" if record.get("cached") else "pulls"] += 1
+            if record.get("quota") and not record.get("cached"):
+                entry["quota"] = record["quota"]
+    return out
+
+
+PERIOD_WORDS = {"current": "this period", "previous": "the previous period", "yoy": "last year"}
+
+
+def finding(source: str, kind: str, level: str, period: str, message: str) -> dict:
+    """A data-quality finding (the shape of ``analysis.quality`` findings) from ``source``."""
+    return {"level": level, "period": period, "message": message, "source": source, "kind": kind}
+
+
+def account_findings(source: str, name: str, account: str, money: str, currency: str,
+                     time_zone: str | None, pulls: dict) -> list[dict]:
+    """An ad account's empty ranges, other currency and other time zone, once each.
+
+    ``name``: the platform ("Google Ads"); ``account``: its account in words ("Google Ads
+    account"); ``money``: its money measures in words ("cost and conversion value").
+    """
+    out: dict[tuple, dict] = {}
+    for period, pull in pulls.items():
+        meta = pull.meta
+        if meta.get("row_count") == 0:
+            out[("empty", period)] = finding(source, "empty", "warning", period, f"{name} returned "
+                                             f"no campaign data for {PERIOD_WORDS[period]}.")
+        theirs = meta.get("currency")
+        if theirs and theirs != currency:
+            out[("currency",)] = finding(
+                source, "currency", "warning", "all", f"The {account} reports money in {theirs}, "
+                f"but this report is in {currency}: its {money} are in {theirs}, not converted.")
+        zone = meta.get("time_zone")
+        if zone and time_zone and zone != time_zone:
+            out[("time_zone",)] = finding(
+                source, "time_zone", "warning", "all", f"The {account} counts days in the {zone} "
+                f"time zone, not {time_zone} as expected: days start and end at other hours.")
+    return list(out.values())
+
+
+def service_account(env_names: tuple[str, ...], scope: str, what: str, access: str):
+    """Google service-account credentials from the key file the first set variable names.
+
+    ``what`` names the platform in messages; ``access`` says what access the account needs.
+    """
+    name = next((n for n in env_names if os.environ.get(n)), None)
+    if name is None:
+        raise ConfigError(f"{what} credentials", "no credentials found in the environment",
+                          f"set {env_names[-1]} (or {', '.join(env_names[:-1])}) to the path of a "
+                          f"service-account JSON key that has {access}; never put the key in params")
+    path = Path(os.environ[name]).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"environment variable {name}", f"names {path}, which is not a file",
+                          "point it at the service account's JSON key file")
+    from google.oauth2 import service_account as _sa
+    try:
+        return _sa.Credentials.from_service_account_file(str(path), scopes=[scope])
+    except (ValueError, KeyError) as error:
+        raise ConfigError(f"environment variable {name} ({path})",
+                          f"is not a service-account key: {error}",
+                          "download a JSON key for the service account from Google Cloud") from None
