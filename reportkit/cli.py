@@ -268,7 +268,14 @@ def approve(clients, period, as_of, out, by, all_clean):
         worst = max(worst, outcome.exit_code)
     if not outcomes:
         click.echo("nothing to approve: every report has a hold or its run failed (see reportkit review)")
+    _cockpit(folder)
     sys.exit(worst)
+
+
+def _cockpit(folder: Path) -> None:
+    """Write the period's cockpit again (index.html) so it shows the new approvals and sends."""
+    from reportkit.deliver.overview import write_overview
+    click.echo(f"cockpit {write_overview(folder)}")
 
 
 @main.command()
@@ -293,10 +300,13 @@ def send(period, as_of, out, resend, dry_run):
     except InputError as error:
         click.echo(f"ERROR   {error}", err=True)
         sys.exit(2)
+    if not dry_run:
+        _cockpit(folder)
     failed = [o for o in outcomes if o.exit_code]
-    sent = sum(o.status in ("sent", "refused_some") for o in outcomes)
-    click.echo(f"{sent} sent, {sum(o.status == 'dry_run' for o in outcomes)} written (dry run), "
-               f"{sum(o.status == 'skipped' for o in outcomes)} skipped, {len(failed)} failed")
+    count = {status: sum(o.status == status for o in outcomes)
+             for status in ("sent", "refused_some", "dry_run", "skipped", "failed")}
+    click.echo(f"{count['sent'] + count['refused_some']} sent ({count['refused_some']} with refused recipients), "
+               f"{count['dry_run']} written (dry run), {count['skipped']} skipped, {count['failed']} failed")
     sys.exit(0 if not failed else 2 if all(o.exit_code == 2 for o in failed) else 1)
 
 

@@ -55,12 +55,12 @@ def reports(period_dir: Path) -> dict[str, Report]:
 
 def max_change(report: Report) -> float | None:
     """``review.max_change`` of the client's params (the default when they cannot be read)."""
-    from reportkit.config import ClientConfig, load
+    from reportkit.config import load
+    from reportkit.config.client import ReviewOptions
     try:
-        return load(report.params).review.max_change if report.params else \
-            ClientConfig.model_fields["review"].default_factory().max_change
+        return load(report.params).review.max_change if report.params else ReviewOptions().max_change
     except ReportkitError:
-        return ClientConfig.model_fields["review"].default_factory().max_change
+        return ReviewOptions().max_change
 
 
 def sync(period_dir: Path) -> dict[str, ledger.Life]:

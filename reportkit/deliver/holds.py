@@ -19,13 +19,14 @@ from __future__ import annotations
 from reportkit.core import formatting as fmt
 
 WHICH = {"previous": "the previous period", "yoy": "the same period last year"}
+QUALITY = "data quality"   # how a reason from a data-quality finding starts
 
 
 def _warnings(dq: dict) -> list[str]:
     out = []
     for finding in dq.get("findings") or []:
         if isinstance(finding, dict) and finding.get("level") == "warning":
-            out.append(f"data quality ({finding.get('period', 'all')}): {finding.get('message', '')}")
+            out.append(f"{QUALITY} ({finding.get('period', 'all')}): {finding.get('message', '')}")
     for outage in dq.get("outages") or []:
         if isinstance(outage, dict) and outage.get("period") == "current":
             measures = ", ".join(outage.get("measures") or []) or "data"

@@ -182,9 +182,9 @@ def send_period(period_dir: Path, resend: tuple[str, ...] = (), dry_run: bool = 
                 outcome = _send_one(period_dir, report, lives.get(cid), cid in resend, dry_run, conn,
                                     environ, load)
                 outcomes.append(outcome)
-                say(f"{outcome.status.upper().replace('_', ' '):<12}{cid:<24} {outcome.message}")
+                say(f"{outcome.status.upper().replace('_', ' '):<13} {cid:<24} {outcome.message}")
                 for address, why in outcome.refused.items():
-                    say(f"{'':<12}{'':<24} refused {address}: {why}")
+                    say(f"{'':<13} {'':<24} refused {address}: {why}")
         finally:
             conn.close()
     return outcomes
@@ -222,21 +222,21 @@ def _send_one(period_dir, report, life, resend, dry_run, conn, environ, load) ->
         target = outbox / f"{cid}.eml"
         target.write_bytes(bytes(msg))
         return Outcome(cid, "dry_run", f"wrote {target} (to {', '.join(recipients)}), nothing sent")
-    base = {"client_id": cid, "message_id": message_id, "hash": life.hash, "to": list(cfg.delivery.to),
+    base = {"message_id": message_id, "hash": life.hash, "to": list(cfg.delivery.to),
             "cc": list(cfg.delivery.cc), "subject": str(msg["Subject"])}
-    ledger.append(period_dir, {**base, "state": "sending", "resend": bool(resend)})
+    ledger.append(period_dir, {"client_id": cid, "state": "sending", **base, "resend": bool(resend)})
     try:
         refused = _refused(conn.send(address, recipients, msg))
     except smtplib.SMTPRecipientsRefused as error:
         refused = _refused(error.recipients)
-        ledger.append(period_dir, {**base, "state": "send_failed", "refused": refused,
+        ledger.append(period_dir, {"client_id": cid, "state": "send_failed", **base, "refused": refused,
                                    "error": "every recipient was refused"})
         return Outcome(cid, "failed", "not sent: every recipient was refused", 1, refused)
     except (OSError, smtplib.SMTPException, ReportkitError) as error:
         text = str(error) if isinstance(error, ReportkitError) else f"{type(error).__name__}: {error}"
-        ledger.append(period_dir, {**base, "state": "send_failed", "error": text})
+        ledger.append(period_dir, {"client_id": cid, "state": "send_failed", **base, "error": text})
         return Outcome(cid, "failed", f"not sent: {text}", getattr(error, "exit_code", 1))
-    ledger.append(period_dir, {**base, "state": "sent", "refused": refused, "by": "reportkit send"})
+    ledger.append(period_dir, {"client_id": cid, "state": "sent", **base, "refused": refused, "by": "reportkit send"})
     if refused:
         return Outcome(cid, "refused_some", f"sent to {len(recipients) - len(refused)} of {len(recipients)} "
                                             f"recipient(s), {message_id}", 1, refused)
