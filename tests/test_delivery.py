@@ -375,3 +375,101 @@ def test_a_send_killed_between_two_messages_resumes_without_duplicates(reports, 
     sending = [e for e in ledger.read(reports / "2026-10") if e["state"] == "sending"]
     interrupted = sending[1]["message_id"]
     assert interrupted in ids and sum(e["message_id"] == interrupted for e in sending) == 2
+
+
+# --- TLS: STARTTLS with login, and smtps -------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1; the sender trusts it through SSL_CERT_FILE."""
+    import datetime as dt
+    import ipaddress
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    folder = tmp_path_factory.mktemp("tls")
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+    return folder / "cert.pem", folder / "key.pem"
+
+
+class TlsInbox(Inbox):
+    def __init__(self):
+        super().__init__()
+        self.sessions = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.sessions.append({"tls": session.ssl is not None, "authenticated": bool(session.authenticated)})
+        return await super().handle_DATA(server, session, envelope)
+
+
+PASSWORD = "s3cr/et p@ss"
+
+
+LOGINS = []   # (login, accepted) as the server saw them
+
+
+def _authenticator(server, session, envelope, mechanism, auth_data):
+    from aiosmtpd.smtp import AuthResult
+    ok = auth_data.login == b"rk@agency.example" and auth_data.password == PASSWORD.encode()
+    LOGINS.append((auth_data.login, ok, session.ssl is not None))
+    return AuthResult(success=ok, handled=False)
+
+
+@pytest.mark.slow
+def test_starttls_with_login_and_smtps_and_the_password_never_shows(reports, root, certificate):
+    import ssl
+    from urllib.parse import quote
+    from aiosmtpd.controller import Controller
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    proc = _cli("approve", "northwind_b2b", "--period", "2026-10", "--out", str(reports), cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    inbox, port = TlsInbox(), _free_port()
+    server = Controller(inbox, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True,
+                        authenticator=_authenticator, auth_required=True)
+    server.start()
+    try:
+        url = f"smtp://{quote('rk@agency.example', safe='')}:{quote(PASSWORD, safe='')}@127.0.0.1:{port}"
+        wrong = f"smtp://{quote('rk@agency.example', safe='')}:wrong-{quote(PASSWORD, safe='')}@127.0.0.1:{port}"
+        env = {"SSL_CERT_FILE": str(cert)}
+        bad = _cli("send", "--period", "2026-10", "--out", str(reports), cwd=root,
+                   env={**env, "REPORTKIT_SMTP_URL": wrong})
+        assert bad.returncode == 2 and "refused the login of user 'rk@agency.example'" in bad.stdout
+        sent = _cli("send", "--period", "2026-10", "--out", str(reports), cwd=root, env={**env, "REPORTKIT_SMTP_URL": url})
+        assert sent.returncode == 0, sent.stdout + sent.stderr
+    finally:
+        server.stop()
+    assert len(inbox.messages) == 1 and inbox.sessions == [{"tls": True, "authenticated": True}]
+    # the wrong password was refused (smtplib tries PLAIN, then LOGIN), the right one accepted:
+    # every attempt only after STARTTLS
+    assert [ok for _, ok, _ in LOGINS] in ([False, True], [False, False, True])
+    assert all(login == b"rk@agency.example" and tls for login, _, tls in LOGINS)
+    ledger_text = (reports / "2026-10" / ledger.LEDGER).read_text()
+    for text in (bad.stdout, bad.stderr, sent.stdout, sent.stderr, ledger_text):
+        assert "s3cr" not in text and quote(PASSWORD, safe="") not in text
+    # smtps://: TLS from the first byte, no login
+    proc = _cli("approve", "acme_outdoor", "--period", "2026-10", "--out", str(reports), cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    inbox, port = TlsInbox(), _free_port()
+    server = Controller(inbox, hostname="127.0.0.1", port=port, ssl_context=context)
+    server.start()
+    try:   # the server speaks only TLS (a plain client would wait for its greeting in vain)
+        sent = _cli("send", "--period", "2026-10", "--out", str(reports), cwd=root,
+                    env={**env, "REPORTKIT_SMTP_URL": f"smtps://127.0.0.1:{port}"})
+        assert sent.returncode == 0, sent.stdout + sent.stderr
+    finally:
+        server.stop()
+    assert [m["To"] for _, _, m in inbox.messages] == ["marketing@acme-outdoor.example"]
