@@ -165,3 +165,27 @@ def test_1000_clients_fit_1280_px_without_sideways_scrolling(big, artifacts):
             screenshot(page, artifacts, "cockpit-1000-1280")
         finally:
             page.close()
+
+
+def test_review_of_a_folder_with_a_failed_run_exits_1_and_lists_it_first(tmp_path, root):
+    import subprocess
+    import sys
+    folder = tmp_path / "2026-10"
+    folder.mkdir()
+    side = _sidecar(1, "held")
+    (folder / "client_0001.json").write_text(json.dumps(side))
+    (folder / "client_0001.html").write_text("<html></html>")
+    (folder / "manifest.json").write_text(json.dumps({"period": "2026-10", "generated_at": "", "clients": [
+        {"client_id": "client_0001", "params": "/p/none.yaml", "status": "ok", "duration_s": 1.0, "outputs": {},
+         "error": None},
+        {"client_id": "zz_broken", "params": "/p/zz.yaml", "status": "failed", "duration_s": 0.1, "outputs": {},
+         "error": "data/x.csv: row 12: negative spend"}]}))
+    proc = subprocess.run([sys.executable, "-m", "reportkit.cli", "review", "--period", "2026-10", "--out",
+                           str(tmp_path)], capture_output=True, text=True, cwd=root)
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].endswith("2 client(s): 1 failed, 1 held")
+    assert lines[1].startswith("FAILED") and "zz_broken" in lines[1]
+    assert lines[2] == "    run: data/x.csv: row 12: negative spend"
+    assert any(line.startswith("HELD") and "client_0001" in line for line in lines)
+    assert "    hold: data quality (current): Website tracking recorded no visits" in proc.stdout

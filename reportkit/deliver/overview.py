@@ -179,13 +179,6 @@ def collect(period_dir: Path) -> tuple[list[ClientRow], Manifest | None]:
 
 
 # --- the page --------------------------------------------------------------------------
-def _goals_cell(row: ClientRow) -> str:
-    if not row.goals:
-        return "—"
-    return "<br>".join(_badge(g.status, f"{g.name}: {g.status_words}")
-                       for g in row.goals)
-
-
 def _budget_cell(row: ClientRow) -> str:
     budget = row.budget
     parts = []
@@ -216,16 +209,6 @@ def _note(text: str | None, limit: int = 110) -> str:
     line = str(text).strip().splitlines()[0] if str(text).strip() else ""
     line = line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
     return f'<div class="rk-note">{escape(line)}</div>'
-
-
-def _quality_cell(row: ClientRow) -> str:
-    dq = row.data_quality
-    if not dq:
-        return "—"
-    findings = [f for f in dq.findings if f.level != "info"]
-    title = " ".join(f.message for f in findings) or None
-    label = dq.status + (f" ({len(findings)})" if findings else "")
-    return _badge(dq.status, label, title) + _note(findings[0].message if findings else None)
 
 
 def _run_cell(row: ClientRow) -> str:
