@@ -87,6 +87,9 @@ def main(ctx):
     reportkit run PARAMS... | --all execute the notebook and export HTML per client
     reportkit validate PARAMS...    check params and inputs, change nothing
     reportkit pull PARAMS... | --all fill the warehouse (API pulls) ahead of a run
+    reportkit review --period P     what needs a person before the reports go out
+    reportkit approve CLIENT... --period P   approve reports for sending (--all-clean)
+    reportkit send --period P       e-mail every approved, unsent report
     """
     if ctx.invoked_subcommand not in ("run", "demo"):
         gc.enable()  # reportkit.entry started with it off; a batch turns it on itself
@@ -125,15 +128,32 @@ def demo(out, pdf, **options):
 @click.option("--all", "all_", is_flag=True, help="Every params/*.yaml file.")
 @click.option("--out", default="reports", show_default=True, help="Output folder.")
 @click.option("--pdf", is_flag=True, help=PDF_HELP)
+@click.option("--period", default=None, metavar="PERIOD",
+              help="Every client's period for this batch: YYYY-MM, last-month, last-quarter or month-to-date.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Every client's report date; relative periods are resolved as of it [default: each "
+                   "client's as_of, else today].")
 @_batch_options
-def run(params, all_, out, pdf, **options):
+def run(params, all_, out, pdf, period, as_of, **options):
     """Execute the report notebook for each client and export HTML, notebook and sidecar JSON.
 
     Clients run in parallel, each in its own process; reports/<period>/manifest.json records
     every client's status, duration, outputs, error and data freshness.
     """
     _check_pdf(pdf)
-    _run_many(_params_files(params, all_), out, pdf=pdf, **options)
+    _check_period(period)
+    _run_many(_params_files(params, all_), out, pdf=pdf, period=period,
+              as_of=as_of.date() if as_of else None, **options)
+
+
+def _check_period(period: str | None) -> None:
+    """A --period that is neither a month nor a relative period fails before any work (exit 2)."""
+    from reportkit.core.periods import check_period
+    if period is not None:
+        try:
+            check_period(period)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--period") from None
 
 
 @main.command()
@@ -195,6 +215,118 @@ def pull(params, all_, refresh, workers):
         click.echo(f"{kind:<15} {s['calls']} calls, {s['pulls']} pulled, {s['cached']} cached; "
                    f"{quota_words(kind, s['quota'])}")
     sys.exit(worst)
+
+
+# ---------------------------------------------------------------- review, approve, send
+def _period_dir(out: str, period: str, as_of) -> Path:
+    """The reports folder of ``--period`` (YYYY-MM, START_END, or last-month & co. as of
+    ``--as-of``/today); a folder that does not exist is bad input (exit status 2)."""
+    from datetime import date
+    from reportkit.core import periods as _periods
+    name = period
+    if _periods.relative_name(period):
+        try:
+            month, start, end = _periods.resolve_relative(period, as_of.date() if as_of else date.today())
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--period") from None
+        name = month or f"{start.isoformat()}_{end.isoformat()}"
+    folder = Path(out) / name
+    if not folder.is_dir():
+        raise click.BadParameter(f"no reports folder {folder}: run `reportkit run --all --period {period}` "
+                                 "first, or check --out", param_hint="--period")
+    return folder
+
+
+def _delivery_options(command):
+    options = [
+        click.option("--period", required=True, metavar="PERIOD",
+                     help="The reports' period: YYYY-MM (or START_END), last-month, last-quarter, month-to-date."),
+        click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+                     help="Resolve a relative --period as of this date [default: today]."),
+        click.option("--out", default="reports", show_default=True, help="The reports folder."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@main.command()
+@_delivery_options
+def review(period, as_of, out):
+    """List what needs a person before sending: holds with reasons, goal status changes since
+    last period, the largest moves, and the summary's diff against last period's.
+
+    Exit status 1 when a client's run failed or a send failed or was refused."""
+    from reportkit.deliver.review import lines, review as review_period
+    folder = _period_dir(out, period, as_of)
+    items = review_period(folder)
+    for line in lines(items, folder):
+        click.echo(line)
+    bad = any(i.state == "failed" or (i.life and (i.life.last_error or (i.life.sent and i.life.sent[-1].get("refused"))))
+              for i in items)
+    sys.exit(1 if bad else 0)
+
+
+@main.command()
+@click.argument("clients", nargs=-1)
+@_delivery_options
+@click.option("--by", default=None, metavar="NAME", help="Who approves [default: the login name].")
+@click.option("--all-clean", is_flag=True, help="Approve every report that has no hold.")
+def approve(clients, period, as_of, out, by, all_clean):
+    """Approve reports for sending, bound to their content: a re-render that changes a report
+    needs approval again. Held reports are approved only by name."""
+    from reportkit.deliver.approval import approve as approve_reports
+    if not clients and not all_clean:
+        raise click.UsageError("name the clients to approve, or use --all-clean")
+    folder = _period_dir(out, period, as_of)
+    worst = 0
+    outcomes = approve_reports(folder, list(clients), by=by, all_clean=all_clean)
+    for outcome in outcomes:
+        click.echo(f"{'ok' if outcome.ok else 'REFUSED':<8}{outcome.client_id:<24} {outcome.message}",
+                   err=not outcome.ok)
+        worst = max(worst, outcome.exit_code)
+    if not outcomes:
+        click.echo("nothing to approve: every report has a hold or its run failed (see reportkit review)")
+    _cockpit(folder)
+    sys.exit(worst)
+
+
+def _cockpit(folder: Path) -> None:
+    """Write the period's cockpit again (index.html) so it shows the new approvals and sends."""
+    from reportkit.deliver.overview import write_overview
+    click.echo(f"cockpit {write_overview(folder)}")
+
+
+@main.command()
+@_delivery_options
+@click.option("--resend", multiple=True, metavar="CLIENT", help="Send this client's report again, on purpose "
+              "(repeatable).")
+@click.option("--dry-run", is_flag=True, help="Write each message to <period>/outbox/<client>.eml; send nothing.")
+def send(period, as_of, out, resend, dry_run):
+    """E-mail every approved, unsent report of the period (recipients from params `delivery`).
+
+    \b
+    REPORTKIT_SMTP_URL  smtp://user:pass@host:587 (STARTTLS when offered), smtps://user:pass@host,
+                        or smtp://host:25 (no login)
+    REPORTKIT_MAIL_FROM the sender, e.g. 'Agency <reports@agency.example>' [default: agency.email]
+
+    A report is sent once: a send that was killed resumes without duplicates."""
+    from reportkit.deliver.send import send_period
+    from reportkit.errors import InputError
+    folder = _period_dir(out, period, as_of)
+    try:
+        outcomes = send_period(folder, tuple(resend), dry_run=dry_run, say=click.echo)
+    except InputError as error:
+        click.echo(f"ERROR   {error}", err=True)
+        sys.exit(2)
+    if not dry_run:
+        _cockpit(folder)
+    failed = [o for o in outcomes if o.exit_code]
+    count = {status: sum(o.status == status for o in outcomes)
+             for status in ("sent", "refused_some", "dry_run", "skipped", "failed")}
+    click.echo(f"{count['sent'] + count['refused_some']} sent ({count['refused_some']} with refused recipients), "
+               f"{count['dry_run']} written (dry run), {count['skipped']} skipped, {count['failed']} failed")
+    sys.exit(0 if not failed else 2 if all(o.exit_code == 2 for o in failed) else 1)
 
 
 if __name__ == "__main__":

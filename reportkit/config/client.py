@@ -25,6 +25,9 @@ BusinessModel = Literal["ecommerce", "leadgen", "publisher"]
 SourceConfig = _sources.params_union()
 
 
+EMAIL = r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$"   # one plain address: name@domain.tld
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -67,6 +70,8 @@ class Agency(_Strict):
     name: str = "Your agency"
     logo: str | None = Field(None, description="PNG/SVG/JPEG file, relative to the project root")
     accent_color: str = Field("#1f5fa8", pattern=r"^#[0-9a-fA-F]{6}$")
+    email: str | None = Field(None, pattern=EMAIL, description="Sender of the report e-mails when "
+                              "REPORTKIT_MAIL_FROM is not set, e.g. reports@agency.example")
 
 
 class WorkFiles(_Strict):
@@ -77,6 +82,46 @@ class WorkFiles(_Strict):
     action_items: str | None = Field(None, description="What we need from the client: item, why, due, status")
     communication: str | None = Field(None, description="Communication log: date, time, channel, participants, "
                                                          "summary, decisions, issue, resolution, resolved_on, follow_up")
+class DeliveryOptions(_Strict):
+    """Who receives the report by e-mail (``reportkit send``) and what the message says."""
+
+    to: list[str] = Field(default_factory=list, description="Recipients' addresses")
+    cc: list[str] = Field(default_factory=list, description="Copy to these addresses")
+    reply_to: str | None = Field(None, pattern=EMAIL, description="Where the client's replies go")
+    subject: str = Field("{client_name}: your report for {period}", max_length=200,
+                         description="Subject line; {client_name} and {period} are filled in")
+    intro: str = Field("Here is your report for {period}. The summary and the headline figures are "
+                       "below; the full report is attached.", max_length=2000,
+                       description="The message's opening paragraph; {client_name} and {period} are filled in")
+    attach: list[Literal["pdf", "html"]] = Field(default_factory=lambda: ["pdf"],
+                                                 description="Files attached: pdf, html or both")
+
+    @field_validator("to", "cc")
+    @classmethod
+    def _addresses(cls, value):
+        import re
+        for address in value:
+            if not re.match(EMAIL, address):
+                raise ValueError(f"{address!r} is not an e-mail address (name@domain.tld)")
+        return value
+
+    @field_validator("subject", "intro")
+    @classmethod
+    def _placeholders(cls, value):
+        try:
+            value.format(client_name="", period="")
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError(f"only {{client_name}} and {{period}} can be filled in ({error})") from None
+        return value
+
+
+class ReviewOptions(_Strict):
+    """When a report is held for a person's review before it is sent."""
+
+    max_change: float | None = Field(0.5, ge=0, description="A headline KPI change against the previous "
+                                     "period at least this large (0.5 = 50%) holds the report; null: never")
+
+
 class PdfOptions(_Strict):
     """A PDF beside the HTML, printed by headless Chromium."""
 
@@ -91,7 +136,8 @@ class ClientConfig(_Strict):
                            description="Short id: lower-case letters, digits, _ and -; names the output files")
     client_name: str = Field(min_length=1, description="Shown on the report")
     business_model: BusinessModel = Field(description="ecommerce, leadgen or publisher: picks default KPIs and wording")
-    period: str | None = Field(None, description="Calendar month YYYY-MM (or use start and end)")
+    period: str | None = Field(None, description="Calendar month YYYY-MM, or last_month, last_quarter "
+                               "or month_to_date resolved as of as_of (or use start and end)")
     start: date | None = Field(None, description="First day of an explicit range (with end)")
     end: date | None = Field(None, description="Last day of an explicit range (with start)")
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code of cost and revenue, e.g. EUR")
@@ -113,6 +159,10 @@ class ClientConfig(_Strict):
     industry: str | None = Field(None, description="Industry for published benchmarks (data/benchmarks)")
     benchmarks: list[CustomBenchmark] = Field(default_factory=list, description="Custom benchmark values")
     budget: Budget | None = Field(None, description="Ad budget per month, optionally per channel/campaign")
+    delivery: DeliveryOptions = Field(default_factory=DeliveryOptions,
+                                      description="E-mail delivery: to, cc, reply_to, subject, intro, attach")
+    review: ReviewOptions = Field(default_factory=ReviewOptions,
+                                  description="Automatic holds before sending: {max_change: 0.5}")
     material_change: float = Field(0.05, ge=0, description="A KPI change at least this large "
                                                            "(0.05 = 5%) is explained under 'Why it moved'")
 
@@ -120,7 +170,7 @@ class ClientConfig(_Strict):
     @classmethod
     def _period(cls, value):
         if value is not None:
-            _periods.parse_month(value)
+            _periods.check_period(value)
         return value
 
     @model_validator(mode="after")
@@ -181,7 +231,7 @@ class ClientConfig(_Strict):
         return [reg[k] for k in self.kpi_keys()]
 
     def periods(self) -> _periods.ReportPeriods:
-        return _periods.resolve(self.period, self.start, self.end)
+        return _periods.resolve_as_of(self.period, self.start, self.end, self.report_date())
 
     def report_date(self) -> date:
         return self.as_of or date.today()

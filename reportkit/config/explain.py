@@ -14,7 +14,8 @@ FIXES = {
     "client_id": "use lower-case letters, digits, '_' or '-', e.g. client_id: acme_shop",
     "client_name": "set the name shown on the report, e.g. client_name: Acme Shop",
     "business_model": "use one of: ecommerce, leadgen, publisher",
-    "period": "write the month as YYYY-MM, e.g. period: \"2026-10\", or use start: and end:",
+    "period": "write the month as YYYY-MM, e.g. period: \"2026-10\", or last_month, last_quarter, "
+              "month_to_date, or use start: and end:",
     "start": "write dates as YYYY-MM-DD, e.g. start: \"2026-10-01\"",
     "end": "write dates as YYYY-MM-DD, e.g. end: \"2026-10-31\"",
     "currency": "use a three-letter ISO code in capitals, e.g. currency: EUR",

@@ -102,3 +102,61 @@ def resolve(period: str | None = None, start: date | None = None,
     if start and end:
         return for_range(start, end)
     raise ValueError("no reporting period: set period: YYYY-MM, or start: and end:")
+
+
+# --- relative periods: a schedule's "the month just closed" ------------------------------
+# One home for them: ``period: last_month`` in params and ``reportkit run --period last-month``
+# both resolve here, against an explicit as-of date (the report's date), never the clock.
+RELATIVE = ("last_month", "last_quarter", "month_to_date")
+
+
+def relative_name(text: str | None) -> str | None:
+    """'last_month' for 'last_month' or 'last-month' (any case); None when ``text`` is not one."""
+    name = str(text or "").strip().lower().replace("-", "_")
+    return name if name in RELATIVE else None
+
+
+def check_period(text: str) -> str:
+    """``text`` when it is a month (YYYY-MM) or a relative period; else a ValueError with the fix."""
+    if relative_name(text):
+        return text
+    try:
+        parse_month(text)
+    except ValueError:
+        raise ValueError(f"period {text!r} is not a month written as YYYY-MM (e.g. 2026-10) nor "
+                         f"one of {', '.join(RELATIVE)}") from None
+    return text
+
+
+def resolve_relative(name: str, as_of: date) -> tuple[str | None, date | None, date | None]:
+    """A relative period as (month 'YYYY-MM', None, None) or (None, start, end), as of ``as_of``.
+
+    - last_month: the calendar month before ``as_of``'s month (as of 2027-01-03: 2026-12);
+    - last_quarter: the calendar quarter before ``as_of``'s quarter (as of 2027-01-03:
+      2026-10-01 to 2026-12-31);
+    - month_to_date: the first of ``as_of``'s month to the day before ``as_of`` (the last
+      complete day); on the 1st there is no complete day yet, which is an error.
+    """
+    kind = relative_name(name)
+    if kind == "last_month":
+        year, month = (as_of.year - 1, 12) if as_of.month == 1 else (as_of.year, as_of.month - 1)
+        return f"{year:04d}-{month:02d}", None, None
+    if kind == "last_quarter":
+        first_month = 3 * ((as_of.month - 1) // 3) + 1          # this quarter's first month
+        start = date(as_of.year - 1, 10, 1) if first_month == 1 else date(as_of.year, first_month - 3, 1)
+        return None, start, month_end(date(start.year, start.month + 2, 1))
+    if kind == "month_to_date":
+        if as_of.day == 1:
+            raise ValueError(f"month_to_date as of {as_of} has no complete day yet (it ends the day "
+                             "before as_of): use last_month, or a later as_of")
+        return None, as_of.replace(day=1), as_of - timedelta(days=1)
+    raise ValueError(f"{name!r} is not a relative period; use one of {', '.join(RELATIVE)}")
+
+
+def resolve_as_of(period: str | None, start: date | None, end: date | None, as_of: date) -> ReportPeriods:
+    """:func:`resolve`, with a relative ``period`` resolved as of ``as_of`` first."""
+    if period and relative_name(period):
+        if start or end:
+            raise ValueError("give either period or start/end, not both")
+        period, start, end = resolve_relative(period, as_of)
+    return resolve(period, start, end)

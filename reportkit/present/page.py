@@ -120,10 +120,11 @@ def header(logo_html: str, agency_name: str, title: str, subtitle_html: str) -> 
             f'<div class="rk-period">{subtitle_html}</div></div>')
 
 
-def standalone(title: str, body: str, footer: list[str], accent: str = "#1f5fa8") -> str:
+def standalone(title: str, body: str, footer: list[str], accent: str = "#1f5fa8", extra_css: str = "") -> str:
     """A self-contained page with the report stylesheet (for pages not made by nbconvert).
 
-    ``title`` and ``footer`` are plain text (escaped here); ``body`` is HTML the caller escaped.
+    ``title`` and ``footer`` are plain text (escaped here); ``body`` is HTML the caller escaped;
+    ``extra_css`` is the page's own rules after the stylesheet (a constant of the caller).
     """
     css = STYLESHEET.read_text(encoding="utf-8")
     accent = accent if re.fullmatch(r"#[0-9a-fA-F]{6}", accent) else "#1f5fa8"
@@ -132,5 +133,5 @@ def standalone(title: str, body: str, footer: list[str], accent: str = "#1f5fa8"
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
             f'<meta name="generator" content="reportkit">\n<title>{escape(title)}</title>\n'
-            f'<style>\n{css}\n:root {{ --accent: {escape(accent)}; }}\n</style>\n</head>\n'
+            f'<style>\n{css}\n:root {{ --accent: {escape(accent)}; }}\n{extra_css}</style>\n</head>\n'
             f'<body>\n<main>\n{body}\n</main>\n<footer class="rk-footer">{foot}</footer>\n</body>\n</html>\n')

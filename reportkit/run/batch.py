@@ -50,9 +50,12 @@ class BatchResult:
 def after_batch(period_dir: Path) -> None:
     """Called once per ``reports/<period>`` folder after its manifest is written.
 
-    The single place where follow-up work on a finished batch hooks in: the agency overview.
+    The single place where follow-up work on a finished batch hooks in: the delivery ledger
+    (each new or changed report recorded, held or awaiting review) and the agency overview.
     """
+    from reportkit.deliver.approval import sync
     from reportkit.deliver.overview import write_overview
+    sync(period_dir)
     write_overview(period_dir)
 
 
@@ -63,13 +66,20 @@ def _has_outputs(out: Path, period_key: str, client_id: str) -> bool:
     return all((folder / f"{client_id}.{ext}").is_file() for ext in ("html", "ipynb", "json"))
 
 
-def plan(files: list[Path], out: Path, resume: bool = False, **job_options):
-    """Read every params file: (jobs to run, failed results for unreadable params, skipped entries)."""
+def plan(files: list[Path], out: Path, resume: bool = False, period: str | None = None,
+         as_of=None, **job_options):
+    """Read every params file: (jobs to run, failed results for unreadable params, skipped entries).
+
+    ``period``/``as_of`` override every client's (``reportkit run --period``); a relative
+    period is resolved here, once (:mod:`reportkit.config.overrides`)."""
+    from reportkit.config import overrides as _overrides
     jobs, failed, skipped = [], [], []
     previous: dict[str, dict[str, ManifestEntry]] = {}
     for path in files:
         try:
-            cfg = _config.load(path)
+            values = _config.read_params(path)
+            fixed = _overrides.resolve(values, period, as_of)
+            cfg = _config.validate(_overrides.apply(values, fixed), where=str(path))
         except ReportkitError as error:
             failed.append(RenderResult(Path(path).stem, str(Path(path).resolve()), "failed", 0.0,
                                        error=short_error(error), exit_code=getattr(error, "exit_code", 2)))
@@ -82,7 +92,7 @@ def plan(files: list[Path], out: Path, resume: bool = False, **job_options):
             skipped.append((key, entry or _entry_from_files(out, key, cfg.client_id, str(Path(path).resolve()))))
             continue
         jobs.append(Job(params=str(Path(path).resolve()), out=str(out), client_id=cfg.client_id, period_key=key,
-                        **job_options))
+                        overrides=fixed, **job_options))
     return jobs, failed, skipped
 
 
@@ -113,8 +123,12 @@ def run_batch(files: list[Path | str], out: str | Path = "reports", workers: int
               engine: str = DEFAULT_ENGINE, resume: bool = False, notebook: str | None = None,
               cell_timeout_s: float = CELL_TIMEOUT_S, report_timeout_s: float = REPORT_TIMEOUT_S,
               scheduler: str | None = None, dask_local: bool = False,
-              progress: bool | None = None, pdf: bool = False) -> BatchResult:
-    """Render every params file; one client's failure never stops the others."""
+              progress: bool | None = None, pdf: bool = False, period: str | None = None,
+              as_of=None) -> BatchResult:
+    """Render every params file; one client's failure never stops the others.
+
+    ``period`` (a month YYYY-MM or last-month, last_quarter, month_to_date) and ``as_of``
+    (a date) override every client's for this batch."""
     import tqdm as _tqdm
     from tqdm import tqdm
 
@@ -123,7 +137,7 @@ def run_batch(files: list[Path | str], out: str | Path = "reports", workers: int
     os.environ.setdefault("REPORTKIT_ROOT", str(project_root()))
     out = Path(out).resolve()
     workers = max(1, workers or os.cpu_count() or 1)
-    jobs, results, skipped = plan([Path(f) for f in files], out, resume, engine=engine,
+    jobs, results, skipped = plan([Path(f) for f in files], out, resume, period=period, as_of=as_of, engine=engine,
                                   notebook=str(Path(notebook).resolve()) if notebook else None,
                                   cell_timeout_s=cell_timeout_s, report_timeout_s=report_timeout_s,
                                   pdf=pdf)

@@ -82,16 +82,23 @@ def extract_sidecar(nb) -> Sidecar:
 
 def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLike = "reports",
                   notebook: str | os.PathLike | None = None, cell_timeout_s: int = 300,
-                  pdf: bool = False, engine: str | None = None) -> RenderResult:
+                  pdf: bool = False, engine: str | None = None, overrides: dict | None = None) -> RenderResult:
     """Render one client; return a RenderResult (errors are recorded, not raised).
 
     ``pdf=True`` (or ``pdf: {enabled: true}`` in params) also prints ``<client_id>.pdf``;
-    ``engine`` is a papermill engine name (None: a Jupyter kernel)."""
+    ``engine`` is a papermill engine name (None: a Jupyter kernel); ``overrides`` (the
+    batch's resolved period and as_of, :mod:`reportkit.config.overrides`) go over the file's."""
     started = time.perf_counter()
     where = str(params) if not isinstance(params, ClientConfig) else params.client_id
     result = RenderResult(client_id=Path(where).stem, params=where)
     try:
-        cfg = params if isinstance(params, ClientConfig) else _config.load(params)
+        if isinstance(params, ClientConfig):
+            cfg = params
+        elif overrides:
+            from reportkit.config.overrides import load as load_overridden
+            cfg = load_overridden(params, overrides)
+        else:
+            cfg = _config.load(params)
         result.client_id = cfg.client_id
         folder = output_dir(cfg, Path(out))
         folder.mkdir(parents=True, exist_ok=True)

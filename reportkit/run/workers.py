@@ -51,6 +51,7 @@ class Job:
     cell_timeout_s: float = CELL_TIMEOUT_S
     report_timeout_s: float = REPORT_TIMEOUT_S
     pdf: bool = False
+    overrides: dict | None = None   # the batch's resolved period/as_of (reportkit.config.overrides)
 
 
 def short_error(text: str) -> str:
@@ -76,7 +77,7 @@ def render_job(job: Job) -> RenderResult:
         try:
             return render_client(job.params, out=job.out, notebook=job.notebook,
                                  cell_timeout_s=job.cell_timeout_s, engine=ENGINES[job.engine],
-                                 pdf=job.pdf)
+                                 pdf=job.pdf, overrides=job.overrides)
         except Exception as error:  # anything render_client did not turn into a result
             if job.engine == "kernel" and attempt < KERNEL_START_ATTEMPTS and _is_kernel_start_race(error):
                 continue
