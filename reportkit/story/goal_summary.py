@@ -27,6 +27,13 @@ def _goal_sentence(s: Sentence, i: int, g: GoalFigures) -> str | None:
     if g.value is None:
         return None
     value = s.fig(g.value, P + ["value"], f"value:{unit}")
+    if getattr(g, "untracked_estimate", None) is not None:
+        if unit in ("count", "currency"):
+            value += (f" (of which about {s.fig(g.untracked_estimate, P + ['untracked_estimate'], f'abs:{unit}')} "
+                      f"is our estimate for the days tracking recorded nothing)")
+        else:
+            value += (f" with the days tracking recorded nothing estimated "
+                      f"({s.fig(g.recorded_value, P + ['recorded_value'], f'value:{unit}')} as recorded)")
     target = s.fig(g.target, P + ["target"], f"value:{unit}") if g.target is not None else "n/a"
     def deadline_text():  # typed (and recorded) only where a sentence uses it
         return s.fig(g.deadline, P + ["deadline"], "date")
@@ -39,6 +46,14 @@ def _goal_sentence(s: Sentence, i: int, g: GoalFigures) -> str | None:
                 g.forecast >= g.target if g.direction == "up" else g.forecast <= g.target):
             forecast = s.fig(g.forecast, P + ["forecast"], f"value:{unit}")
             text += f", though our forecast for {deadline_text()} is {forecast}, below the target"
+        return text + "."
+    met = g.target is not None and (g.value >= g.target if g.direction == "up" else g.value <= g.target)
+    if g.kind == "reach" and met and status in ("on_track", "at_risk"):
+        text = f"{intro} we are {g.status_words}; {label} came to {value} {when}, against a target of {target}"
+        if g.forecast is not None and g.measure == "monthly":
+            forecast = s.fig(g.forecast, P + ["forecast"], f"value:{unit}")
+            text += (f"; our forecast for {deadline_text()} is {forecast}"
+                     + (", below the target, so the target is not yet secure" if status == "at_risk" else ""))
         return text + "."
     if status == "missed":
         return f"{intro} we missed it; {label} came to {value} against a target of {target} by {deadline_text()}."
@@ -60,10 +75,13 @@ def _goal_sentence(s: Sentence, i: int, g: GoalFigures) -> str | None:
                 + f" on the way to {target} by {deadline_text()}.")
     forecast = (s.fig(g.forecast, P + ["forecast"], f"value:{unit}") if g.forecast is not None else None)
     words = "at risk" if status == "at_risk" else "behind"
+    on_pace = g.expected_now is None or (g.value >= g.expected_now if g.direction == "up"
+                                         else g.value <= g.expected_now)
     return (f"{intro} we are {words}; {label} came to {value} {when}"
-            + (f", short of the {expected} expected by now" if expected else "")
-            + (f"; we forecast {forecast} against the {target} target by {deadline_text()}." if forecast
-               else f", against a target of {target} by {deadline_text()}."))
+            + ((f", ahead of the {expected} expected by now, but" if on_pace else
+                f", short of the {expected} expected by now;") if expected else ";")
+            + (f" we forecast {forecast} against the {target} target by {deadline_text()}." if forecast
+               else f" the target is {target} by {deadline_text()}."))
 
 
 def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str], period: str) -> str | None:
@@ -73,6 +91,8 @@ def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str], period: str)
         P = ["drivers", j]
         label = d["label"].lower()
         change = s.fig(d["change"], P + ["change"], "change")
+        if d.get("estimated"):
+            change += " (with the untracked days estimated)"
         if d["variation"]["within"]:
             return (f"Overall {label} moved {change} on the previous {period}, which is within normal "
                     f"day-to-day variation, so we do not read it as a real change yet.")
@@ -115,7 +135,8 @@ def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | Non
     # After the goals, in order of what the client can act on: the work we delivered and
     # what we are waiting for from them, then a data caveat, then the largest move.
     for write in (lambda s: work_sentence(s, work.sidecar()),
-                  lambda s: data_gap_sentence(s, measured.data_quality, period)):
+                  lambda s: data_gap_sentence(s, measured.data_quality, period,
+                                              measured.cfg.registry()["conversions"].label.lower())):
         s = Sentence(cur)
         text = write(s)
         if text:

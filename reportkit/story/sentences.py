@@ -48,9 +48,38 @@ def work_sentence(s: Sentence, side: dict) -> str | None:
     return "; ".join(parts) + "." if parts else None
 
 
-def data_gap_sentence(s: Sentence, data_quality: dict, period: str) -> str | None:
-    """The tracking-gap caveat: days without visits this period (figures understated) or in
-    the previous one (a rise looks larger than it is); None when neither had such days."""
+# what an estimate is said in, most telling first
+GAP_MEASURES = (("revenue", "revenue", "currency"), ("transactions", "orders", "count"),
+                ("conversions", "conversions", "count"), ("sessions", "visits", "count"))
+
+
+def data_gap_sentence(s: Sentence, data_quality: dict, period: str, conversion_word: str = "conversions") -> str | None:
+    """The tracking-gap sentence, with the number: what the untracked days of this period (or
+    of the previous one) did not record, and that changes and goals count that estimate."""
+    outages = data_quality.get("outages") or []
+    for name in ("current", "previous"):
+        runs = [(i, o) for i, o in enumerate(outages) if o["period"] == name]
+        if not runs:
+            continue
+        i, o = runs[0]
+        P = ["data_quality", "outages", i]
+        when = (s.fig(o["start"], P + ["start"], "date") if o["start"] == o["end"] else
+                f"{s.fig(o['start'], P + ['start'], 'date')} to {s.fig(o['end'], P + ['end'], 'date')}")
+        shown = [(m, word, unit) for m, word, unit in GAP_MEASURES if o["estimate"].get(m)]
+        if "transactions" in dict((m, 1) for m, _, _ in shown):
+            shown = [x for x in shown if x[0] != "conversions"]
+        shown = shown[:2]
+        what = " and ".join(f"{s.fig(o['estimate'][m], P + ['estimate', m], 'value:' + unit)} "
+                            f"{conversion_word if m == 'conversions' else word}" for m, word, unit in shown)
+        where = f"this {period}" if name == "current" else f"the previous {period}"
+        more = "" if len(runs) == 1 else ", among other days"
+        if name == "current":
+            return (f"Tracking recorded nothing from {when}{more} {where}: we estimate about {what} went "
+                    f"unrecorded, so the recorded figures are understated; our comparisons and goals "
+                    f"count that estimate, not a fall in performance.")
+        return (f"Tracking recorded nothing from {when}{more} in {where}: we estimate about {what} went "
+                f"unrecorded then, and compare against that estimate so the gap does not inflate "
+                f"this {period}'s changes.")
     gaps = data_quality["zero_traffic_days"]
     if gaps.get("current"):
         n = s.fig(gaps["current"], ["data_quality", "zero_traffic_days", "current"], "len")
