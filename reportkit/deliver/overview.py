@@ -201,6 +201,17 @@ def clients_table(rows: list[ClientRow]) -> str:
             'for that KPI (for costs, lower is better).</p>')
 
 
+def alerts_html(rows: list[ClientRow]) -> str:
+    """The agency-only notes of every client (sidecar ``agency_alerts``): never in a report."""
+    items = [f'<li><strong>{escape(row.sidecar.client_name)}</strong> '
+             f'<span class="rk-note">{escape(a.kind.replace("_", " "))}</span>: {escape(a.message)}</li>'
+             for row in rows if row.sidecar for a in getattr(row.sidecar, "agency_alerts", [])]
+    if not items:
+        return ""
+    return ('<h2 id="agency-alerts">For the agency only</h2><ul class="rk-agency-alerts">'
+            + "".join(items) + "</ul>")
+
+
 def _agency(rows: list[ClientRow]) -> dict:
     for row in rows:
         if row.sidecar and row.sidecar.agency.get("name"):
@@ -233,6 +244,6 @@ def write_overview(period_dir: str | os.PathLike) -> Path:
     footer = [f"Prepared by {name}", f"{len(rows)} client report(s) in {period_dir.name}/",
               "run status from manifest.json" if manifest else "run status from the report files",
               f"generated {page._stamp(now)}"]
-    html = page.standalone(f"Client overview · {period} · {name}", header + clients_table(rows), footer,
+    html = page.standalone(f"Client overview · {period} · {name}", header + clients_table(rows) + alerts_html(rows), footer,
                            accent=str(agency.get("accent_color") or "#1f5fa8"))
     return write_atomic(period_dir / "index.html", html)

@@ -219,8 +219,9 @@ def benchmarks(report) -> str:
                 mine = (f'; ours on {escape(c["channel"])}: {_v(c.get("client_value"), unit, cur)}'
                         if c.get("channel") else "")
                 note = f'; {escape(c["note"])}' if c.get("note") else ""
-                others.append(f'<div class="{c["verdict"]}">{_v(c["value"], unit, cur)} '
-                              f'<span class="rk-note">{escape(c["label"])}, {c["year"] or "year n/a"} '
+                # a published figure keeps its own currency's symbol (no conversion)
+                others.append(f'<div class="{c["verdict"]}">{_v(c["value"], unit, c.get("currency") or cur)} '
+                              f'<span class="rk-note">{escape(c["label"])}, {c["year"]} '
                               f'[{ref}]{mine}{note}</span></div>')
             else:
                 year = f", {c['year']}" if c.get("year") else ""
