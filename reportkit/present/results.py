@@ -23,14 +23,25 @@ def not_comparable_text(reason: str) -> str:
     return f"not comparable ({reason})"
 
 
-def _change_cell(kpi, rel, key: str, field: str, reason: str | None = None) -> str:
+# Ad spend is judged against its budget, not as "lower is better": on budget is neutral.
+SPEND_CLASS = {"on_budget": "flat", "over": "bad", "under": "warn"}
+
+
+def spend_class(report, kpi) -> str | None:
+    """The colour of an ad spend change: its budget status (None: no budget, use the polarity)."""
+    status = (report.analysis.budget or {}).get("status") if kpi.key == "cost" else None
+    return SPEND_CLASS.get(status)
+
+
+def _change_cell(kpi, rel, key: str, field: str, reason: str | None = None,
+                 colour: str | None = None) -> str:
     if reason:
         return (f'<td class="chg none" data-kpi="{escape(key)}" data-field="{field}">'
                 f'{escape(not_comparable_text(reason))}</td>')
     v = verdict(kpi.better, rel)
     arrow = _arrow(v, rel)
-    return (f'<td class="chg {v}" data-kpi="{escape(key)}" data-field="{field}">'
-            f'{arrow} {escape(fmt.change(rel))}</td>')
+    return (f'<td class="chg {colour if colour and v in ("good", "bad") else v}" data-kpi="{escape(key)}" '
+            f'data-field="{field}">{arrow} {escape(fmt.change(rel))}</td>')
 
 
 def estimate_note(f, currency: str) -> str:
@@ -49,7 +60,7 @@ def header(report) -> str:
                        f'{escape(p.previous.label())} and {escape(p.yoy.label())}')
 
 
-def _card_change(f, rel, field: str, against: str, name: str) -> str:
+def _card_change(f, rel, field: str, against: str, name: str, colour: str | None = None) -> str:
     """One line of a KPI card: arrow by direction, colour by polarity (lower cost is green);
     'not comparable (...)' when the comparison is not fair."""
     reason = f.not_comparable(name)
@@ -62,6 +73,8 @@ def _card_change(f, rel, field: str, against: str, name: str) -> str:
     v = verdict(f.kpi.better, rel)
     arrow = _arrow(v, rel)
     words = {"good": "better", "bad": "worse", "flat": "about the same", "none": "no comparison"}[v]
+    if colour and v in ("good", "bad"):
+        v, words = colour, {"flat": "on budget", "bad": "over budget", "warn": "under budget"}[colour]
     return (f'<div class="rk-card-chg {v}" title="{words}"><span data-kpi="{escape(f.kpi.key)}" '
             f'data-field="{field}">{arrow} {escape(fmt.change(rel))}</span> '
             f'<span class="vs">vs {escape(against)}{estimated}</span></div>')
@@ -79,8 +92,9 @@ def summary(report) -> str:
         f'title="{escape(f.kpi.explain)}">{escape(f.kpi.label)}</div><div class="rk-card-value" '
         f'data-field="value">{escape(fmt.value(f.value, f.kpi.unit, report.cfg.currency))}</div>'
         + _card_note(f, report.cfg.currency)
-        + _card_change(f, f.change_previous, "change_previous", p.previous.label(), "previous")
-        + _card_change(f, f.change_yoy, "change_yoy", p.yoy.label(), "yoy") + '</div>'
+        + _card_change(f, f.change_previous, "change_previous", p.previous.label(), "previous",
+                       spend_class(report, f.kpi))
+        + _card_change(f, f.change_yoy, "change_yoy", p.yoy.label(), "yoy", spend_class(report, f.kpi)) + '</div>'
         for f in report.headline)
     sentences = "".join(f"<li>{escape(s)}</li>" for s in report.summary)
     return f'<div class="rk-cards">{cards}</div><ul class="rk-summary">{sentences}</ul>'
@@ -95,16 +109,18 @@ def kpi_table(report) -> str:
             f'<tr><th scope="row" title="{escape(k.explain)}">{escape(k.label)}</th>'
             f'<td class="num" data-kpi="{escape(key)}" data-field="value">{escape(fmt.value(f.value, k.unit, cur))}</td>'
             f'<td class="num" data-kpi="{escape(key)}" data-field="previous">{escape(fmt.value(f.previous, k.unit, cur))}</td>'
-            + _change_cell(k, f.change_previous, key, "change_previous", f.not_comparable("previous"))
+            + _change_cell(k, f.change_previous, key, "change_previous", f.not_comparable("previous"),
+                           spend_class(report, k))
             + f'<td class="num" data-kpi="{escape(key)}" data-field="yoy">{escape(fmt.value(f.yoy, k.unit, cur))}</td>'
-            + _change_cell(k, f.change_yoy, key, "change_yoy", f.not_comparable("yoy"))
+            + _change_cell(k, f.change_yoy, key, "change_yoy", f.not_comparable("yoy"), spend_class(report, k))
             + f'<td class="explain">{escape(k.explain)}</td></tr>')
     head = (f"<tr><th>KPI</th><th>{escape(p.current.label())}</th><th>{escape(p.previous.label())}</th>"
             f"<th>change</th><th>{escape(p.yoy.label())}</th><th>change</th><th>what it means</th></tr>")
     return (f'<div class="rk-table-wrap"><table class="rk-table rk-kpis"><thead>{head}</thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>'
             '<p class="rk-legend">▲ ▼ arrows show the direction; green is better and red is worse '
-            'for that KPI (for costs, lower is better). n/a: not defined (for example, no clicks to '
+            'for that KPI (for costs per result, lower is better; ad spend is coloured by its budget '
+            'status: grey on budget, red over, amber under). n/a: not defined (for example, no clicks to '
             'divide the cost by). Not comparable: one of the two periods lacks data on some of its '
             'days for that KPI (days with data of days in the period). Where tracking recorded nothing '
             'on some days, changes count an estimate for those days (see the data notes).</p>')

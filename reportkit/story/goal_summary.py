@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from reportkit.contracts.sidecar import GoalFigures
 from reportkit.story.figures import Sentence
-from reportkit.story.sentences import data_gap_sentence, period_word, work_sentence
+from reportkit.story.sentences import data_gap_sentence, money_sentence, period_word, work_sentence
 
 GOAL_SENTENCES = 3
 ORDINALS = ("Our first", "Our second", "Our third")
@@ -115,6 +115,12 @@ def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str], period: str)
     return None
 
 
+def _channel_records(measured) -> list[dict]:
+    """The channel rows as the sidecar writes them (the paths a sentence records point there)."""
+    frame = measured.channels.reset_index()
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+
+
 def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | None]:
     """Sentences and, per sentence, the figures typed into it (text, sidecar path, format).
 
@@ -123,24 +129,30 @@ def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | Non
     """
     side_goals = [GoalFigures.model_validate(g.figures) for g in analysis.goals]
     cur = measured.cfg.currency
+    period = period_word(measured.periods)
+    # After the goals, in order of what the client can act on: the work we delivered and
+    # what we are waiting for from them, a tracking gap that changes the figures, money
+    # (budget off beyond tolerance, channels returning less than they cost), then the
+    # largest move. These must be said: the goal sentences make room for them.
+    must: list[tuple[str, list]] = []
+    for write in (lambda s: work_sentence(s, work.sidecar()),
+                  lambda s: data_gap_sentence(s, measured.data_quality, period,
+                                              measured.cfg.registry()["conversions"].label.lower()),
+                  lambda s: money_sentence(s, analysis.budget, _channel_records(measured))):
+        s = Sentence(cur)
+        text = write(s)
+        if text:
+            must.append((text, s.figures))
+    room = max(1, min(GOAL_SENTENCES, 5 - len(must)))
     out: list[tuple[str, list]] = []
     for i, g in enumerate(side_goals):
-        if len(out) == GOAL_SENTENCES:
+        if len(out) == room:
             break
         s = Sentence(cur)
         text = _goal_sentence(s, i, g)
         if text:
             out.append((text, s.figures))
-    period = period_word(measured.periods)
-    # After the goals, in order of what the client can act on: the work we delivered and
-    # what we are waiting for from them, then a data caveat, then the largest move.
-    for write in (lambda s: work_sentence(s, work.sidecar()),
-                  lambda s: data_gap_sentence(s, measured.data_quality, period,
-                                              measured.cfg.registry()["conversions"].label.lower())):
-        s = Sentence(cur)
-        text = write(s)
-        if text:
-            out.append((text, s.figures))
+    out += must
     s = Sentence(cur)
     why = _why_sentence(s, analysis.drivers, [g.kpi for g in side_goals], period)
     if why:

@@ -95,3 +95,34 @@ def data_gap_sentence(s: Sentence, data_quality: dict, period: str, conversion_w
 def period_word(periods) -> str:
     """'month' for a calendar-month report (its key is 'YYYY-MM'), else 'period'."""
     return "month" if len(periods.key) == 7 else "period"
+
+
+def money_sentence(s: Sentence, budget: dict, channels: list[dict]) -> str | None:
+    """Money the client should hear about: spend over or under the budget beyond its tolerance
+    (with the channel furthest off), and any paid channel whose return on ad spend is below 1.
+    None when neither applies."""
+    parts = []
+    if budget and budget.get("status") in ("over", "under") and budget.get("projected_vs_budget") is not None:
+        P = ["budget"]
+        spend = s.fig(budget["spend"], P + ["spend"], "value:currency")
+        amount = s.fig(budget["budget"], P + ["budget"], "value:currency")
+        off = s.fig(budget["projected_vs_budget"], P + ["projected_vs_budget"], "change")
+        word = "over" if budget["status"] == "over" else "under"
+        text = f"we spent {spend} against a budget of {amount} ({off}, {word} budget"
+        worst = [(j, p) for j, p in enumerate(budget.get("parts") or [])
+                 if p.get("status") == budget["status"] and p.get("projected_vs_budget") is not None]
+        if worst:
+            j, p = max(worst, key=lambda jp: abs(jp[1]["projected_vs_budget"]))
+            text += (f"; {s.fig(p['name'], P + ['parts', j, 'name'], 'text')} "
+                     f"{s.fig(p['projected_vs_budget'], P + ['parts', j, 'projected_vs_budget'], 'change')}")
+        parts.append(text + ")")
+    losing = [(i, c) for i, c in enumerate(channels)
+              if c.get("roas") is not None and c.get("cost") and c["roas"] < 1]
+    for i, c in losing[:2]:
+        name = s.fig(c["channel"], ["channels", i, "channel"], "text")
+        roas = s.fig(c["roas"], ["channels", i, "roas"], "value:ratio")
+        parts.append(f"{name} returned less than it cost (return on ad spend {roas})")
+    if not parts:
+        return None
+    text = "; ".join(parts)
+    return "On the money side, " + text + "."

@@ -11,7 +11,8 @@ from reportkit.core import formatting as fmt
 from reportkit.core.metrics import verdict
 from reportkit.story import goal_summary
 from reportkit.story.figures import Sentence
-from reportkit.story.sentences import data_gap_sentence, period_word, work_sentence
+from reportkit.story.goal_summary import _channel_records
+from reportkit.story.sentences import data_gap_sentence, money_sentence, period_word, work_sentence
 
 
 def _figure_text(fig, currency: str) -> str:
@@ -84,6 +85,9 @@ def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | Non
                             _conversion_word(measured))
     if gap:
         sentences.append(gap)
+    money = money_sentence(Sentence(cur), analysis.budget, _channel_records(measured))
+    if money:
+        sentences.insert(1, money)   # money comes right after the lead figure
     done = work_sentence(Sentence(cur), work.sidecar())
     extra = [done] if done else []
     return sentences[:5 - len(extra)] + extra, figures
