@@ -171,4 +171,4 @@ def test_plain_papermill_with_a_params_file(tmp_path, root):
     assert proc.returncode == 0, proc.stderr[-2000:]
     nb = json.loads(out.read_text())
     text = json.dumps(nb)
-    assert "Northwind Systems" in text and "Cost per lead" in text
+    assert "Northwind Systems" in text and "Cost per lead (blended)" in text

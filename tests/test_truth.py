@@ -269,3 +269,20 @@ def test_money_is_in_the_story_and_spend_is_coloured_by_budget(root):
     assert any("Paid Social returned less than it cost (return on ad spend 0.82)" in t for t in acme.summary)
     # spend +12.4 % on September, on budget (99.7 % used): grey in the KPI table, not red
     assert '<td class="chg flat" data-kpi="cost" data-field="change_previous">▲' in results.kpi_table(acme)
+
+
+def test_blended_cost_per_lead_is_labelled_blended_and_paid_is_shown_beside_it(tmp_path, small_facts):
+    r = report.build(config.validate({
+        "client_id": "t", "client_name": "T", "business_model": "leadgen", "period": "2024-03",
+        "currency": "GBP", "kpis": ["conversions", "cpa", "cost"],
+        "source": {"type": "csv", "path": str(small_facts)}}))
+    cpa = r.figures["cpa"]
+    # March: cost 100 + 100 = 200 (Paid Search only); leads 5 + 1 paid + 4 organic = 10
+    assert cpa.kpi.label == "Cost per lead (blended)" and cpa.value == pytest.approx(200 / 10)
+    # the data says Paid Search is paid (it has spend): 200 / 6 = £33.33 per paid lead
+    assert cpa.paid["channels"] == ["Paid Search"] and cpa.paid["value"] == pytest.approx(200 / 6)
+    assert r.sidecar().to_json()["kpis"]["cpa"]["paid"]["value"] == pytest.approx(200 / 6)
+    assert "paid channels only: £33.33 (Paid Search £33.33)" in results.kpi_table(r)
+    # organic search clicks are never labelled as ad clicks
+    assert REGISTRY["organic_clicks"].label == "Organic search clicks"
+    assert "ad" not in REGISTRY["organic_clicks"].explain.lower().split()

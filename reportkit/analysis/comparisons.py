@@ -73,6 +73,8 @@ class KpiFigures:
     yoy: float | None
     coverage: dict | None = None
     adjusted: dict | None = None
+    paid: dict | None = None      # blended cost per result: the same over paid channels only
+
 
     def _adj(self, name: str):
         if self.adjusted is not None:
@@ -120,7 +122,8 @@ class KpiFigures:
                 "comparable_previous": self.not_comparable("previous") is None,
                 "comparable_yoy": self.not_comparable("yoy") is None,
                 "not_comparable_previous": self.not_comparable("previous"),
-                "not_comparable_yoy": self.not_comparable("yoy")}
+                "not_comparable_yoy": self.not_comparable("yoy"),
+                **({"paid": self.paid} if self.paid is not None else {})}
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,8 @@ def measure(cfg, data) -> Measured:
                if any(c["days_estimated"] for c in cov.values()) else None)
         figures[k.key] = KpiFigures(k, values["current"][k.key], values["previous"][k.key],
                                     values["yoy"][k.key], coverage=cov, adjusted=adj)
+    for k in kpis:
+        figures[k.key].paid = _paid(adjusted["current"], k)
     daily_kpis = [k for k in kpis if k.daily]
     return Measured(
         cfg=cfg, periods=periods, facts=facts, slices=slices, adjusted_slices=adjusted, kpis=kpis,
@@ -181,6 +186,20 @@ def measure(cfg, data) -> Measured:
         daily=_daily_table(slices["current"], slices["previous"], periods, daily_kpis),
         data_quality=quality.check(facts, periods, data, kpis, missing, estimates,
                                    cfg.currency), origin=data.origin)
+
+
+def _paid(cur: pd.DataFrame, kpi: KPI) -> dict | None:
+    """For a cost-per-result KPI (cost over a result every channel has): the value over the
+    channels the data says are paid (those with spend), and per paid channel."""
+    if kpi.numerator != "cost" or not kpi.denominator or "cost" in kpi.denominator:
+        return None
+    paid = metrics.paid_channels(cur)
+    if not paid:
+        return None
+    part = cur[cur["channel"].isin(paid)]
+    by = metrics.compute_by(part, "channel", [kpi])[kpi.key]
+    return {"channels": paid, "value": metrics.compute(part, [kpi])[kpi.key],
+            "by_channel": {str(c): (None if pd.isna(v) else float(v)) for c, v in by.items()}}
 
 
 def _channel_table(cur: pd.DataFrame, prev: pd.DataFrame, kpis: list[KPI],

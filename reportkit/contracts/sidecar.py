@@ -84,6 +84,8 @@ class KpiFigure(BaseModel):
     comparable_yoy: bool = True
     not_comparable_previous: Optional[str] = None
     not_comparable_yoy: Optional[str] = None
+    paid: Optional[dict] = Field(None, description="A blended cost per result over the paid channels "
+                                 "only (those with spend): channels, value, by_channel")
 
 
 class Outage(BaseModel):

@@ -80,7 +80,20 @@ def _card_change(f, rel, field: str, against: str, name: str, colour: str | None
             f'<span class="vs">vs {escape(against)}{estimated}</span></div>')
 
 
+def paid_note(f, currency: str) -> str:
+    """'paid channels only: £209.12 (Paid Search £180.00, Paid Social £260.00)' for a blended
+    cost per result."""
+    if not f.paid or f.paid.get("value") is None:
+        return ""
+    parts = ", ".join(f"{ch} {fmt.value(v, f.kpi.unit, currency)}" for ch, v in f.paid["by_channel"].items()
+                      if v is not None)
+    return f"paid channels only: {fmt.value(f.paid['value'], f.kpi.unit, currency)}" + (f" ({parts})" if parts else "")
+
+
 def _card_note(f, currency: str) -> str:
+    paid = paid_note(f, currency)
+    if paid:
+        return f'<div class="rk-card-note rk-note" data-field="paid">{escape(paid)}</div>'
     note = estimate_note(f, currency)
     return f'<div class="rk-card-note rk-note" data-field="adjusted">{escape(note)}</div>' if note else ""
 
@@ -113,7 +126,9 @@ def kpi_table(report) -> str:
                            spend_class(report, k))
             + f'<td class="num" data-kpi="{escape(key)}" data-field="yoy">{escape(fmt.value(f.yoy, k.unit, cur))}</td>'
             + _change_cell(k, f.change_yoy, key, "change_yoy", f.not_comparable("yoy"), spend_class(report, k))
-            + f'<td class="explain">{escape(k.explain)}</td></tr>')
+            + f'<td class="explain">{escape(k.explain)}'
+            + (f' <span class="rk-note" data-kpi="{escape(key)}" data-field="paid">{escape(paid_note(f, cur))}.</span>'
+               if paid_note(f, cur) else "") + '</td></tr>')
     head = (f"<tr><th>KPI</th><th>{escape(p.current.label())}</th><th>{escape(p.previous.label())}</th>"
             f"<th>change</th><th>{escape(p.yoy.label())}</th><th>change</th><th>what it means</th></tr>")
     return (f'<div class="rk-table-wrap"><table class="rk-table rk-kpis"><thead>{head}</thead>'
