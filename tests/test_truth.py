@@ -286,3 +286,13 @@ def test_blended_cost_per_lead_is_labelled_blended_and_paid_is_shown_beside_it(t
     # organic search clicks are never labelled as ad clicks
     assert REGISTRY["organic_clicks"].label == "Organic search clicks"
     assert "ad" not in REGISTRY["organic_clicks"].explain.lower().split()
+
+
+def test_sections_say_when_they_have_no_content(tmp_path, small_facts):
+    from reportkit.present import content
+    r = report.build(config.validate({
+        "client_id": "t", "client_name": "T", "business_model": "ecommerce", "period": "2024-03",
+        "currency": "EUR", "source": {"type": "csv", "path": str(small_facts)}}))
+    # no goals and no budget in params: those sections have nothing to say
+    assert content.sections_with_content(r)["goals"] is False
+    assert content.sections_with_content(r)["budget"] is False
