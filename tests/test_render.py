@@ -79,7 +79,8 @@ def test_html_figures_equal_the_sidecar(rendered):
     for (key, field), text in shown.items():
         kpi = side["kpis"][key]
         if field.startswith("change"):
-            expected = fmt.change(kpi[field])
+            reason = kpi.get("not_comparable_" + field.split("_", 1)[1])
+            expected = f"not comparable ({reason})" if reason else fmt.change(kpi[field])
             assert text.endswith(expected), (key, field, text)
         else:
             assert text == fmt.value(kpi[field], kpi["unit"], side["currency"]), (key, field, text)
