@@ -296,3 +296,16 @@ def test_sections_say_when_they_have_no_content(tmp_path, small_facts):
     # no goals and no budget in params: those sections have nothing to say
     assert content.sections_with_content(r)["goals"] is False
     assert content.sections_with_content(r)["budget"] is False
+
+
+def test_the_summary_promises_only_what_follows(root):
+    values = config.read_params(root / "params" / "acme_outdoor.yaml")
+    goal = values["goals"][0]
+    values = {k: v for k, v in values.items() if k not in ("budget", "work")}
+    values = {**values, "goals": [goal], "material_change": 10.0, "kpis": ["revenue", "transactions", "sessions"]}
+    r = report.build(config.validate(values))
+    # one goal, no budget, no ROAS, nothing moved 1000 %: two sentences, so a closing one is
+    # added, and it promises neither a budget nor what moved
+    closing = [t for t in r.summary if t.startswith("Below we")]
+    assert closing == ["Below we restate each goal with its milestones and forecast."]
+    assert not r.analysis.drivers
