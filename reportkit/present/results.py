@@ -157,8 +157,11 @@ def channel_table(report, keys: list[str] | None = None) -> str:
             cells.append(f'<td class="num">{escape(fmt.value(value, k.unit, cur))}</td>'
                          + _change_cell(k, change, k.key, "channel_change", reason))
         rows.append(f'<tr><th scope="row">{escape(str(channel))}</th>{"".join(cells)}</tr>')
+    estimated = any(report.figures[k.key].estimated for k in kpis if k.key in report.figures)
+    legend = ('<p class="rk-legend">Values are as recorded; the changes count an estimate for the days '
+              'tracking recorded nothing (see the data notes).</p>' if estimated else "")
     return (f'<div class="rk-table-wrap"><table class="rk-table rk-channels"><thead><tr><th>Channel</th>'
-            f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+            f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>' + legend)
 
 
 def data_notes(report) -> str:
