@@ -18,6 +18,7 @@ from reportkit.analysis.assessment import Assessment, assess
 from reportkit.analysis.comparisons import Measured, measure
 from reportkit.config import ClientConfig
 from reportkit.contracts.sidecar import Sidecar
+from reportkit.story.alerts import agency_alerts
 from reportkit.story.summary import summary
 from reportkit.work import sections as work_sections
 
@@ -43,7 +44,7 @@ class Report(Measured):
             goals=[g.figures for g in a.goals], benchmarks=a.benchmarks, budget=a.budget,
             drivers=a.drivers, summary_figures=self.summary_figures,
             data_quality=self.data_quality, source=self.origin, **self.work.sidecar(),
-            agency=cfg.agency.model_dump(),
+            agency=cfg.agency.model_dump(), agency_alerts=agency_alerts(self),
             generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 

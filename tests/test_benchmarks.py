@@ -39,9 +39,13 @@ def test_published_rows_and_polarity(root):
     # the industry's latest row (2021 LocaliQ median 1.73) and all industries' latest (2025: 5.26)
     assert [(r["industry"], r["year"], r["value"]) for r in rows] == [
         ("Sports & Recreation", 2021, 1.73), ("All industries", 2025, 5.26)]
-    # e-commerce conversion rates apply to e-commerce clients only
-    assert any(r["channel"] is None for r in bm.published_for(table, "conversion_rate", None, "ecommerce"))
-    assert not any(r["channel"] is None for r in bm.published_for(table, "conversion_rate", None, "leadgen"))
+    # e-commerce conversion rates apply to e-commerce clients only; they are undated and low
+    # confidence, so they are withheld from the client's copy (agency_alerts) rather than shown
+    assert not any(r["channel"] is None for r in bm.published_for(table, "conversion_rate", None, "ecommerce"))
+    assert any(r["channel"] is None for r in bm.published_for(table, "conversion_rate", None, "ecommerce",
+                                                              ready=False))
+    assert not any(r["channel"] is None for r in bm.published_for(table, "conversion_rate", None, "leadgen",
+                                                                  ready=False))
     # a CPC of 4 against 5: below, which is better (lower is better); a CTR below is worse
     assert bm.compare(REGISTRY["cpc"], 4.0, 5.0)["verdict"] == "good"
     assert bm.compare(REGISTRY["ctr"], 0.04, 0.05) | {} == {

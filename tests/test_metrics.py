@@ -117,5 +117,6 @@ def test_verdict_respects_polarity():
 
 def test_business_model_wording():
     reg = metrics.registry_for("leadgen")
-    assert reg["cpa"].label == "Cost per lead" and reg["conversions"].label == "Leads"
-    assert metrics.registry_for("ecommerce")["cpa"].label == "Cost per acquisition"
+    # spend over every lead (organic and direct too): labelled blended, never "what one lead costs"
+    assert reg["cpa"].label == "Cost per lead (blended)" and reg["conversions"].label == "Leads"
+    assert metrics.registry_for("ecommerce")["cpa"].label == "Cost per acquisition (blended)"

@@ -37,7 +37,9 @@ def test_every_number_in_the_summary_is_in_the_sidecar(built):
 
 def test_summary_leads_with_the_goals_in_priority_order(built):
     rep, side = built
-    for i, goal in enumerate(side["goals"][:3]):
+    told = [g for g in side["goals"][:3] if any(f"({g['name']})" in t for t in side["summary"])]
+    assert told == side["goals"][:len(told)] and told      # the first goals, none skipped
+    for i, goal in enumerate(told):
         assert f"({goal['name']})" in side["summary"][i]
         assert goal["status_words"] in side["summary"][i] or goal["status"] == "achieved"
 
@@ -66,4 +68,5 @@ def test_summary_names_delivered_work_and_overdue_client_items(built):
     sentence = next(s for s in side["summary"] if s.startswith("We delivered"))
     overdue = [a for a in side["action_items"] if a["overdue"]]
     assert overdue and f"\u201c{overdue[0]['item']}\u201d" in sentence and "now overdue" in sentence
-    assert side["summary"].index(sentence) == len(side["goals"][:3])   # right after the goals
+    told = [g for g in side["goals"][:3] if any(f"({g['name']})" in t for t in side["summary"])]
+    assert side["summary"].index(sentence) == len(told)   # right after the goals

@@ -7,10 +7,13 @@ import pytest
 from reportkit import config
 from reportkit import report
 
-# Statuses of the demo goals as of 31 Oct 2026 (chosen in params/*.yaml, see README):
-EXPECTED = {"acme_outdoor": {"grow_revenue": "at_risk", "keep_roas": "on_track", "grow_organic": "behind"},
-            "northwind_b2b": {"more_leads": "achieved", "cheaper_leads": "behind", "grow_organic": "on_track"},
-            "daily_gazette": {"more_signups": "achieved", "grow_engagement": "behind",
+# Statuses of the demo goals as of 31 Oct 2026 (see README). acme's 13-15 Oct tracking outage is
+# estimated, so its revenue is on pace; northwind's more_leads met October's target early but its
+# forecast for December (503) is below 626 and its September milestone was missed: at risk;
+# its organic goal is ahead of the pace but forecast 16,074 < 16,407: at risk.
+EXPECTED = {"acme_outdoor": {"grow_revenue": "on_track", "keep_roas": "on_track", "grow_organic": "at_risk"},
+            "northwind_b2b": {"more_leads": "at_risk", "cheaper_leads": "behind", "grow_organic": "at_risk"},
+            "daily_gazette": {"more_signups": "on_track", "grow_engagement": "behind",
                               "grow_organic": "on_track"}}
 
 
@@ -27,11 +30,14 @@ def test_demo_goal_statuses(side):
 def test_driver_parts_add_up(side):
     assert side["drivers"]
     for d in side["drivers"]:
+        # the parts add up to the fair change; the untracked days are the separate part "gap",
+        # and fair change + gap = the recorded change
         if d["method"] == "contribution":
             assert sum(r["change"] for r in d["by_channel"]) == pytest.approx(d["abs_change"])
         else:
             mr = d["mix_rate"]
             assert mr["mix"] + mr["rate"] + mr["other"] == pytest.approx(d["abs_change"])
+        assert d["abs_change"] + (d["gap"] or 0) == pytest.approx(d["value"] - d["previous"])
 
 
 def test_budget_parts(side):

@@ -79,7 +79,8 @@ def test_html_figures_equal_the_sidecar(rendered):
     for (key, field), text in shown.items():
         kpi = side["kpis"][key]
         if field.startswith("change"):
-            expected = fmt.change(kpi[field])
+            reason = kpi.get("not_comparable_" + field.split("_", 1)[1])
+            expected = f"not comparable ({reason})" if reason else fmt.change(kpi[field])
             assert text.endswith(expected), (key, field, text)
         else:
             assert text == fmt.value(kpi[field], kpi["unit"], side["currency"]), (key, field, text)
@@ -171,4 +172,4 @@ def test_plain_papermill_with_a_params_file(tmp_path, root):
     assert proc.returncode == 0, proc.stderr[-2000:]
     nb = json.loads(out.read_text())
     text = json.dumps(nb)
-    assert "Northwind Systems" in text and "Cost per lead" in text
+    assert "Northwind Systems" in text and "Cost per lead (blended)" in text

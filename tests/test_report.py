@@ -32,7 +32,13 @@ def test_figures_by_hand(small_facts):
     assert k["users"].value == 250
     # February 2024 (previous): sessions 50, CPC 40 / 20 = 2.0
     assert k["sessions"].previous == 50
-    assert k["sessions"].change_previous == pytest.approx((310 - 50) / 50)
+    # February has data on 1 day (10 Feb) of 29, March on 2 of 31: not a fair comparison, so
+    # no change is stated (it would read +520%) and the reason names the shorter period first
+    assert k["sessions"].coverage["previous"] == {"days_with_data": 1, "days_expected": 29,
+                                                  "days_estimated": 0}
+    assert k["sessions"].coverage["current"]["days_with_data"] == 2
+    assert k["sessions"].change_previous is None
+    assert k["sessions"].not_comparable("previous") == "1 of 29 days"
     assert k["cpc"].previous == pytest.approx(2.0)
     assert k["users"].previous is None                      # no users row for February
     # March 2023 (yoy): only organic, 100 sessions, 0 conversions
@@ -52,7 +58,11 @@ def test_sidecar_contract(small_facts):
     cpc = side["kpis"]["cpc"]
     assert set(cpc) >= {"value", "previous", "yoy", "change_previous", "change_yoy", "unit", "better"}
     assert cpc["better"] == "lower" and cpc["unit"] == "currency"
-    assert cpc["change_previous"] == pytest.approx((200 / 60 - 2) / 2)
+    # the previous period has 1 of 29 days: not comparable, so no change (contract: null)
+    assert cpc["change_previous"] is None and cpc["abs_change_previous"] is None
+    assert cpc["comparable_previous"] is False and cpc["not_comparable_previous"] == "1 of 29 days"
+    # March 2023 has a row on 1 day, but no cost or clicks at all: 0 of 31 days for CPC
+    assert cpc["coverage"]["yoy"]["days_with_data"] == 0 and cpc["not_comparable_yoy"] == "no data"
     assert cpc["change_yoy"] is None
 
 

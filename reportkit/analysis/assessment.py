@@ -14,6 +14,7 @@ from reportkit.analysis import benchmarks as _benchmarks
 from reportkit.analysis import budget as _budget
 from reportkit.analysis import drivers as _drivers
 from reportkit.analysis import goals
+from reportkit.analysis import outages
 from reportkit.core.facts import between
 from reportkit.core.periods import month_end, shift_year
 
@@ -49,6 +50,22 @@ def assess(measured) -> Assessment:
             budget["month_to_date"] = _budget.evaluate(cfg, facts, last.replace(day=1),
                                                        month_end(last), last, registry)
     return Assessment(
-        now=now, goals=goals.evaluate_all(cfg, facts, now),
+        now=now, goals=_goals(cfg, facts, now),
         drivers=_drivers.explain(measured, measured.slices, ly_prev, cfg.material_change, keys),
         budget=budget, benchmarks=_benchmarks.evaluate(measured))
+
+
+def _goals(cfg, facts, now) -> list:
+    """Goals judged on the facts with untracked days estimated (a tracking outage is not
+    underperformance); each goal also says what was recorded and how much is the estimate."""
+    filled = outages.adjusted(facts)
+    results = goals.evaluate_all(cfg, filled, now)
+    if filled is facts:
+        return results
+    for result, raw in zip(results, goals.evaluate_all(cfg, facts, now)):
+        value, recorded = result.figures.get("value"), raw.figures.get("value")
+        if value is not None and recorded is not None and abs(value - recorded) > 1e-9:
+            result.figures["recorded_value"] = recorded
+            result.figures["untracked_estimate"] = value - recorded
+            result.figures["untracked_method"] = outages.METHOD
+    return results

@@ -79,9 +79,33 @@ def own_history(facts: pd.DataFrame, kpi, period_start, yoy_value) -> list[dict]
     return out
 
 
-def published_for(table: pd.DataFrame, kpi_key: str, industry: str | None, business_model: str) -> list[dict]:
-    """The latest row for the client's industry and the latest 'All industries' row, per channel."""
+def client_ready(row) -> bool:
+    """A published row may go into a client's report only with a year and without a
+    low-confidence caveat; the others are for the agency (``agency_alerts``)."""
+    caveat = row.get("caveat") if hasattr(row, "get") else None
+    year = row.get("year") if hasattr(row, "get") else None
+    undated = year is None or (not isinstance(year, (int,)) and pd.isna(year))
+    return not undated and not (isinstance(caveat, str) and caveat.lower().startswith("low confidence"))
+
+
+def withheld(report, table: pd.DataFrame | None = None) -> list[dict]:
+    """Rows that would match the report's KPIs but are not client-ready (see :func:`client_ready`)."""
+    table = load_published() if table is None else table
+    out = []
+    for kpi in report.chartable:
+        for row in published_for(table, kpi.key, report.cfg.industry, report.cfg.business_model,
+                                 ready=False):
+            out.append({**row, "label": row["industry"]})
+    return out
+
+
+def published_for(table: pd.DataFrame, kpi_key: str, industry: str | None, business_model: str,
+                  ready: bool = True) -> list[dict]:
+    """The latest row for the client's industry and the latest 'All industries' row, per channel
+    (``ready=False``: the rows left out because they are not client-ready)."""
     rows = table[table["kpi"] == kpi_key]
+    keep = rows.apply(client_ready, axis=1) if len(rows) else pd.Series(dtype=bool)
+    rows = rows[keep] if ready else rows[~keep] if len(rows) else rows
     if "business_model" in rows.columns:
         rows = rows[rows["business_model"].isna() | (rows["business_model"] == business_model)]
     picked = []

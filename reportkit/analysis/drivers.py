@@ -138,11 +138,32 @@ def _daily(frame: pd.DataFrame, kpi) -> pd.Series:
     return metrics.compute_by(frame, "date", [kpi])[kpi.key].dropna()
 
 
+def gap_effect(fig) -> float | None:
+    """How much the untracked days moved the *recorded* change (recorded change minus the
+    change with those days estimated), in the KPI's unit: the gap as its own driver."""
+    if not fig.adjusted:
+        return None
+    recorded = metrics.absolute_change(fig.value, fig.previous)
+    adjusted = metrics.absolute_change(fig.adjusted["current"], fig.adjusted["previous"])
+    if recorded is None or adjusted is None:
+        return None
+    return recorded - adjusted
+
+
 def explain(report, slices: dict[str, pd.DataFrame], last_year_previous: pd.DataFrame,
             threshold: float, keys: list[str] | None = None) -> list[dict]:
-    """One entry per KPI that moved at least ``threshold`` (relative) on the previous period."""
+    """One entry per KPI that moved at least ``threshold`` (relative) on the previous period.
+
+    The change is the fair one (untracked days estimated, see
+    :class:`reportkit.analysis.comparisons.KpiFigures`), split on the facts with those days
+    estimated; what the untracked days did to the recorded figures is its own part, ``gap``
+    (never a channel, mix or rate effect). The day-to-day variation leaves untracked days out.
+    """
     out = []
     anomaly = anomalies(report.data_quality)
+    outage = set(pd.DatetimeIndex(d for p in ("current", "previous")
+                                  for d in report.data_quality.get("zero_traffic_days", {}).get(p, [])))
+    adjusted = getattr(report, "adjusted_slices", None) or slices
     for key in keys or [k.key for k in report.chartable]:
         fig = report.figures.get(key)
         if fig is None or fig.change_previous is None or abs(fig.change_previous) < threshold:
@@ -150,14 +171,18 @@ def explain(report, slices: dict[str, pd.DataFrame], last_year_previous: pd.Data
         kpi = fig.kpi
         if not kpi.daily:
             continue
-        cur, prev = slices["current"], slices["previous"]
+        cur, prev = adjusted["current"], adjusted["previous"]
+        daily_cur, daily_prev = _daily(slices["current"], kpi), _daily(slices["previous"], kpi)
+        daily_cur = daily_cur[~daily_cur.index.isin(list(outage))]
+        daily_prev = daily_prev[~daily_prev.index.isin(list(outage))]
         ly_prev = metrics.compute(last_year_previous, [kpi])[kpi.key] if len(last_year_previous) else None
         ly_change = metrics.relative_change(fig.yoy, ly_prev)
         entry = {"kpi": key, "label": kpi.label, "unit": kpi.unit, "better": kpi.better,
                  "value": fig.value, "previous": fig.previous, "change": fig.change_previous,
-                 "abs_change": metrics.absolute_change(fig.value, fig.previous),
+                 "abs_change": fig.as_dict()["abs_change_previous"],
                  "verdict": metrics.verdict(kpi.better, fig.change_previous),
-                 "variation": normal_variation(*weekday_adjusted(_daily(cur, kpi), _daily(prev, kpi))),
+                 "variation": normal_variation(*weekday_adjusted(daily_cur, daily_prev)),
+                 "estimated": fig.estimated, "gap": gap_effect(fig),
                  "last_year_change": ly_change, "seasonal": seasonal(fig.change_previous, ly_change),
                  "anomalies": anomaly}
         if kpi.additive:

@@ -49,45 +49,70 @@ def trend_per_month(values: list[float]) -> float | None:
     return float(slope)
 
 
+def margin(tolerance: float, target: float | None, baseline: float | None) -> float:
+    """The one tolerance rule of every goal kind: ``tolerance`` x |target - baseline|, or
+    x |target| when there is no baseline (a cumulative goal's baseline is 0)."""
+    if target is None:
+        return 0.0
+    return tolerance * abs(target - (baseline if baseline is not None else 0.0))
+
+
+def clears(value: float | None, target: float | None, direction: str, margin_: float) -> bool | None:
+    """Is ``value`` past ``target`` by more than ``margin_``? A forecast on the line (within the
+    margin) does not clear it. None if unknown."""
+    if value is None or target is None:
+        return None
+    return value > target + margin_ if direction == "up" else value < target - margin_
+
+
 def reach_status(value, target, expected, forecast, direction, shortfall_allowed: float,
-                 deadline_passed: bool) -> str:
-    """Status of a 'reach' goal.
+                 deadline_passed: bool, reached_is_final: bool = False) -> str:
+    """Status of a 'reach' goal (``shortfall_allowed`` is :func:`margin`).
 
     - past the deadline: achieved or missed (``value`` is the value at the deadline);
-    - achieved when the value already meets the target;
-    - on track when the value meets where the pacing says it should be by now;
-    - at risk when it does not, but the forecast still meets the target or the shortfall
-      against the pace is within ``shortfall_allowed`` (an absolute amount);
+    - target met before the deadline: achieved when reaching it is final (a cumulative total
+      of an additive KPI cannot fall back); otherwise on track ("target already met") when
+      the forecast for the deadline still meets the target, at risk when it does not;
+    - on track when the value meets the pace and the forecast meets the target;
+    - at risk when on pace but the forecast fails the target (the forecast decides the risk),
+      or off pace but the forecast meets the target or the shortfall against the pace is
+      within ``shortfall_allowed``;
     - behind otherwise.
     """
     if value is None or target is None:
         return "behind" if not deadline_passed else "missed"
     if deadline_passed:
         return "achieved" if meets(value, target, direction) else "missed"
+    forecast_ok = meets(forecast, target, direction)
     if meets(value, target, direction):
-        return "achieved"
-    if expected is None or meets(value, expected, direction):
+        if reached_is_final:
+            return "achieved"
+        return "at_risk" if forecast_ok is False else "on_track"
+    on_pace = expected is None or meets(value, expected, direction)
+    if on_pace and forecast_ok is not False:
         return "on_track"
-    shortfall = abs(expected - value)
-    if meets(forecast, target, direction) or shortfall <= shortfall_allowed:
+    if on_pace or forecast_ok or abs(expected - value) <= shortfall_allowed:
         return "at_risk"
     return "behind"
 
 
 def stay_status(history: list[float | None], value, target, forecast, direction,
-                margin: float, deadline_passed: bool) -> str:
-    """Status of a 'stay above/below' goal from every checked value since the start.
+                margin_: float, deadline_passed: bool) -> str:
+    """Status of a 'stay above/below' goal from every checked value since the start
+    (``margin_`` is :func:`margin`).
 
     Past the deadline: achieved when every check met the line, else missed. Before it:
     behind when the latest value breaks the line; at risk when an earlier check broke it,
-    the latest is within ``margin`` of the line, or the forecast breaks it; else on track.
+    the latest is within the margin of the line, or the forecast does not clear the line by
+    the margin (a forecast on the line is not on track); else on track.
     """
     checks = [meets(v, target, direction) for v in history if v is not None]
     if deadline_passed:
         return "achieved" if checks and all(checks) else "missed"
     if value is None or not meets(value, target, direction):
         return "behind"
-    if not all(checks) or abs(value - target) < margin or meets(forecast, target, direction) is False:
+    if (not all(checks) or not clears(value, target, direction, margin_)
+            or clears(forecast, target, direction, margin_) is False):
         return "at_risk"
     return "on_track"
 

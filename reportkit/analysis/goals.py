@@ -26,7 +26,7 @@ from reportkit.core.facts import between
 from reportkit.core import metrics
 from reportkit.errors import ConfigError
 from reportkit.core.periods import month_end, shift_year
-from reportkit.analysis.goal_rules import (meets, progress, reach_status, seasonal_share,  # noqa: F401 (re-exported)
+from reportkit.analysis.goal_rules import (margin, meets, progress, reach_status, seasonal_share,  # noqa: F401 (re-exported)
                      stay_status, straight_line, trend_per_month, value_between)
 from reportkit.config.goals import Goal, parse_relative
 
@@ -34,6 +34,7 @@ GOAL_OK = ("achieved", "on_track")            # statuses that need no attention
 GOAL_OFF = ("at_risk", "behind", "missed")      # statuses the agency overview flags
 STATUS_WORDS = {"achieved": "achieved", "on_track": "on track", "at_risk": "at risk",
                 "behind": "behind", "missed": "missed", "not_started": "not started"}
+MET_EARLY_WORDS = "on track — target already met"   # on_track, target met before the deadline
 
 
 # --- small pure helpers ------------------------------------------------------------
@@ -195,13 +196,30 @@ def evaluate(goal: Goal, kpi, facts: pd.DataFrame, now: date) -> GoalResult:
         _cumulative(goal, kpi, facts, now, baseline, target, direction, deadline_passed, fig)
     else:
         _monthly(goal, kpi, facts, now, baseline, target, direction, deadline_passed, fig)
-    fig["status_words"] = STATUS_WORDS[fig["status"]]
     fig["data_gaps"] = _gaps(goal, facts, fig, now)
     fig["last_quarter_growth"] = last_quarter_growth(facts, kpi, goal.start)
     series = fig.pop("_series")
     fig["milestones"] = _milestones(goal, kpi, facts, baseline, fig["value"], now, direction,
                                     series.get("at"))
+    _agree_with_milestones(fig)
+    fig["status_words"] = (MET_EARLY_WORDS if fig["status"] == "on_track" and goal.kind == "reach"
+                           and meets(fig["value"], fig["target"], direction) else STATUS_WORDS[fig["status"]])
     return GoalResult(goal, kpi, fig, series)
+
+
+def _agree_with_milestones(fig: dict) -> None:
+    """Milestone and goal verdicts agree: a goal whose latest passed milestone was missed is at
+    risk at best; a milestone hit while the goal is off its pace says so (``note``)."""
+    passed = [m for m in fig["milestones"] if m["state"] in ("hit", "missed")]
+    if not passed or fig["status"] in ("achieved", "missed", "not_started"):
+        return
+    last = passed[-1]
+    if last["state"] == "missed" and fig["status"] == "on_track":
+        fig["status"] = "at_risk"
+        fig["status_reason"] = f"the milestone of {last['date']} was missed"
+    for m in passed:
+        if m["state"] == "hit" and fig["status"] in ("at_risk", "behind"):
+            m["note"] = "hit, but the goal is behind the pace it needs by now"
 
 
 def _cumulative(goal, kpi, facts, now, baseline, target, direction, deadline_passed, fig):
@@ -227,11 +245,11 @@ def _cumulative(goal, kpi, facts, now, baseline, target, direction, deadline_pas
         forecast, method = None, "not enough of the window has passed"
     per_day_now = value / days_done if days_done else None
     required = ((target - value) / days_left) if (target is not None and days_left > 0) else None
-    status = (reach_status(value, target, expected, forecast, direction,
-                           goal.tolerance * abs(target or 0), deadline_passed)
+    allowed = margin(goal.tolerance, target, 0.0)   # a running total starts at 0
+    status = (reach_status(value, target, expected, forecast, direction, allowed, deadline_passed,
+                           reached_is_final=kpi.additive and direction == "up")
               if goal.kind == "reach" else
-              stay_status([value], value, target, forecast, direction,
-                          goal.tolerance * abs(target or 0), deadline_passed))
+              stay_status([value], value, target, forecast, direction, allowed, deadline_passed))
     cum = _daily_cumulative(facts, kpi, goal.start, through)
     fig.update(value=value, progress=progress(value, 0.0, target), gap=_gap(target, value),
                expected_now=_round(expected), pacing_method=pacing, share_elapsed=share_time,
@@ -295,11 +313,11 @@ def _monthly(goal, kpi, facts, now, baseline, target, direction, deadline_passed
     if value_month < goal.start:
         status = "not_started"  # no complete month since the start yet
     elif goal.kind == "reach":
-        allowed = goal.tolerance * abs((target or 0) - (baseline if baseline is not None else 0))
-        status = reach_status(value, target, expected, forecast, direction, allowed, deadline_passed)
+        status = reach_status(value, target, expected, forecast, direction,
+                              margin(goal.tolerance, target, baseline), deadline_passed)
     else:
         status = stay_status(list(history.values()), value, target, forecast, direction,
-                             goal.tolerance * abs(target or 0), deadline_passed)
+                             margin(goal.tolerance, target, baseline), deadline_passed)
     fig.update(value=value, value_month=value_month.strftime("%Y-%m"),
                progress=progress(value, baseline, target), gap=_gap(target, value),
                expected_now=_round(expected), pacing_method=pacing, share_elapsed=share,
@@ -358,8 +376,12 @@ def _milestones(goal, kpi, facts, baseline, value_now, now, direction, at=None) 
             value = at(m.date)
             item.update(state="hit" if meets(value, target, direction) else "missed", value=value)
         else:
-            item.update(state="upcoming", value=None, next=not next_done,
-                        distance=_gap(target, value_now), days_to_go=(m.date - now).days)
+            distance = _gap(target, value_now)
+            # left to go in the goal's direction: <= 0 means the milestone is already met
+            to_go = None if distance is None else (distance if direction == "up" else -distance)
+            item.update(state="upcoming", value=None, next=not next_done, distance=distance,
+                        to_go=to_go, met_already=None if to_go is None else to_go <= 0,
+                        days_to_go=(m.date - now).days)
             next_done = True
         out.append(item)
     return out

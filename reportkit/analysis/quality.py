@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from reportkit.analysis import outages as _outages
 from reportkit.core import facts as _facts
+from reportkit.core import formatting as fmt
+from reportkit.core.measures import KEY_COLUMNS
 from reportkit.core.periods import ReportPeriods
+
+ESTIMATE_WORDS = {"sessions": ("visits", "count"), "conversions": ("conversions", "count"),
+                  "transactions": ("orders", "count"), "revenue": ("revenue", "currency")}
 
 
 def _day_list(days) -> list[str]:
@@ -30,11 +36,42 @@ def _spans(days: list[str]) -> str:
     return ", ".join(runs)
 
 
-def check(facts: pd.DataFrame, periods: ReportPeriods, data, kpis, missing_measures) -> dict:
+def outage_list(estimates: pd.DataFrame, periods: ReportPeriods) -> list[dict]:
+    """``data_quality.outages``: each run of untracked days inside a compared period, with the
+    estimate of what was not recorded (per tracked measure) and how it was estimated."""
+    out = []
+    names = [c for c in estimates.columns if c not in KEY_COLUMNS]
+    for name in ("current", "previous", "yoy"):
+        rng = getattr(periods, name)
+        part = _facts.between(estimates, rng.start, rng.end) if len(estimates) else estimates
+        if part.empty:
+            continue
+        for first, last in _outages.spans(part["date"].unique()):
+            run = part[(part["date"] >= first) & (part["date"] <= last)]
+            out.append({"period": name, "start": first.date().isoformat(), "end": last.date().isoformat(),
+                        "days": (last - first).days + 1, "measures": names,
+                        "estimate": {m: round(float(run[m].sum()), 2) for m in names},
+                        "method": _outages.METHOD})
+    return out
+
+
+
+def estimate_words(outage: dict, currency: str) -> str:
+    """'about 10,879 visits, 1,233 conversions and €19,637 revenue' for one outage."""
+    parts = [f"{fmt.value(outage['estimate'][m], unit, currency)} {word}"
+             for m, (word, unit) in ESTIMATE_WORDS.items() if outage["estimate"].get(m)]
+    return "about " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts))
+
+
+def check(facts: pd.DataFrame, periods: ReportPeriods, data, kpis, missing_measures,
+          estimates: pd.DataFrame | None = None, currency: str = "EUR") -> dict:
     findings: list[dict] = []
     out: dict = {"source": data.origin, "rows_total": int(len(facts)),
                  "data_from": None, "data_to": None, "missing_days": {}, "zero_traffic_days": {},
                  "missing_measures": list(missing_measures)}
+    estimates = _outages.estimate_rows(facts) if estimates is None else estimates
+    out["outages"] = outage_list(estimates, periods)
+    outage = set(pd.DatetimeIndex(estimates["date"].unique())) if len(estimates) else set()
     if len(facts):
         out["data_from"] = facts["date"].min().date().isoformat()
         out["data_to"] = facts["date"].max().date().isoformat()
@@ -44,10 +81,8 @@ def check(facts: pd.DataFrame, periods: ReportPeriods, data, kpis, missing_measu
         expected = pd.date_range(rng.start, rng.end, freq="D")
         missing = expected.difference(pd.DatetimeIndex(part["date"].unique()))
         out["missing_days"][name] = _day_list(missing)
-        zero = []
-        if "sessions" in part.columns and len(part):
-            per_day = part.groupby("date")["sessions"].sum(min_count=1)
-            zero = per_day[per_day.fillna(0) == 0].index
+        # days the tag recorded nothing (one rule: reportkit.analysis.outages)
+        zero = sorted(d for d in outage if rng.start <= d.date() <= rng.end)
         out["zero_traffic_days"][name] = _day_list(zero)
         if name == "current":
             out["rows_in_period"] = int(len(part))
@@ -65,11 +100,16 @@ def check(facts: pd.DataFrame, periods: ReportPeriods, data, kpis, missing_measu
                                         f"({_spans(days)}): totals for that period are incomplete."})
         zero = out["zero_traffic_days"][name]
         if zero:
+            runs = [o for o in out["outages"] if o["period"] == name]
+            est = "; ".join(estimate_words(o, currency) for o in runs if o["estimate"])
             findings.append({"level": "warning", "period": name,
                              "message": f"Website tracking recorded no visits on {len(zero)} day(s) "
                                         f"of {label[name]} ({_spans(zero)}), while the days around "
                                         f"them had traffic: most likely a tracking outage. Visits "
-                                        f"and conversions for those days are missing."})
+                                        f"and conversions for those days are missing"
+                                        + (f"; we estimate {est} were not recorded ({_outages.METHOD}). "
+                                           f"Changes and goals count that estimate; the recorded "
+                                           f"figures are shown as they are." if est else ".")})
     if missing_measures:
         findings.append({"level": "info", "period": "all",
                          "message": "The data has no " + ", ".join(missing_measures)

@@ -45,9 +45,25 @@ class DateRange(BaseModel):
     end: str = Field(description="Last day, YYYY-MM-DD (inclusive)")
 
 
+class DaysCovered(BaseModel):
+    days_with_data: int = Field(description="Days of the period with recorded data for the KPI's measures")
+    days_expected: int = Field(description="Days in the period")
+    days_estimated: int = Field(0, description="Untracked (outage) days whose tracked measures are estimated")
+
+
+class Coverage(BaseModel):
+    current: DaysCovered
+    previous: DaysCovered
+    yoy: DaysCovered
+
+
 class KpiFigure(BaseModel):
     """One KPI in the three periods. ``change_*`` are relative changes as fractions
-    (0.0769 = +7.69 %); every value is null when undefined (a zero denominator, no data)."""
+    (0.0769 = +7.69 %); every value is null when undefined (a zero denominator, no data).
+    ``value``/``previous``/``yoy`` are as recorded; changes are between the ``adjusted`` values
+    (untracked days estimated) and null when that comparison is not fair
+    (``comparable_*`` false, ``not_comparable_*`` says why; docs/architecture.md, "Coverage and
+    fair comparisons")."""
 
     label: str
     value: Number
@@ -61,6 +77,30 @@ class KpiFigure(BaseModel):
     better: Literal["higher", "lower"]
     explain: str
     formula: str
+    coverage: Optional[Coverage] = None
+    adjusted: Optional[dict[str, Number]] = Field(None, description="current/previous/yoy with "
+                                                  "untracked days estimated; null when none was")
+    comparable_previous: bool = True
+    comparable_yoy: bool = True
+    not_comparable_previous: Optional[str] = None
+    not_comparable_yoy: Optional[str] = None
+    paid: Optional[dict] = Field(None, description="A blended cost per result over the paid channels "
+                                 "only (those with spend): channels, value, by_channel")
+
+
+class Outage(BaseModel):
+    period: Literal["current", "previous", "yoy"]
+    start: str
+    end: str
+    days: int
+    measures: list[str]
+    estimate: dict[str, Number] = Field(description="What was not recorded, per tracked measure")
+    method: str
+
+
+class AgencyAlert(BaseModel):
+    kind: Literal["contact", "follow_up", "overdue_todo", "benchmark", "note"]
+    message: str
 
 
 class Finding(_Open):
@@ -75,6 +115,7 @@ class DataQuality(_Open):
     data_from: Optional[str]
     data_to: Optional[str] = Field(description="The last day of data, YYYY-MM-DD")
     findings: list[Finding]
+    outages: list[Outage] = Field(default_factory=list, description="Untracked days in the compared periods")
 
 
 class GoalFigures(_Open):
@@ -135,6 +176,8 @@ class Sidecar(BaseModel):
     action_items: list[dict] = Field(default_factory=list)
     communication: Optional[dict] = None
     agency: dict
+    agency_alerts: list[AgencyAlert] = Field(default_factory=list, description="Text for the agency "
+                                             "only: never in the client's report; the overview shows it")
     generated_at: str
 
     def to_json(self) -> dict:

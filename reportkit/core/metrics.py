@@ -132,8 +132,9 @@ REGISTRY: dict[str, KPI] = {k.key: k for k in [
         explain="What we spent on advertising."),
     KPI("cpc", "Cost per click", "cost", "clicks", unit="currency", better="lower",
         explain="Ad spend divided by ad clicks: what one visit from an ad costs."),
-    KPI("cpa", "Cost per acquisition", "cost", "conversions", unit="currency", better="lower",
-        explain="Ad spend divided by conversions: what one conversion costs."),
+    KPI("cpa", "Cost per acquisition (blended)", "cost", "conversions", unit="currency", better="lower",
+        explain="Ad spend divided by all conversions, unpaid channels included: a blended figure, "
+                "not what one conversion from an ad costs."),
     KPI("roas", "Return on ad spend", "revenue", "cost", unit="ratio",
         explain="Revenue for every 1 spent on ads (4.0 means 4 back for each 1 spent)."),
     KPI("organic_clicks", "Organic search clicks", "organic_clicks",
@@ -154,10 +155,12 @@ REGISTRY: dict[str, KPI] = {k.key: k for k in [
 LABELS_BY_MODEL = {
     "leadgen": {"conversions": ("Leads", "Enquiries and form fills from the website."),
                 "conversion_rate": ("Lead conversion rate", "Share of visits that became a lead."),
-                "cpa": ("Cost per lead", "Ad spend divided by leads: what one lead costs.")},
+                "cpa": ("Cost per lead (blended)", "Ad spend divided by all leads, unpaid channels "
+                        "included: a blended figure, not what one lead from an ad costs.")},
     "publisher": {"conversions": ("Sign-ups", "Newsletter and membership sign-ups."),
                   "conversion_rate": ("Sign-up rate", "Share of visits that ended in a sign-up."),
-                  "cpa": ("Cost per sign-up", "Ad spend divided by sign-ups.")},
+                  "cpa": ("Cost per sign-up (blended)", "Ad spend divided by all sign-ups, unpaid "
+                          "channels included: a blended figure.")},
 }
 
 DEFAULT_KPIS = {
@@ -178,6 +181,14 @@ def registry_for(business_model: str, custom: Iterable[KPI] = ()) -> dict[str, K
     for kpi in custom:
         reg[kpi.key] = kpi
     return reg
+
+
+def paid_channels(facts: pd.DataFrame) -> list[str]:
+    """Channels the data says are paid: those with ad spend (cost > 0) in ``facts``."""
+    if "cost" not in facts.columns or facts.empty:
+        return []
+    spend = facts.groupby("channel", observed=True)["cost"].sum(min_count=1)
+    return sorted(str(c) for c in spend[spend > 0].index)
 
 
 def measure_sums(facts: pd.DataFrame, measures: Iterable[str]) -> dict[str, float | None]:

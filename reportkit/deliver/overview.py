@@ -11,8 +11,8 @@ Clients are grouped by what needs doing first: failed runs, send problems, held 
 reports awaiting review, approved reports not sent yet, sent reports. Within a group the
 clients needing most attention come first: data-quality warnings, goals off track, budget
 pacing off, then large moves the wrong way. Each row also shows the agency-only alerts
-(the sidecar's ``agency_alerts`` when it has them; else last contact over 14 days ago, a
-follow-up passed and the client's overdue to-dos, from the report's work sections).
+(the sidecar's ``agency_alerts``; for a sidecar written before they existed, last contact
+over 14 days ago and follow-ups passed, from its work sections) and the client's overdue to-dos.
 The page fits a 1280 px screen without sideways scrolling and stays under 2 MB at 1,000 clients.
 """
 
@@ -76,16 +76,16 @@ class ClientRow:
         side = self.sidecar
         if side is None:
             return []
-        given = getattr(side, "agency_alerts", None)
-        if isinstance(given, list):
-            return [(str(a.get("kind", "note")), str(a.get("message", ""))) for a in given if isinstance(a, dict)]
-        found = []
-        comm = side.communication or {}
-        days = comm.get("days_since_contact")
-        if isinstance(days, int) and days > STALE_CONTACT_DAYS:
-            found.append(("contact", f"last contact {days} days ago ({comm.get('last_contact')})"))
-        for day in comm.get("missed_follow_ups") or []:
-            found.append(("follow_up", f"follow-up of {day} passed"))
+        # The report's own agency alerts when it wrote them (contact, follow-ups, benchmarks);
+        # a sidecar from before they existed gets the contact rules applied here.
+        found = [(a.kind, a.message) for a in side.agency_alerts]
+        if "agency_alerts" not in side.model_fields_set:
+            comm = side.communication or {}
+            days = comm.get("days_since_contact")
+            if isinstance(days, int) and days > STALE_CONTACT_DAYS:
+                found.append(("contact", f"last contact {days} days ago ({comm.get('last_contact')})"))
+            for day in comm.get("missed_follow_ups") or []:
+                found.append(("follow_up", f"follow-up of {day} passed"))
         for item in side.action_items or []:
             if isinstance(item, dict) and item.get("overdue") and item.get("status", "open") == "open":
                 found.append(("overdue_todo", f"client to-do {item.get('days_overdue')} days overdue: "

@@ -40,8 +40,12 @@ def goal(report, g: dict) -> str:
     scope = (" · " + ", ".join(f"{escape(str(k))}: {escape(str(v))}" for k, v in g["scope"].items())
              if g["scope"] else "")
     month = (f"{date.fromisoformat(g['value_month'] + '-01'):%B %Y}" if g.get("value_month") else None)
+    untracked = ""
+    if g.get("untracked_estimate") is not None:
+        untracked = (f' <span class="rk-note">recorded {_v(g["recorded_value"], unit, cur)}; the days '
+                     f'tracking recorded nothing are estimated ({escape(g["untracked_method"])})</span>')
     rows = [("Now" + (f" ({escape(month)})" if month else ""),
-             _v(g.get("value"), unit, cur), "value"),
+             _v(g.get("value"), unit, cur) + untracked, "value"),
             ("Baseline", (_v(g["baseline"], unit, cur) if g["baseline"] is not None else "none")
              + f' <span class="rk-note">{escape(g["baseline_source"])}</span>', "baseline"),
             ("Target by " + _day(g["deadline"]), _v(g["target"], unit, cur), "target"),
@@ -96,7 +100,8 @@ def goal(report, g: dict) -> str:
         f'target {_v(m["target"], unit, cur)} · '
         + (f'{escape(m["state"])} at {_v(m.get("value"), unit, cur)}' if m["state"] != "upcoming" else
            f'{"next, " if m.get("next") else ""}{m["days_to_go"]} days to go'
-           + (f', {_v(abs(m["distance"]), unit, cur)} to go from now' if m.get("distance") is not None else ""))
+           + (_milestone_distance(m, g, unit, cur) if m.get("distance") is not None else ""))
+        + (f' <span class="rk-note">{escape(m["note"])}</span>' if m.get("note") else "")
         + "</li>" for m in g["milestones"])
     return (
         f'<div class="rk-goal" data-goal="{escape(g["id"])}"><h3>{escape(g["name"])} '
@@ -109,15 +114,33 @@ def goal(report, g: dict) -> str:
         + (f'<ul class="rk-milestones">{ms}</ul>' if ms else "") + "</div>")
 
 
+def _milestone_distance(m: dict, g: dict, unit: str, cur: str) -> str:
+    """', 1,035 to go from now' or ', already 1,035 above it' (the sign follows the goal)."""
+    to_go = m.get("to_go", m["distance"] if g["direction"] == "up" else -m["distance"])
+    if to_go > 0:
+        return f', {_v(to_go, unit, cur)} to go from now'
+    side = "above" if g["direction"] == "up" else "below"
+    return f', already {_v(-to_go, unit, cur)} {side} it'
+
+
 def why(report) -> str:
     cur = report.cfg.currency
     threshold = report.cfg.material_change
     items = []
     for d in report.analysis.drivers:
         unit = d["unit"]
+        fig = report.figures[d["kpi"]]
+        est = " with the untracked days estimated" if d.get("estimated") else ""
+        before, after = ((fig.adjusted["previous"], fig.adjusted["current"]) if fig.adjusted
+                         else (d["previous"], d["value"]))
         head = (f'<strong>{escape(d["label"])}</strong> {escape(fmt.change_words(d["change"]))} on the '
-                f'previous period ({_v(d["previous"], unit, cur)} → {_v(d["value"], unit, cur)}).')
+                f'previous period{est} ({_v(before, unit, cur)} → {_v(after, unit, cur)}).')
         notes = []
+        if d.get("gap"):
+            sign = "+" if d["gap"] >= 0 else "-"
+            notes.append(f"The days tracking recorded nothing are their own part of the recorded change "
+                         f"({escape(sign + fmt.value(abs(d['gap']), unit, cur))}); the change above counts an "
+                         f"estimate for them instead, and no channel, mix or rate effect below includes them.")
         if d["variation"]["within"]:
             notes.append("This is within the normal day-to-day variation of the two months "
                          f"(z = {d['variation']['z']:.1f}), so we do not call it a win or a loss.")
@@ -153,14 +176,25 @@ def why(report) -> str:
             notes.append(f"Last year the same months moved {escape(fmt.change(d['last_year_change']))}, "
                          "so this is not just the season.")
         for a in d["anomalies"]:
-            words = "no visits recorded" if a["kind"] == "zero_traffic_days" else "no data"
+            if a["kind"] == "zero_traffic_days" and not d.get("estimated"):
+                continue   # untracked days do not touch this KPI's measures
+            words = ("no visits recorded (estimated, see the data notes)" if a["kind"] == "zero_traffic_days"
+                     else "no data")
             notes.append(f'{a["days"]} day(s) with {words} in the {escape(a["period"])} period '
                          f'({escape(_day(a["first"]))} – {escape(_day(a["last"]))}) affect this comparison.')
         items.append(f'<li data-driver="{escape(d["kpi"])}">{head} ' + " ".join(notes) + "</li>")
+    unfair = [(f.kpi.label, f.not_comparable("previous")) for f in report.figures.values()
+              if f.not_comparable("previous") and f.kpi.daily]
+    skipped = ("" if not unfair else '<p class="rk-legend">Not compared with the previous period: '
+               + "; ".join(f"{escape(label)}, not comparable ({escape(reason)})" for label, reason in unfair)
+               + ".</p>")
+    if not items and unfair and len(unfair) == len([f for f in report.figures.values() if f.kpi.daily]):
+        return skipped   # nothing could be compared: no claim that nothing moved
     if not items:
-        return f"<p>No KPI moved by {threshold * 100:.0f}% or more on the previous period.</p>"
+        return f"<p>No KPI moved by {threshold * 100:.0f}% or more on the previous period.</p>" + skipped
     return ('<ul class="rk-why">' + "".join(items) + "</ul>"
-            f'<p class="rk-legend">Shown: KPIs that moved {threshold * 100:.0f}% or more, up or down.</p>')
+            f'<p class="rk-legend">Shown: KPIs that moved {threshold * 100:.0f}% or more, up or down.</p>'
+            + skipped)
 
 
 def benchmarks(report) -> str:
@@ -185,8 +219,9 @@ def benchmarks(report) -> str:
                 mine = (f'; ours on {escape(c["channel"])}: {_v(c.get("client_value"), unit, cur)}'
                         if c.get("channel") else "")
                 note = f'; {escape(c["note"])}' if c.get("note") else ""
-                others.append(f'<div class="{c["verdict"]}">{_v(c["value"], unit, cur)} '
-                              f'<span class="rk-note">{escape(c["label"])}, {c["year"] or "year n/a"} '
+                # a published figure keeps its own currency's symbol (no conversion)
+                others.append(f'<div class="{c["verdict"]}">{_v(c["value"], unit, c.get("currency") or cur)} '
+                              f'<span class="rk-note">{escape(c["label"])}, {c["year"]} '
                               f'[{ref}]{mine}{note}</span></div>')
             else:
                 year = f", {c['year']}" if c.get("year") else ""

@@ -89,10 +89,13 @@ def axis_label(kpi, currency: str, per: str = "") -> str:
 def _trend_title(kpi, fig_, currency: str) -> str:
     """The finding: the period's figure and how it moved."""
     if fig_.change_previous is None:
-        return f"{kpi.label} by day"
+        reason = fig_.not_comparable("previous")
+        return f"{kpi.label} by day" + (f" (not comparable with the previous period: {reason})" if reason else "")
     scope = "in total" if kpi.unit in ("count", "currency") and kpi.denominator is None else "for the period"
+    estimated = (" (untracked days estimated)" if fig_.coverage and (fig_.coverage["current"]["days_estimated"]
+                 or fig_.coverage["previous"]["days_estimated"]) else "")
     return (f"{kpi.label}: {fmt.value(fig_.value, kpi.unit, currency)} {scope}, "
-            f"{fmt.change_words(fig_.change_previous)} on the previous period")
+            f"{fmt.change_words(fig_.change_previous)} on the previous period{estimated}")
 
 
 def daily_trend(report, keys: list[str] | None = None):

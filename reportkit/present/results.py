@@ -8,7 +8,7 @@ from html import escape
 from reportkit.core import formatting as fmt
 from reportkit.present import page
 from reportkit.present.branding import logo_img
-from reportkit.core.metrics import relative_change, verdict
+from reportkit.core.metrics import verdict
 
 ARROWS = {"flat": "■", "none": ""}
 
@@ -18,11 +18,38 @@ def _arrow(verdict_: str, rel) -> str:
     return ("▲" if rel > 0 else "▼") if verdict_ in ("good", "bad") else ARROWS[verdict_]
 
 
-def _change_cell(kpi, rel, key: str, field: str) -> str:
+def not_comparable_text(reason: str) -> str:
+    """How an unfair comparison reads everywhere: 'not comparable (1 of 28 days)'."""
+    return f"not comparable ({reason})"
+
+
+# Ad spend is judged against its budget, not as "lower is better": on budget is neutral.
+SPEND_CLASS = {"on_budget": "flat", "over": "bad", "under": "warn"}
+
+
+def spend_class(report, kpi) -> str | None:
+    """The colour of an ad spend change: its budget status (None: no budget, use the polarity)."""
+    status = (report.analysis.budget or {}).get("status") if kpi.key == "cost" else None
+    return SPEND_CLASS.get(status)
+
+
+def _change_cell(kpi, rel, key: str, field: str, reason: str | None = None,
+                 colour: str | None = None) -> str:
+    if reason:
+        return (f'<td class="chg none" data-kpi="{escape(key)}" data-field="{field}">'
+                f'{escape(not_comparable_text(reason))}</td>')
     v = verdict(kpi.better, rel)
     arrow = _arrow(v, rel)
-    return (f'<td class="chg {v}" data-kpi="{escape(key)}" data-field="{field}">'
-            f'{arrow} {escape(fmt.change(rel))}</td>')
+    return (f'<td class="chg {colour if colour and v in ("good", "bad") else v}" data-kpi="{escape(key)}" '
+            f'data-field="{field}">{arrow} {escape(fmt.change(rel))}</td>')
+
+
+def estimate_note(f, currency: str) -> str:
+    """'€210,317 with the untracked days estimated' when this period's figure has an estimate."""
+    if not f.adjusted or not f.coverage["current"]["days_estimated"] or f.adjusted["current"] == f.value:
+        return ""
+    return (f'{fmt.value(f.adjusted["current"], f.kpi.unit, currency)} with the '
+            f'{f.coverage["current"]["days_estimated"]} untracked day(s) estimated')
 
 
 def header(report) -> str:
@@ -33,14 +60,42 @@ def header(report) -> str:
                        f'{escape(p.previous.label())} and {escape(p.yoy.label())}')
 
 
-def _card_change(f, rel, field: str, against: str) -> str:
-    """One line of a KPI card: arrow by direction, colour by polarity (lower cost is green)."""
+def _card_change(f, rel, field: str, against: str, name: str, colour: str | None = None) -> str:
+    """One line of a KPI card: arrow by direction, colour by polarity (lower cost is green);
+    'not comparable (...)' when the comparison is not fair."""
+    reason = f.not_comparable(name)
+    if reason:
+        return (f'<div class="rk-card-chg none" title="no fair comparison"><span data-kpi="{escape(f.kpi.key)}" '
+                f'data-field="{field}">{escape(not_comparable_text(reason))}</span> '
+                f'<span class="vs">vs {escape(against)}</span></div>')
+    estimated = " (untracked days estimated)" if f.coverage and (
+        f.coverage["current"]["days_estimated"] or f.coverage[name]["days_estimated"]) else ""
     v = verdict(f.kpi.better, rel)
     arrow = _arrow(v, rel)
     words = {"good": "better", "bad": "worse", "flat": "about the same", "none": "no comparison"}[v]
+    if colour and v in ("good", "bad"):
+        v, words = colour, {"flat": "on budget", "bad": "over budget", "warn": "under budget"}[colour]
     return (f'<div class="rk-card-chg {v}" title="{words}"><span data-kpi="{escape(f.kpi.key)}" '
             f'data-field="{field}">{arrow} {escape(fmt.change(rel))}</span> '
-            f'<span class="vs">vs {escape(against)}</span></div>')
+            f'<span class="vs">vs {escape(against)}{estimated}</span></div>')
+
+
+def paid_note(f, currency: str) -> str:
+    """'paid channels only: £209.12 (Paid Search £180.00, Paid Social £260.00)' for a blended
+    cost per result."""
+    if not f.paid or f.paid.get("value") is None:
+        return ""
+    parts = ", ".join(f"{ch} {fmt.value(v, f.kpi.unit, currency)}" for ch, v in f.paid["by_channel"].items()
+                      if v is not None)
+    return f"paid channels only: {fmt.value(f.paid['value'], f.kpi.unit, currency)}" + (f" ({parts})" if parts else "")
+
+
+def _card_note(f, currency: str) -> str:
+    paid = paid_note(f, currency)
+    if paid:
+        return f'<div class="rk-card-note rk-note" data-field="paid">{escape(paid)}</div>'
+    note = estimate_note(f, currency)
+    return f'<div class="rk-card-note rk-note" data-field="adjusted">{escape(note)}</div>' if note else ""
 
 
 def summary(report) -> str:
@@ -49,8 +104,10 @@ def summary(report) -> str:
         f'<div class="rk-card" data-kpi="{escape(f.kpi.key)}"><div class="rk-card-label" '
         f'title="{escape(f.kpi.explain)}">{escape(f.kpi.label)}</div><div class="rk-card-value" '
         f'data-field="value">{escape(fmt.value(f.value, f.kpi.unit, report.cfg.currency))}</div>'
-        + _card_change(f, f.change_previous, "change_previous", p.previous.label())
-        + _card_change(f, f.change_yoy, "change_yoy", p.yoy.label()) + '</div>'
+        + _card_note(f, report.cfg.currency)
+        + _card_change(f, f.change_previous, "change_previous", p.previous.label(), "previous",
+                       spend_class(report, f.kpi))
+        + _card_change(f, f.change_yoy, "change_yoy", p.yoy.label(), "yoy", spend_class(report, f.kpi)) + '</div>'
         for f in report.headline)
     sentences = "".join(f"<li>{escape(s)}</li>" for s in report.summary)
     return f'<div class="rk-cards">{cards}</div><ul class="rk-summary">{sentences}</ul>'
@@ -65,17 +122,23 @@ def kpi_table(report) -> str:
             f'<tr><th scope="row" title="{escape(k.explain)}">{escape(k.label)}</th>'
             f'<td class="num" data-kpi="{escape(key)}" data-field="value">{escape(fmt.value(f.value, k.unit, cur))}</td>'
             f'<td class="num" data-kpi="{escape(key)}" data-field="previous">{escape(fmt.value(f.previous, k.unit, cur))}</td>'
-            + _change_cell(k, f.change_previous, key, "change_previous")
+            + _change_cell(k, f.change_previous, key, "change_previous", f.not_comparable("previous"),
+                           spend_class(report, k))
             + f'<td class="num" data-kpi="{escape(key)}" data-field="yoy">{escape(fmt.value(f.yoy, k.unit, cur))}</td>'
-            + _change_cell(k, f.change_yoy, key, "change_yoy")
-            + f'<td class="explain">{escape(k.explain)}</td></tr>')
+            + _change_cell(k, f.change_yoy, key, "change_yoy", f.not_comparable("yoy"), spend_class(report, k))
+            + f'<td class="explain">{escape(k.explain)}'
+            + (f' <span class="rk-note" data-kpi="{escape(key)}" data-field="paid">{escape(paid_note(f, cur))}.</span>'
+               if paid_note(f, cur) else "") + '</td></tr>')
     head = (f"<tr><th>KPI</th><th>{escape(p.current.label())}</th><th>{escape(p.previous.label())}</th>"
             f"<th>change</th><th>{escape(p.yoy.label())}</th><th>change</th><th>what it means</th></tr>")
     return (f'<div class="rk-table-wrap"><table class="rk-table rk-kpis"><thead>{head}</thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>'
             '<p class="rk-legend">▲ ▼ arrows show the direction; green is better and red is worse '
-            'for that KPI (for costs, lower is better). n/a: not defined (for example, no clicks to '
-            'divide the cost by).</p>')
+            'for that KPI (for costs per result, lower is better; ad spend is coloured by its budget '
+            'status: grey on budget, red over, amber under). n/a: not defined (for example, no clicks to '
+            'divide the cost by). Not comparable: one of the two periods lacks data on some of its '
+            'days for that KPI (days with data of days in the period). Where tracking recorded nothing '
+            'on some days, changes count an estimate for those days (see the data notes).</p>')
 
 
 def channel_table(report, keys: list[str] | None = None) -> str:
@@ -86,14 +149,19 @@ def channel_table(report, keys: list[str] | None = None) -> str:
     for channel, row in table.iterrows():
         cells = []
         for k in kpis:
-            value, before = row.get(k.key), row.get(f"{k.key}_previous")
+            value, change = row.get(k.key), row.get(f"{k.key}_change")
             value = None if fmt.is_missing(value) else float(value)
-            before = None if fmt.is_missing(before) else float(before)
+            change = None if fmt.is_missing(change) else float(change)
+            fig = report.figures.get(k.key)
+            reason = fig.not_comparable("previous") if fig is not None else None
             cells.append(f'<td class="num">{escape(fmt.value(value, k.unit, cur))}</td>'
-                         + _change_cell(k, relative_change(value, before), k.key, "channel_change"))
+                         + _change_cell(k, change, k.key, "channel_change", reason))
         rows.append(f'<tr><th scope="row">{escape(str(channel))}</th>{"".join(cells)}</tr>')
+    estimated = any(report.figures[k.key].estimated for k in kpis if k.key in report.figures)
+    legend = ('<p class="rk-legend">Values are as recorded; the changes count an estimate for the days '
+              'tracking recorded nothing (see the data notes).</p>' if estimated else "")
     return (f'<div class="rk-table-wrap"><table class="rk-table rk-channels"><thead><tr><th>Channel</th>'
-            f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+            f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>' + legend)
 
 
 def data_notes(report) -> str:

@@ -120,7 +120,7 @@ def communication(report) -> str:
     if c is None:
         return ""
     html = ['<h2 id="communication-log">Communication log</h2>']
-    html += [f'<p class="rk-flag bad">⚠ {escape(f)}</p>' for f in c.flags]
+    # c.flags (contact lapsed, follow-up missed) are for the agency: sidecar agency_alerts
     if c.interactions:
         rows = "".join(
             f'<tr><td>{_day(i.date)}{" " + i.time.strftime("%H:%M") if i.time else ""}</td>'

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from reportkit.contracts.sidecar import GoalFigures
 from reportkit.story.figures import Sentence
-from reportkit.story.sentences import data_gap_sentence, period_word, work_sentence
+from reportkit.story.sentences import data_gap_sentence, money_sentence, period_word, work_sentence
 
 GOAL_SENTENCES = 3
 ORDINALS = ("Our first", "Our second", "Our third")
@@ -27,6 +27,13 @@ def _goal_sentence(s: Sentence, i: int, g: GoalFigures) -> str | None:
     if g.value is None:
         return None
     value = s.fig(g.value, P + ["value"], f"value:{unit}")
+    if getattr(g, "untracked_estimate", None) is not None:
+        if unit in ("count", "currency"):
+            value += (f" (of which about {s.fig(g.untracked_estimate, P + ['untracked_estimate'], f'abs:{unit}')} "
+                      f"is our estimate for the days tracking recorded nothing)")
+        else:
+            value += (f" with the days tracking recorded nothing estimated "
+                      f"({s.fig(g.recorded_value, P + ['recorded_value'], f'value:{unit}')} as recorded)")
     target = s.fig(g.target, P + ["target"], f"value:{unit}") if g.target is not None else "n/a"
     def deadline_text():  # typed (and recorded) only where a sentence uses it
         return s.fig(g.deadline, P + ["deadline"], "date")
@@ -39,6 +46,14 @@ def _goal_sentence(s: Sentence, i: int, g: GoalFigures) -> str | None:
                 g.forecast >= g.target if g.direction == "up" else g.forecast <= g.target):
             forecast = s.fig(g.forecast, P + ["forecast"], f"value:{unit}")
             text += f", though our forecast for {deadline_text()} is {forecast}, below the target"
+        return text + "."
+    met = g.target is not None and (g.value >= g.target if g.direction == "up" else g.value <= g.target)
+    if g.kind == "reach" and met and status in ("on_track", "at_risk"):
+        text = f"{intro} we are {g.status_words}; {label} came to {value} {when}, against a target of {target}"
+        if g.forecast is not None and g.measure == "monthly":
+            forecast = s.fig(g.forecast, P + ["forecast"], f"value:{unit}")
+            text += (f"; our forecast for {deadline_text()} is {forecast}"
+                     + (", below the target, so the target is not yet secure" if status == "at_risk" else ""))
         return text + "."
     if status == "missed":
         return f"{intro} we missed it; {label} came to {value} against a target of {target} by {deadline_text()}."
@@ -60,10 +75,13 @@ def _goal_sentence(s: Sentence, i: int, g: GoalFigures) -> str | None:
                 + f" on the way to {target} by {deadline_text()}.")
     forecast = (s.fig(g.forecast, P + ["forecast"], f"value:{unit}") if g.forecast is not None else None)
     words = "at risk" if status == "at_risk" else "behind"
+    on_pace = g.expected_now is None or (g.value >= g.expected_now if g.direction == "up"
+                                         else g.value <= g.expected_now)
     return (f"{intro} we are {words}; {label} came to {value} {when}"
-            + (f", short of the {expected} expected by now" if expected else "")
-            + (f"; we forecast {forecast} against the {target} target by {deadline_text()}." if forecast
-               else f", against a target of {target} by {deadline_text()}."))
+            + ((f", ahead of the {expected} expected by now, but" if on_pace else
+                f", short of the {expected} expected by now;") if expected else ";")
+            + (f" we forecast {forecast} against the {target} target by {deadline_text()}." if forecast
+               else f" the target is {target} by {deadline_text()}."))
 
 
 def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str], period: str) -> str | None:
@@ -73,6 +91,8 @@ def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str], period: str)
         P = ["drivers", j]
         label = d["label"].lower()
         change = s.fig(d["change"], P + ["change"], "change")
+        if d.get("estimated"):
+            change += " (with the untracked days estimated)"
         if d["variation"]["within"]:
             return (f"Overall {label} moved {change} on the previous {period}, which is within normal "
                     f"day-to-day variation, so we do not read it as a real change yet.")
@@ -95,6 +115,12 @@ def _why_sentence(s: Sentence, drivers: list, goal_kpis: list[str], period: str)
     return None
 
 
+def _channel_records(measured) -> list[dict]:
+    """The channel rows as the sidecar writes them (the paths a sentence records point there)."""
+    frame = measured.channels.reset_index()
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+
+
 def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | None]:
     """Sentences and, per sentence, the figures typed into it (text, sidecar path, format).
 
@@ -103,23 +129,30 @@ def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | Non
     """
     side_goals = [GoalFigures.model_validate(g.figures) for g in analysis.goals]
     cur = measured.cfg.currency
+    period = period_word(measured.periods)
+    # After the goals, in order of what the client can act on: the work we delivered and
+    # what we are waiting for from them, a tracking gap that changes the figures, money
+    # (budget off beyond tolerance, channels returning less than they cost), then the
+    # largest move. These must be said: the goal sentences make room for them.
+    must: list[tuple[str, list]] = []
+    for write in (lambda s: work_sentence(s, work.sidecar()),
+                  lambda s: data_gap_sentence(s, measured.data_quality, period,
+                                              measured.cfg.registry()["conversions"].label.lower()),
+                  lambda s: money_sentence(s, analysis.budget, _channel_records(measured))):
+        s = Sentence(cur)
+        text = write(s)
+        if text:
+            must.append((text, s.figures))
+    room = max(1, min(GOAL_SENTENCES, 5 - len(must)))
     out: list[tuple[str, list]] = []
     for i, g in enumerate(side_goals):
-        if len(out) == GOAL_SENTENCES:
+        if len(out) == room:
             break
         s = Sentence(cur)
         text = _goal_sentence(s, i, g)
         if text:
             out.append((text, s.figures))
-    period = period_word(measured.periods)
-    # After the goals, in order of what the client can act on: the work we delivered and
-    # what we are waiting for from them, then a data caveat, then the largest move.
-    for write in (lambda s: work_sentence(s, work.sidecar()),
-                  lambda s: data_gap_sentence(s, measured.data_quality, period)):
-        s = Sentence(cur)
-        text = write(s)
-        if text:
-            out.append((text, s.figures))
+    out += must
     s = Sentence(cur)
     why = _why_sentence(s, analysis.drivers, [g.kpi for g in side_goals], period)
     if why:
@@ -127,7 +160,13 @@ def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | Non
     if not any(g.value is not None and g.status != "not_started" for g in side_goals):
         return [], None  # no goal has a value yet: the KPI summary says more
     if len(out) < 3:  # always say what comes next, even with a single goal
-        out.append(("Below we restate each goal with its milestones and forecast, explain what "
-                    "moved, and show the budget.", []))
+        # promise only what the sections below hold
+        parts = ["restate each goal with its milestones and forecast"]
+        if analysis.drivers:
+            parts.append("explain what moved")
+        if measured.cfg.budget is not None and analysis.budget:
+            parts.append("show the budget")
+        out.append(("Below we " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1
+                                   else parts[0]) + ".", []))
     out = out[:5]
     return [t for t, _ in out], [f for _, f in out]

@@ -48,9 +48,38 @@ def work_sentence(s: Sentence, side: dict) -> str | None:
     return "; ".join(parts) + "." if parts else None
 
 
-def data_gap_sentence(s: Sentence, data_quality: dict, period: str) -> str | None:
-    """The tracking-gap caveat: days without visits this period (figures understated) or in
-    the previous one (a rise looks larger than it is); None when neither had such days."""
+# what an estimate is said in, most telling first
+GAP_MEASURES = (("revenue", "revenue", "currency"), ("transactions", "orders", "count"),
+                ("conversions", "conversions", "count"), ("sessions", "visits", "count"))
+
+
+def data_gap_sentence(s: Sentence, data_quality: dict, period: str, conversion_word: str = "conversions") -> str | None:
+    """The tracking-gap sentence, with the number: what the untracked days of this period (or
+    of the previous one) did not record, and that changes and goals count that estimate."""
+    outages = data_quality.get("outages") or []
+    for name in ("current", "previous"):
+        runs = [(i, o) for i, o in enumerate(outages) if o["period"] == name]
+        if not runs:
+            continue
+        i, o = runs[0]
+        P = ["data_quality", "outages", i]
+        when = (s.fig(o["start"], P + ["start"], "date") if o["start"] == o["end"] else
+                f"{s.fig(o['start'], P + ['start'], 'date')} to {s.fig(o['end'], P + ['end'], 'date')}")
+        shown = [(m, word, unit) for m, word, unit in GAP_MEASURES if o["estimate"].get(m)]
+        if "transactions" in dict((m, 1) for m, _, _ in shown):
+            shown = [x for x in shown if x[0] != "conversions"]
+        shown = shown[:2]
+        what = " and ".join(f"{s.fig(o['estimate'][m], P + ['estimate', m], 'value:' + unit)} "
+                            f"{conversion_word if m == 'conversions' else word}" for m, word, unit in shown)
+        where = f"this {period}" if name == "current" else f"the previous {period}"
+        more = "" if len(runs) == 1 else ", among other days"
+        if name == "current":
+            return (f"Tracking recorded nothing from {when}{more} {where}: we estimate about {what} went "
+                    f"unrecorded, so the recorded figures are understated; our comparisons and goals "
+                    f"count that estimate, not a fall in performance.")
+        return (f"Tracking recorded nothing from {when}{more} in {where}: we estimate about {what} went "
+                f"unrecorded then, and compare against that estimate so the gap does not inflate "
+                f"this {period}'s changes.")
     gaps = data_quality["zero_traffic_days"]
     if gaps.get("current"):
         n = s.fig(gaps["current"], ["data_quality", "zero_traffic_days", "current"], "len")
@@ -66,3 +95,34 @@ def data_gap_sentence(s: Sentence, data_quality: dict, period: str) -> str | Non
 def period_word(periods) -> str:
     """'month' for a calendar-month report (its key is 'YYYY-MM'), else 'period'."""
     return "month" if len(periods.key) == 7 else "period"
+
+
+def money_sentence(s: Sentence, budget: dict, channels: list[dict]) -> str | None:
+    """Money the client should hear about: spend over or under the budget beyond its tolerance
+    (with the channel furthest off), and any paid channel whose return on ad spend is below 1.
+    None when neither applies."""
+    parts = []
+    if budget and budget.get("status") in ("over", "under") and budget.get("projected_vs_budget") is not None:
+        P = ["budget"]
+        spend = s.fig(budget["spend"], P + ["spend"], "value:currency")
+        amount = s.fig(budget["budget"], P + ["budget"], "value:currency")
+        off = s.fig(budget["projected_vs_budget"], P + ["projected_vs_budget"], "change")
+        word = "over" if budget["status"] == "over" else "under"
+        text = f"we spent {spend} against a budget of {amount} ({off}, {word} budget"
+        worst = [(j, p) for j, p in enumerate(budget.get("parts") or [])
+                 if p.get("status") == budget["status"] and p.get("projected_vs_budget") is not None]
+        if worst:
+            j, p = max(worst, key=lambda jp: abs(jp[1]["projected_vs_budget"]))
+            text += (f"; {s.fig(p['name'], P + ['parts', j, 'name'], 'text')} "
+                     f"{s.fig(p['projected_vs_budget'], P + ['parts', j, 'projected_vs_budget'], 'change')}")
+        parts.append(text + ")")
+    losing = [(i, c) for i, c in enumerate(channels)
+              if c.get("roas") is not None and c.get("cost") and c["roas"] < 1]
+    for i, c in losing[:2]:
+        name = s.fig(c["channel"], ["channels", i, "channel"], "text")
+        roas = s.fig(c["roas"], ["channels", i, "roas"], "value:ratio")
+        parts.append(f"{name} returned less than it cost (return on ad spend {roas})")
+    if not parts:
+        return None
+    text = "; ".join(parts)
+    return "On the money side, " + text + "."

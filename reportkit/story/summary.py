@@ -11,7 +11,8 @@ from reportkit.core import formatting as fmt
 from reportkit.core.metrics import verdict
 from reportkit.story import goal_summary
 from reportkit.story.figures import Sentence
-from reportkit.story.sentences import data_gap_sentence, period_word, work_sentence
+from reportkit.story.goal_summary import _channel_records
+from reportkit.story.sentences import data_gap_sentence, money_sentence, period_word, work_sentence
 
 
 def _figure_text(fig, currency: str) -> str:
@@ -21,11 +22,17 @@ def _figure_text(fig, currency: str) -> str:
 def _movement(periods, fig) -> str:
     p = periods
     parts = []
-    if fig.change_previous is not None:
-        parts.append(f"{fmt.change_words(fig.change_previous)} on {p.previous.label()}")
-    if fig.change_yoy is not None:
-        parts.append(f"{fmt.change_words(fig.change_yoy)} on {p.yoy.label()}")
+    for change, name, rng in ((fig.change_previous, "previous", p.previous), (fig.change_yoy, "yoy", p.yoy)):
+        reason = fig.not_comparable(name)
+        if change is not None:
+            parts.append(f"{fmt.change_words(change)} on {rng.label()}")
+        elif reason:
+            parts.append(f"not comparable with {rng.label()} ({reason})")
     return " and ".join(parts)
+
+
+def _conversion_word(measured) -> str:
+    return measured.cfg.registry()["conversions"].label.lower()
 
 
 def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | None]:
@@ -59,14 +66,28 @@ def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | Non
                          f"({fmt.change(f.change_previous)} on {prev}).")
     if bad:
         f = bad[0]
+        explained = any(d["kpi"] == f.kpi.key for d in analysis.drivers)
         sentences.append(f"What needs attention: {f.kpi.label.lower()} moved the wrong way, to "
-                         f"{_figure_text(f, cur)} ({fmt.change(f.change_previous)} on {prev}); "
-                         f"we explain why below.")
-    if not good and not bad:
-        sentences.append(f"Our headline figures held steady against {prev}.")
-    gap = data_gap_sentence(Sentence(cur), measured.data_quality, period_word(periods))
+                         f"{_figure_text(f, cur)} ({fmt.change(f.change_previous)} on {prev})"
+                         + ("; we explain why below." if explained else "."))
+    flat = [f for f, v in ranked if v == "flat"] + ([lead] if verdict(lead.kpi.better, lead.change_previous) == "flat" else [])
+    unfair = [f for f in headline if f.not_comparable("previous")]
+    if not good and not bad and flat:
+        sentences.append(f"Our headline figures held steady against {prev}." if not unfair else
+                         f"The headline figures we can compare held steady against {prev}; "
+                         + ", ".join(f"{f.kpi.label.lower()} is not comparable ({f.not_comparable('previous')})"
+                                     for f in unfair) + ".")
+    if not good and not bad and not flat and len(headline) > 1:
+        # nothing to compare with: the lead sentence says why; the figures stand on their own
+        sentences.append("Our other headline figures this period: " + ", ".join(
+            f"{f.kpi.label.lower()} {_figure_text(f, cur)}" for f in headline[1:]) + ".")
+    gap = data_gap_sentence(Sentence(cur), measured.data_quality, period_word(periods),
+                            _conversion_word(measured))
     if gap:
         sentences.append(gap)
+    money = money_sentence(Sentence(cur), analysis.budget, _channel_records(measured))
+    if money:
+        sentences.insert(1, money)   # money comes right after the lead figure
     done = work_sentence(Sentence(cur), work.sidecar())
     extra = [done] if done else []
     return sentences[:5 - len(extra)] + extra, figures

@@ -1,0 +1,312 @@
+"""A report that never misleads: each rule on hand-built facts (arithmetic by hand in the
+comments), then a truth audit over every demo report."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from reportkit import config, report
+from reportkit.analysis.goal_rules import margin, reach_status, stay_status
+from reportkit.analysis.goals import evaluate
+from reportkit.config.goals import Goal
+from reportkit.core.metrics import REGISTRY
+from reportkit.present import analysis as analysis_view
+from reportkit.present import results
+from reportkit.present import work as work_view
+
+HEAD = "date,channel,campaign,sessions,conversions,transactions,revenue,impressions,clicks,cost\n"
+
+
+def _csv(tmp_path, days: list[date], outage: set[date] = frozenset(), name="facts.csv"):
+    """One paid channel: every day 100 sessions, 2 orders, €1,000 revenue, 50 clicks, €100 cost;
+    an outage day keeps its clicks and cost but records 0 sessions, orders and revenue."""
+    lines = []
+    for d in days:
+        tracked = "0,0,0,0" if d in outage else "100,2,2,1000"
+        lines.append(f"{d.isoformat()},Paid Search,A,{tracked},500,50,100\n")
+    path = tmp_path / name
+    path.write_text(HEAD + "".join(lines))
+    return path
+
+
+def _span(first: date, n: int) -> list[date]:
+    return [first + timedelta(days=i) for i in range(n)]
+
+
+def _build(path, **period):
+    return report.build(config.validate({
+        "client_id": "t", "client_name": "T", "business_model": "ecommerce", "currency": "EUR",
+        "kpis": ["sessions", "revenue", "roas", "cost", "cpa"],
+        "source": {"type": "csv", "path": str(path)}, **period}))
+
+
+# Current 2 Mar - 15 Mar 2026 (14 days, Mon - Sun twice); previous 16 Feb - 1 Mar 2026.
+RANGE = {"start": "2026-03-02", "end": "2026-03-15"}
+PREVIOUS_AND_CURRENT = _span(date(2026, 2, 16), 28)
+
+
+def test_outage_in_the_current_period_is_estimated_and_is_not_a_fall(tmp_path):
+    r = _build(_csv(tmp_path, PREVIOUS_AND_CURRENT, outage={date(2026, 3, 10)}), **RANGE)
+    s = r.figures["sessions"]
+    # recorded: 13 days x 100 = 1,300; Tuesday 10 Mar estimated from March's other recorded
+    # Tuesday (3 Mar: 100) -> adjusted 1,400; previous 14 x 100 = 1,400 -> change 0, not -7.1 %
+    assert s.value == 1300 and s.adjusted["current"] == 1400
+    assert s.coverage["current"] == {"days_with_data": 13, "days_expected": 14, "days_estimated": 1}
+    assert s.change_previous == pytest.approx(0.0)
+    # ROAS: recorded 13,000 / 1,400 = 9.29 (-7.1 % on 10.00); with the day estimated 14,000 / 1,400 = 10
+    roas = r.figures["roas"]
+    assert roas.value == pytest.approx(13000 / 1400)
+    assert roas.change_previous == pytest.approx(0.0)
+    # cost is not a tracked measure: its comparison is untouched (14 x 100 both periods)
+    assert r.figures["cost"].adjusted is None and r.figures["cost"].change_previous == pytest.approx(0.0)
+    out = r.data_quality["outages"]
+    assert [(o["period"], o["start"], o["end"], o["days"]) for o in out] == [
+        ("current", "2026-03-10", "2026-03-10", 1)]
+    assert out[0]["estimate"]["revenue"] == pytest.approx(1000) and "same weekday" in out[0]["method"]
+    # one plain sentence with the number; no "down" anywhere in the story
+    gap = [t for t in r.summary if t.startswith("Tracking recorded nothing")]
+    assert len(gap) == 1 and "€1,000 revenue" in gap[0] and "not a fall in performance" in gap[0]
+    assert not any("down" in t for t in r.summary)
+    # the card shows the recorded value and what it is with the day estimated
+    cards = results.summary(r)
+    assert "€14,000 with the 1 untracked day(s) estimated" in cards
+
+
+def test_outage_in_the_previous_period_does_not_inflate_the_change(tmp_path):
+    r = _build(_csv(tmp_path, PREVIOUS_AND_CURRENT, outage={date(2026, 2, 17)}), **RANGE)
+    s = r.figures["sessions"]
+    # previous recorded 1,300 (+7.7 % would be claimed); Tuesday 17 Feb estimated from 24 Feb (100)
+    assert s.previous == 1300 and s.adjusted["previous"] == 1400
+    assert s.change_previous == pytest.approx(0.0)
+    side = r.sidecar().to_json()
+    assert side["kpis"]["sessions"]["change_previous"] == pytest.approx(0.0)
+    assert side["data_quality"]["outages"][0]["period"] == "previous"
+    assert any("does not inflate" in t for t in r.summary)
+
+
+def test_a_comparison_period_with_no_rows_is_not_comparable_and_nothing_held_steady(tmp_path):
+    r = _build(_csv(tmp_path, _span(date(2026, 3, 2), 14)), **RANGE)
+    s = r.figures["sessions"]
+    assert s.coverage["previous"]["days_with_data"] == 0
+    assert s.change_previous is None and s.not_comparable("previous") == "no data"
+    side = r.sidecar().to_json()["kpis"]["sessions"]
+    assert side["comparable_previous"] is False and side["abs_change_previous"] is None
+    text = " ".join(r.summary)
+    assert "held steady" not in text
+    assert "not comparable with 16 Feb 2026 – 1 Mar 2026 (no data)" in text
+    assert "not comparable (no data)" in results.summary(r)
+    assert "not comparable (no data)" in results.kpi_table(r)
+
+
+def test_one_day_of_28_is_not_comparable_on_card_table_summary_and_why(tmp_path):
+    # March 2026 full, February 2026 (28 days) only on 1 Feb... 1 day: 100 sessions
+    path = _csv(tmp_path, [date(2026, 2, 10)] + _span(date(2026, 3, 1), 31))
+    r = _build(path, period="2026-03")
+    s = r.figures["sessions"]
+    # 3,100 against 100 would read "up 3000.0%"
+    assert s.coverage["previous"] == {"days_with_data": 1, "days_expected": 28, "days_estimated": 0}
+    assert s.change_previous is None and s.not_comparable("previous") == "1 of 28 days"
+    assert "not comparable (1 of 28 days)" in results.summary(r)
+    assert "not comparable (1 of 28 days)" in results.kpi_table(r)
+    assert "not comparable with February 2026 (1 of 28 days)" in r.summary[0]
+    assert "%" not in r.summary[0].split("came to")[1]
+    why = analysis_view.why(r)
+    assert "Sessions, not comparable (1 of 28 days)" in why and "No KPI moved" not in why
+
+
+def test_goal_met_early_with_a_failing_forecast_is_at_risk_not_achieved():
+    # monthly target 120 met by 130 before the deadline; the forecast for the deadline is 100
+    assert reach_status(130, 120, 110, 100, "up", 2.0, False) == "at_risk"
+    assert reach_status(130, 120, 110, 125, "up", 2.0, False) == "on_track"
+    # at the deadline the test is met: achieved; a reached cumulative total is final
+    assert reach_status(130, 120, 110, 100, "up", 2.0, True) == "achieved"
+    assert reach_status(130, 120, 110, 100, "up", 2.0, False, reached_is_final=True) == "achieved"
+
+
+def _sessions(values: dict[str, int]) -> pd.DataFrame:
+    return pd.DataFrame([{"date": pd.Timestamp(f"{m}-01"), "channel": "Organic Search", "campaign": "x",
+                          "sessions": v} for m, v in values.items()])
+
+
+def test_met_early_reads_on_track_target_already_met_and_a_passed_milestone_has_its_sign():
+    facts = _sessions({"2026-01": 100, "2026-02": 110, "2026-03": 120, "2026-04": 150})
+    goal = Goal.model_validate({"id": "g", "name": "G", "kpi": "sessions", "start": "2026-04-01",
+                                "deadline": "2026-06-30", "baseline": "previous_quarter",
+                                "target": "+30%",
+                                "milestones": [{"date": "2026-05-31", "target": "+20%"}]})
+    fig = evaluate(goal, REGISTRY["sessions"], facts, date(2026, 4, 30)).figures
+    # baseline (100 + 110 + 120) / 3 = 110, target 143; April 150 >= 143 before the deadline;
+    # forecast: least-squares slope of 100, 110, 120, 150 at x = 0..3: 80 / 5 = 16 a month
+    # -> 150 + 2 x 16 = 182 >= 143
+    assert fig["target"] == pytest.approx(143) and fig["forecast"] == pytest.approx(182)
+    assert fig["status"] == "on_track" and fig["status_words"] == "on track — target already met"
+    # the May milestone 110 x 1.2 = 132 is already passed by 150: 18 above it, not "18 to go"
+    m = fig["milestones"][0]
+    assert m["target"] == pytest.approx(132) and m["to_go"] == pytest.approx(-18) and m["met_already"]
+
+
+def test_a_missed_milestone_caps_the_goal_at_risk():
+    facts = _sessions({"2026-01": 100, "2026-02": 110, "2026-03": 120, "2026-04": 125, "2026-05": 140})
+    goal = Goal.model_validate({"id": "g", "name": "G", "kpi": "sessions", "start": "2026-04-01",
+                                "deadline": "2026-06-30", "baseline": "previous_quarter", "target": 141,
+                                "milestones": [{"date": "2026-04-30", "target": 130}]})
+    fig = evaluate(goal, REGISTRY["sessions"], facts, date(2026, 5, 31)).figures
+    # May 140 is on the straight line (110 + 31 x 2/3 = 130.7) and the forecast meets 141, but
+    # April's 125 missed its milestone of 130: at risk, and the reason says so
+    assert fig["milestones"][0]["state"] == "missed"
+    assert fig["status"] == "at_risk" and "milestone" in fig["status_reason"]
+
+
+def test_a_forecast_on_the_line_is_not_on_track():
+    # one tolerance rule: 0.1 x |target - baseline|, or x |target| without a baseline
+    assert margin(0.1, 5.0, None) == pytest.approx(0.5)
+    assert margin(0.1, 143.0, 110.0) == pytest.approx(3.3)
+    # ROAS 6.0 above the line of 5.0, forecast 5.01: within 0.5 of the line -> at risk
+    assert stay_status([6.0], 6.0, 5.0, 5.01, "up", 0.5, False) == "at_risk"
+    assert stay_status([6.0], 6.0, 5.0, 5.6, "up", 0.5, False) == "on_track"
+
+
+def test_usd_benchmark_for_a_gbp_client_keeps_its_dollar_sign(root):
+    r = report.build(config.load(root / "params" / "northwind_b2b.yaml"))
+    html = analysis_view.benchmarks(r)
+    usd = [c for b in r.analysis.benchmarks for c in b["comparisons"]
+           if c["kind"] == "industry" and c.get("currency") == "USD"]
+    assert usd, "northwind compares against USD figures"
+    for c in usd:
+        assert f'${c["value"]:,.2f}' in html
+        assert f'£{c["value"]:,.2f}' not in html and f'€{c["value"]:,.2f}' not in html
+
+
+# --- truth audit over every demo report --------------------------------------------------
+
+AGENCY_MARKERS = ("Our last contact", "we should get in touch", "follow-up planned", "year n/a",
+                  "Low confidence", "not recorded in our notes")
+
+
+@pytest.fixture(scope="module", params=["acme_outdoor", "northwind_b2b", "daily_gazette"])
+def demo(request, root):
+    r = report.build(config.load(root / "params" / f"{request.param}.yaml"))
+    html = "".join([results.header(r), results.summary(r), results.kpi_table(r), results.channel_table(r),
+                    results.data_notes(r), analysis_view.goals(r), analysis_view.why(r),
+                    analysis_view.benchmarks(r), analysis_view.budget(r), work_view.what_we_did(r),
+                    work_view.next_period(r), work_view.needs_from_you(r), work_view.communication(r)])
+    return r, r.sidecar().to_json(), html
+
+
+def test_audit_no_change_is_stated_where_the_sidecar_says_not_comparable(demo):
+    r, side, html = demo
+    for key, k in side["kpis"].items():
+        for against in ("previous", "yoy"):
+            if not k[f"comparable_{against}"]:
+                assert k[f"change_{against}"] is None and k[f"abs_change_{against}"] is None
+                cell = re.search(rf'data-kpi="{key}" data-field="change_{against}">([^<]*)<', html)
+                assert cell and cell.group(1).startswith("not comparable"), (key, against)
+    for d in side["drivers"]:
+        assert side["kpis"][d["kpi"]]["comparable_previous"]
+
+
+def test_audit_every_status_word_agrees_with_its_rule(demo):
+    r, side, _ = demo
+    for i, g in enumerate(side["goals"]):
+        deadline_passed = date.fromisoformat(g["as_of"]) >= date.fromisoformat(g["deadline"])
+        if g["status"] == "achieved":
+            assert deadline_passed or (g["measure"] == "cumulative" and g["direction"] == "up")
+        if g["status"] == "on_track" and g["kind"] == "reach" and g["forecast"] is not None:
+            assert (g["forecast"] >= g["target"]) if g["direction"] == "up" else (g["forecast"] <= g["target"])
+        passed = [m for m in g["milestones"] if m["state"] in ("hit", "missed")]
+        if passed and passed[-1]["state"] == "missed":
+            assert g["status"] not in ("on_track", "achieved")
+        for m in g["milestones"]:
+            if m.get("to_go") is not None and m["to_go"] <= 0:
+                assert m["met_already"]
+        told = [t for t in side["summary"] if t.startswith("Our") and f"({g['name']})" in t]
+        if told:   # a goal's sentence uses its status words (achieved reads "already reached")
+            assert g["status_words"] in told[0] or g["status"] == "achieved"
+
+
+def test_audit_no_agency_marker_in_the_client_copy(demo):
+    r, side, html = demo
+    text = html + " ".join(side["summary"])
+    for marker in AGENCY_MARKERS:
+        assert marker not in text, marker
+
+
+@pytest.mark.slow
+def test_audit_the_exported_demo_reports_hold_no_agency_marker(root, tmp_path):
+    """The real thing: the demo reports executed by papermill and exported by nbconvert."""
+    from reportkit.run.batch import run_batch
+    params = [root / "params" / f"{c}.yaml" for c in ("acme_outdoor", "northwind_b2b", "daily_gazette")]
+    assert run_batch(params, out=tmp_path, progress=False).exit_code == 0
+    pages = sorted(p for p in tmp_path.glob("*/*.html") if p.name != "index.html")
+    assert len(pages) == 3
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        for marker in AGENCY_MARKERS:
+            assert marker not in text, (path.name, marker)
+        assert "held steady" not in text or "not comparable" not in text
+    overview = (pages[0].parent / "index.html").read_text(encoding="utf-8")
+    # the cockpit shows the agency's alerts per client (from the sidecars' agency_alerts)
+    assert "Agency alerts are for the agency only" in overview and "we should get in touch" in overview
+
+
+def test_money_is_in_the_story_and_spend_is_coloured_by_budget(root):
+    r = report.build(config.load(root / "params" / "northwind_b2b.yaml"))
+    b = r.analysis.budget
+    # spend 55,278.92 against 50,000: 55,278.92 / 50,000 - 1 = +10.6 %, over (tolerance 5 %);
+    # Paid Social 25,033.23 / 20,000 - 1 = +25.2 %
+    assert b["status"] == "over"
+    money = [t for t in r.summary if t.startswith("On the money side")]
+    assert money == ["On the money side, we spent £55,279 against a budget of £50,000 (+10.6%, over "
+                     "budget; Paid Social +25.2%)."]
+    cards = results.summary(r)
+    spend_card = cards.split('data-kpi="cost"')[1].split('class="rk-card"')[0]
+    assert 'rk-card-chg bad" title="over budget"' in spend_card
+    acme = report.build(config.load(root / "params" / "acme_outdoor.yaml"))
+    # acme's Paid Social: ROAS 0.82 (< 1) is named; its spend is on budget: neutral, not red
+    assert any("Paid Social returned less than it cost (return on ad spend 0.82)" in t for t in acme.summary)
+    # spend +12.4 % on September, on budget (99.7 % used): grey in the KPI table, not red
+    assert '<td class="chg flat" data-kpi="cost" data-field="change_previous">▲' in results.kpi_table(acme)
+
+
+def test_blended_cost_per_lead_is_labelled_blended_and_paid_is_shown_beside_it(tmp_path, small_facts):
+    r = report.build(config.validate({
+        "client_id": "t", "client_name": "T", "business_model": "leadgen", "period": "2024-03",
+        "currency": "GBP", "kpis": ["conversions", "cpa", "cost"],
+        "source": {"type": "csv", "path": str(small_facts)}}))
+    cpa = r.figures["cpa"]
+    # March: cost 100 + 100 = 200 (Paid Search only); leads 5 + 1 paid + 4 organic = 10
+    assert cpa.kpi.label == "Cost per lead (blended)" and cpa.value == pytest.approx(200 / 10)
+    # the data says Paid Search is paid (it has spend): 200 / 6 = £33.33 per paid lead
+    assert cpa.paid["channels"] == ["Paid Search"] and cpa.paid["value"] == pytest.approx(200 / 6)
+    assert r.sidecar().to_json()["kpis"]["cpa"]["paid"]["value"] == pytest.approx(200 / 6)
+    assert "paid channels only: £33.33 (Paid Search £33.33)" in results.kpi_table(r)
+    # organic search clicks are never labelled as ad clicks
+    assert REGISTRY["organic_clicks"].label == "Organic search clicks"
+    assert "ad" not in REGISTRY["organic_clicks"].explain.lower().split()
+
+
+def test_sections_say_when_they_have_no_content(tmp_path, small_facts):
+    from reportkit.present import content
+    r = report.build(config.validate({
+        "client_id": "t", "client_name": "T", "business_model": "ecommerce", "period": "2024-03",
+        "currency": "EUR", "source": {"type": "csv", "path": str(small_facts)}}))
+    # no goals and no budget in params: those sections have nothing to say
+    assert content.sections_with_content(r)["goals"] is False
+    assert content.sections_with_content(r)["budget"] is False
+
+
+def test_the_summary_promises_only_what_follows(root):
+    values = config.read_params(root / "params" / "acme_outdoor.yaml")
+    goal = values["goals"][0]
+    values = {k: v for k, v in values.items() if k not in ("budget", "work")}
+    values = {**values, "goals": [goal], "material_change": 10.0, "kpis": ["revenue", "transactions", "sessions"]}
+    r = report.build(config.validate(values))
+    # one goal, no budget, no ROAS, nothing moved 1000 %: two sentences, so a closing one is
+    # added, and it promises neither a budget nor what moved
+    closing = [t for t in r.summary if t.startswith("Below we")]
+    assert closing == ["Below we restate each goal with its milestones and forecast."]
+    assert not r.analysis.drivers
