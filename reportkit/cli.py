@@ -65,7 +65,10 @@ def _batch_options(command):
                      help="Limit per notebook cell, seconds."),
         click.option("--notebook", type=click.Path(exists=True, dir_okay=False), default=None,
                      help="Template notebook [default: notebooks/client_report.ipynb]."),
-        click.option("--resume", is_flag=True, help="Re-run only clients that failed or have no output."),
+        click.option("--resume", is_flag=True, help="Re-run only clients that failed, have no output or whose "
+                     "inputs changed (what every run does; kept for scripts)."),
+        click.option("--force", is_flag=True, help="Render every client, also those whose inputs are unchanged "
+                     "since their last successful run."),
         click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
                      help="Run each client as a task on this dask.distributed scheduler."),
         click.option("--dask", "dask_local", type=click.Choice(["local"]), default=None,

@@ -22,6 +22,10 @@ class ManifestEntry(BaseModel):
     outputs: dict[str, str] = Field(default_factory=dict, description="html, ipynb, json (pdf) -> path")
     error: Optional[str] = Field(None, description="Short; names the failing cell or the input to fix")
     data_to: Optional[str] = Field(None, description="The last day of data (the sidecar's data_quality.data_to)")
+    inputs: Optional[str] = Field(None, description="Hash of what made the outputs (resolved params, data, "
+                                  "work files, template, reportkit); a run skips a client whose inputs match")
+    skipped: Optional[str] = Field(None, description="Why the last batch did not render this client again "
+                                   "(its outputs are from an earlier run), or null when it rendered")
 
 
 class Manifest(BaseModel):
