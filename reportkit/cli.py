@@ -153,10 +153,12 @@ def validate(params, all_):
             cfg = _config.load(path)
             logo_data_uri(cfg.agency)  # the logo file exists and is an image
             data = sources.load(cfg, cfg.periods())
+            from reportkit.sources.checks import check_period_has_data
+            check_period_has_data(data.facts, cfg.periods().current, f"{path}: {data.origin}")
             sections.build(cfg, cfg.periods())  # the work log, plan, action items, communication
             click.echo(f"ok      {path}  ({len(data.facts):,} rows, {data.origin})")
-        except InputError as error:
-            click.echo(f"INVALID {error}", err=True)
+        except InputError as error:  # named by its params file, whatever part of it failed (the logo, data)
+            click.echo(f"INVALID {error}" if str(path) in str(error) else f"INVALID {path}: {error}", err=True)
             worst = max(worst, error.exit_code)
     sys.exit(worst)
 

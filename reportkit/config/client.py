@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from reportkit.config.goals import Budget, CustomBenchmark, Goal, check_goals
 from reportkit.core import periods as _periods
+from reportkit.core.currencies import ISO_4217
 from reportkit.core.measures import KNOWN_MEASURES
 from reportkit.core.metrics import DEFAULT_KPIS, KPI, REGISTRY, parse_expression, registry_for
 from reportkit.sources import registry as _sources
@@ -53,7 +54,9 @@ class CustomKPI(_Strict):
     @classmethod
     def _expression(cls, value):
         if value is not None:
-            parse_expression(value)
+            for _, measure in parse_expression(value):
+                if measure not in KNOWN_MEASURES:
+                    raise ValueError(f"{measure!r} is not a measure; known: {', '.join(sorted(KNOWN_MEASURES))}")
         return value
 
     def to_kpi(self) -> KPI:
@@ -87,7 +90,7 @@ class PdfOptions(_Strict):
 class ClientConfig(_Strict):
     """Every setting of one client's report."""
 
-    client_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$",
+    client_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64,
                            description="Short id: lower-case letters, digits, _ and -; names the output files")
     client_name: str = Field(min_length=1, description="Shown on the report")
     business_model: BusinessModel = Field(description="ecommerce, leadgen or publisher: picks default KPIs and wording")
@@ -115,6 +118,13 @@ class ClientConfig(_Strict):
     budget: Budget | None = Field(None, description="Ad budget per month, optionally per channel/campaign")
     material_change: float = Field(0.05, ge=0, description="A KPI change at least this large "
                                                            "(0.05 = 5%) is explained under 'Why it moved'")
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value):
+        if value not in ISO_4217:
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+        return value
 
     @field_validator("period")
     @classmethod

@@ -90,14 +90,17 @@ def disk_error(error: OSError, folder: Path, client_id: str) -> str:
             "then run again; the earlier report, if any, is unchanged")
 
 
-def clean_notebook(nb, inputs: str | None = None):
+def clean_notebook(nb, inputs: str | None = None, name: str | None = None):
     """The executed notebook as it is kept: papermill's record of this machine's paths
-    (the template's and the scratch file's) reduced to file names, and the inputs hash."""
+    (the template's and the scratch file's) reduced to file names (``name``: the kept
+    file's), and the inputs hash."""
     meta = nb.metadata.get("papermill")
     if meta is not None:
         for key in ("input_path", "output_path"):
             if meta.get(key):
                 meta[key] = Path(str(meta[key])).name
+        if name:
+            meta["output_path"] = name
     if inputs:
         nb.metadata.setdefault("reportkit", {})["inputs"] = inputs
     return nb
@@ -145,7 +148,7 @@ def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLi
         staged = {final[ext]: staged_path(final[ext]) for ext in ("html", "json", "ipynb")}
         staged[final["html"]].write_text(html, encoding="utf-8")
         staged[final["json"]].write_text(json.dumps(sidecar, indent=1, ensure_ascii=False), encoding="utf-8")
-        nbformat.write(clean_notebook(nb, inputs), str(staged[final["ipynb"]]))
+        nbformat.write(clean_notebook(nb, inputs, final["ipynb"].name), str(staged[final["ipynb"]]))
         scratch.unlink(missing_ok=True)
         if pdf or cfg.pdf.enabled:
             from reportkit.deliver.pdf import write_pdf

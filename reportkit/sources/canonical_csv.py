@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Literal
 
@@ -11,6 +13,7 @@ from pydantic import Field
 from reportkit.paths import resolve_path
 from reportkit.errors import DataError
 from reportkit.core.facts import normalize
+from reportkit.sources.exports import read_text
 from reportkit.sources.registry import Source, SourceData
 
 
@@ -18,9 +21,19 @@ def read_facts_csv(path: Path, default_source: str = "csv") -> pd.DataFrame:
     if not path.is_file():
         raise DataError(str(path), "data file not found", "check source.path in the params file")
     try:
-        frame = pd.read_csv(path, dtype={"channel": "string", "campaign": "string", "source": "string"})
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise DataError(str(path), f"cannot be read as CSV: {error}", "export it again as UTF-8 CSV") from None
+        text = read_text(path)  # UTF-8 (with or without a BOM), UTF-16 with a BOM, else Windows-1252
+        if not text.strip():
+            raise DataError(str(path), "the data file is empty", "export the data again (a header row "
+                            "and one row per day, channel and campaign)")
+        frame = pd.read_csv(io.StringIO(text), dtype={"channel": "string", "campaign": "string",
+                                                      "source": "string"})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, csv.Error) as error:
+        raise DataError(str(path), f"cannot be read as CSV: {str(error)[:300]}",
+                        "export it again as a comma-separated UTF-8 CSV") from None
+    if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
+        raise DataError(str(path), "the columns are separated by ';', not ','",
+                        "export it again comma-separated, or read it with source: {type: file, ...} "
+                        "which detects the separator")
     return normalize(frame, str(path), default_source)
 
 

@@ -43,3 +43,20 @@ def check_no_future(facts: pd.DataFrame, latest: date, where: str,
                     f"{latest - TIME_ZONE_SLACK:%Y-%m-%d})",
                     "check the export's dates; day-first dates (31-08-2023) need dayfirst: true "
                     "or date_format: '%d-%m-%Y'")
+
+
+def check_period_has_data(facts: pd.DataFrame, current, where: str) -> None:
+    """Raise DataError when the report period has no fact row at all (a header-only file, a
+    period wholly before the data or after it): such a report would be all "n/a" and replace
+    a good one. A period with *some* days missing still runs (the quality findings say so)."""
+    if not facts.empty and "date" in facts.columns:
+        dates = facts["date"]
+        inside = (dates >= pd.Timestamp(current.start)) & (dates <= pd.Timestamp(current.end))
+        if inside.any():
+            return
+        span = f"the data runs from {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
+    else:
+        span = "the data has no rows (only a header, or nothing)"
+    raise DataError(where, f"no data for the report period {current.start:%Y-%m-%d} to {current.end:%Y-%m-%d}: "
+                    f"{span}", "check period (or start/end) in the params file, or export the data "
+                    "again so that it covers the period")

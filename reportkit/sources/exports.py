@@ -38,7 +38,8 @@ def _norm(name) -> str:
     return re.sub(r"\s+", " ", str(name)).strip().lower()
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """A data file's text: UTF-16 with a BOM, UTF-8 (a BOM allowed), else Windows-1252."""
     raw = path.read_bytes()
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):   # Google Ads "CSV for Excel": UTF-16, tabs
         return raw.decode("utf-16")
@@ -54,12 +55,16 @@ def _read_rows(path: Path, sheet) -> list[tuple[int, list]]:
         table = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
         return [(i + 1, [None if pd.isna(v) else v for v in r]) for i, r in
                 enumerate(table.itertuples(index=False))]
-    text = _read_text(path)
+    text = read_text(path)
     sample = "\n".join(line for line in text.splitlines()[:30] if not line.startswith("#"))
     delimiter = max(",;\t", key=sample.count)
     rows, reader = [], csv.reader(io.StringIO(text), delimiter=delimiter)
-    for cells in reader:
-        rows.append((reader.line_num, cells))
+    try:
+        for cells in reader:
+            rows.append((reader.line_num, cells))
+    except csv.Error as error:  # a field over the csv module's limit, a stray NUL
+        raise DataError(f"{path}: line {reader.line_num + 1}", f"cannot be read as CSV: {error}",
+                        "export the file again; a cell this large or with a NUL byte is a broken export") from None
     return rows
 
 
