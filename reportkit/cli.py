@@ -155,6 +155,9 @@ def validate(params, all_):
             data = sources.load(cfg, cfg.periods())
             from reportkit.sources.checks import check_period_has_data
             check_period_has_data(data.facts, cfg.periods().current, f"{path}: {data.origin}")
+            from reportkit.analysis.goals import scoped
+            for goal in cfg.goals:  # a scope that matches no row of the data (a typo) fails here, not at run
+                scoped(data.facts, goal.scope, where=f"{path}: goal '{goal.id}'")
             sections.build(cfg, cfg.periods())  # the work log, plan, action items, communication
             click.echo(f"ok      {path}  ({len(data.facts):,} rows, {data.origin})")
         except InputError as error:  # named by its params file, whatever part of it failed (the logo, data)

@@ -144,5 +144,12 @@ def test_one_bad_params_file_and_duplicate_ids_never_stop_the_batch(tmp_path, sm
     assert "is also the client_id of" in errors["twin.yaml"].error and "twin_copy.yaml" in errors["twin.yaml"].error
 
 
+def test_goal_scope_typo_fails_at_validate_naming_the_params_file(tmp_path):
+    facts = _facts(tmp_path / "facts.csv", HEADER + ROW)
+    goal = {"id": "grow_paid", "name": "Grow paid search", "kpi": "sessions", "start": "2024-01-01",
+            "deadline": "2024-12-31", "target": 200, "scope": {"channel": "Paid Serch"}}
+    _invalid(_params(tmp_path, facts=facts, goals=[goal]), "goal 'grow_paid'", "Paid Serch", "no row")
+
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))
