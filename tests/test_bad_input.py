@@ -151,5 +151,21 @@ def test_goal_scope_typo_fails_at_validate_naming_the_params_file(tmp_path):
     _invalid(_params(tmp_path, facts=facts, goals=[goal]), "goal 'grow_paid'", "Paid Serch", "no row")
 
 
+@pytest.mark.slow
+def test_the_longest_accepted_names_render(tmp_path, small_facts):
+    """At the limits: a 200-character name without spaces, a 200-character goal name, right-to-left
+    text; the report renders, the page wraps the name and isolates it (style.css)."""
+    from reportkit.run.render import render_client
+    goal = {"id": "grow", "name": "Grow sessions " + "g" * 186, "kpi": "sessions", "start": "2024-01-01",
+            "deadline": "2024-12-31", "target": 500}
+    path = _params(tmp_path, facts=small_facts, client_name="N" * 200,
+                   agency={"name": "وكالة التسويق"}, goals=[goal])
+    result = render_client(path, out=tmp_path / "reports", engine="reportkit-inprocess")
+    assert result.status == "ok", result.error
+    html = (tmp_path / "reports" / "2024-03" / "acme.html").read_text()
+    assert "N" * 200 in html and "overflow-wrap: anywhere" in html and "unicode-bidi: isolate" in html
+    assert "\x00" not in html
+
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))
