@@ -65,7 +65,10 @@ def _batch_options(command):
                      help="Limit per notebook cell, seconds."),
         click.option("--notebook", type=click.Path(exists=True, dir_okay=False), default=None,
                      help="Template notebook [default: notebooks/client_report.ipynb]."),
-        click.option("--resume", is_flag=True, help="Re-run only clients that failed or have no output."),
+        click.option("--resume", is_flag=True, help="Re-run only clients that failed, have no output or whose "
+                     "inputs changed (what every run does; kept for scripts)."),
+        click.option("--force", is_flag=True, help="Render every client, also those whose inputs are unchanged "
+                     "since their last successful run."),
         click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
                      help="Run each client as a task on this dask.distributed scheduler."),
         click.option("--dask", "dask_local", type=click.Choice(["local"]), default=None,
@@ -171,6 +174,11 @@ def validate(params, all_):
             cfg = _config.load(path)
             logo_data_uri(cfg.agency)  # the logo file exists and is an image
             data = sources.load(cfg, cfg.periods())
+            from reportkit.sources.checks import check_period_has_data
+            check_period_has_data(data.facts, cfg.periods().current, f"{path}: {data.origin}")
+            from reportkit.analysis.goals import scoped
+            for goal in cfg.goals:  # a scope that matches no row of the data (a typo) fails here, not at run
+                scoped(data.facts, goal.scope, where=f"{path}: goal '{goal.id}'")
             sections.build(cfg, cfg.periods())  # the work log, plan, action items, communication
             click.echo(f"ok      {path}  ({len(data.facts):,} rows, {data.origin})")
             for line in data.columns:        # what a file source read: columns used and ignored
@@ -178,8 +186,8 @@ def validate(params, all_):
             kpi_note = kpi_fit.for_client(cfg, data.facts, data.users).note()
             for note in [n["message"] for n in data.findings] + ([kpi_note] if kpi_note else []):
                 click.echo(f"        note: {note}")   # total rows skipped, rows summed, KPIs left out
-        except InputError as error:
-            click.echo(f"INVALID {error}", err=True)
+        except InputError as error:  # named by its params file, whatever part of it failed (the logo, data)
+            click.echo(f"INVALID {error}" if str(path) in str(error) else f"INVALID {path}: {error}", err=True)
             worst = max(worst, error.exit_code)
     sys.exit(worst)
 

@@ -53,3 +53,67 @@ def write_atomic(target: str | os.PathLike, content: str | bytes | Callable[[Pat
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+# ---------------------------------------------------------------- output sets
+
+SWAP_SUFFIX = ".swap.json"
+
+
+def staged_path(target: Path) -> Path:
+    """Where a new version of ``target`` waits for :func:`replace_set`: ``.<name>.<pid>.new``."""
+    return target.with_name(f".{target.name}.{os.getpid()}.new")
+
+
+def replace_set(name: str, folder: Path, staged: dict[Path, Path], drop: list[Path] = ()) -> None:
+    """Replace a set of files together: each ``final`` by its ``staged`` file, and remove
+    ``drop`` (outputs of the old set the new one has not got, so the set is never mixed).
+
+    A journal (``.<name>.swap.json``) listing the moves is written first, atomically; a
+    process killed part-way through leaves it, and :func:`finish_swaps` completes the moves
+    before anything reads the folder again: a reader finds the old set or the new one."""
+    journal = folder / f".{name}{SWAP_SUFFIX}"
+    plan = {"replace": [[str(s), str(f)] for f, s in staged.items()], "drop": [str(p) for p in drop]}
+    import json
+    write_atomic(journal, json.dumps(plan))
+    _apply(plan)
+    journal.unlink(missing_ok=True)
+
+
+def _apply(plan: dict) -> None:
+    for source, final in plan["replace"]:
+        if os.path.exists(source):
+            os.replace(source, final)
+    for path in plan["drop"]:
+        Path(path).unlink(missing_ok=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def finish_swaps(folder: Path) -> None:
+    """Complete the output-set swaps a killed process left in ``folder``, and remove the
+    scratch files (``.<name>.<pid>.new``, ``.<name>.<pid>.tmp``, ``.<client>.<pid>.running.ipynb``)
+    of processes that are gone."""
+    import json
+    import re
+    if not folder.is_dir():
+        return
+    for journal in folder.glob(f".*{SWAP_SUFFIX}"):
+        try:
+            _apply(json.loads(journal.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        journal.unlink(missing_ok=True)
+    scratch = re.compile(r"^\..+\.(\d+)\.(new|tmp|running\.ipynb)$")
+    for path in folder.glob(".*"):
+        match = scratch.match(path.name)
+        if match and not _pid_alive(int(match.group(1))):
+            path.unlink(missing_ok=True)

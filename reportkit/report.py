@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from reportkit import sources
+from reportkit.sources.checks import check_period_has_data
 from reportkit.analysis.assessment import Assessment, assess
 from reportkit.analysis.comparisons import Measured, measure
 from reportkit.config import ClientConfig
@@ -54,7 +55,9 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def build(cfg: ClientConfig) -> Report:
-    measured = measure(cfg, sources.load(cfg, cfg.periods()))
+    data = sources.load(cfg, cfg.periods())
+    check_period_has_data(data.facts, cfg.periods().current, f"{cfg.client_id}: {data.origin}")
+    measured = measure(cfg, data)
     work = work_sections.build(cfg, measured.periods)
     analysis = assess(measured)
     sentences, figures = summary(measured, analysis, work)

@@ -33,4 +33,5 @@ def test_manifest_model_defaults_and_version():
                  clients=[ManifestEntry(client_id="a", params="/p/a.yaml", status="ok", duration_s=0.5)])
     data = m.model_dump(mode="json")
     assert data["schema_version"] == 1 and data["clients"][0]["error"] is None
-    assert list(data["clients"][0]) == ["client_id", "params", "status", "duration_s", "outputs", "error", "data_to", "api"]
+    assert list(data["clients"][0]) == ["client_id", "params", "status", "duration_s", "outputs", "error", "data_to",
+                                         "api", "inputs", "skipped"]

@@ -356,7 +356,8 @@ def test_validate_error_exits_2_without_a_traceback(tmp_path, root):
     proc = subprocess.run([sys.executable, "-m", "reportkit.cli", "validate", str(params)],
                           capture_output=True, text=True, cwd=root)
     assert proc.returncode == 2
-    assert "INVALID params: key 'kpis', KPI 'sessions': needs sessions, which Google Ads export " \
+    assert f"INVALID {params}: " in proc.stderr   # the params file is named
+    assert "key 'kpis', KPI 'sessions': needs sessions, which Google Ads export " \
            "google_ads_campaigns.csv does not have" in proc.stderr
     assert "Traceback" not in proc.stderr
 

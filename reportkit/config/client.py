@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from reportkit.config.goals import Budget, CustomBenchmark, Goal, check_goals
 from reportkit.core import periods as _periods
+from reportkit.core.currencies import ISO_4217
 from reportkit.core.measures import KNOWN_MEASURES
 from reportkit.core.metrics import DEFAULT_KPIS, KPI, REGISTRY, parse_expression, registry_for
 from reportkit.sources import registry as _sources
@@ -55,6 +56,9 @@ class CustomKPI(_Strict):
     @field_validator("numerator", "denominator")
     @classmethod
     def _expression(cls, value):
+        # The syntax is checked here; whether each measure is in the data (a known measure or
+        # an extra numeric column of an export) is checked against the data at validate and
+        # run (sources.checks.check_kpi_measures), which names the KPI, the measure and the source.
         if value is not None:
             parse_expression(value)
         return value
@@ -132,7 +136,7 @@ class PdfOptions(_Strict):
 class ClientConfig(_Strict):
     """Every setting of one client's report."""
 
-    client_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$",
+    client_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64,
                            description="Short id: lower-case letters, digits, _ and -; names the output files")
     client_name: str = Field(min_length=1, description="Shown on the report")
     business_model: BusinessModel = Field(description="ecommerce, leadgen or publisher: picks default KPIs and wording")
@@ -165,6 +169,13 @@ class ClientConfig(_Strict):
                                   description="Automatic holds before sending: {max_change: 0.5}")
     material_change: float = Field(0.05, ge=0, description="A KPI change at least this large "
                                                            "(0.05 = 5%) is explained under 'Why it moved'")
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value):
+        if value not in ISO_4217:
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+        return value
 
     @field_validator("period")
     @classmethod

@@ -39,6 +39,12 @@ FIXES = {
 }
 
 
+def _short(value, limit: int = 80) -> str:
+    """An input as quoted in a message: never the whole of a long one."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
 def explain(error: ValidationError, where: str) -> ConfigError:
     first = error.errors()[0]
     loc = [str(p) for p in first["loc"] if not str(p).startswith("function-after")]
@@ -46,6 +52,8 @@ def explain(error: ValidationError, where: str) -> ConfigError:
     loc = [p for p in loc if p not in set(_sources.types())] or ["(file)"]
     key = ".".join(loc)
     message = re.sub(r"^(Value error|Assertion failed), ", "", first["msg"])
+    if len(message) > 500:
+        message = message[:500] + "..."
     if first["type"] == "union_tag_invalid":
         tag = first.get("ctx", {}).get("tag")
         message = f"unknown source type {tag!r}; known types: {', '.join(_sources.types())}"
@@ -59,7 +67,7 @@ def explain(error: ValidationError, where: str) -> ConfigError:
         fix = FIXES.get(loc[0], "add it")
     else:
         if "input" in first and first["type"] not in ("value_error",):
-            message += f" (got {first['input']!r})"
+            message += f" (got {_short(first['input'])})"
         fix = FIXES.get(loc[0], "see the params reference in README.md")
     more = len(error.errors()) - 1
     if more:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import datetime as _dt
 from datetime import date
-from typing import Literal, Union
+from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -115,8 +115,10 @@ class Budget(_Strict):
 
     monthly: float | None = Field(None, ge=0, description="Budget for every month, in the client's currency")
     months: dict[str, float] = Field(default_factory=dict, description="Per-month overrides, {'2026-11': 32000}")
-    channels: dict[str, float] = Field(default_factory=dict, description="Monthly budget per channel")
-    campaigns: dict[str, float] = Field(default_factory=dict, description="Monthly budget per campaign")
+    channels: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict,
+                                                               description="Monthly budget per channel")
+    campaigns: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict,
+                                                                description="Monthly budget per campaign")
     tolerance: float = Field(0.05, ge=0, le=1, description="Over/under-spend within this share is on budget")
 
     @field_validator("channels", "campaigns", mode="before")

@@ -24,6 +24,10 @@ class ManifestEntry(BaseModel):
     data_to: Optional[str] = Field(None, description="The last day of data (the sidecar's data_quality.data_to)")
     api: Optional[dict[str, dict]] = Field(None, description="Per API source type: calls made, pulls "
                                            "made and cached, and the last quota the platform reported")
+    inputs: Optional[str] = Field(None, description="Hash of what made the outputs (resolved params, data, "
+                                  "work files, template, reportkit); a run skips a client whose inputs match")
+    skipped: Optional[str] = Field(None, description="Why the last batch did not render this client again "
+                                   "(its outputs are from an earlier run), or null when it rendered")
 
 
 class Manifest(BaseModel):

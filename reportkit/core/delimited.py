@@ -35,7 +35,12 @@ def separator(text: str) -> str:
              if line.strip() and not line.startswith("#")][:SAMPLE_LINES]
     best, best_score = ",", (0, 0)
     for sep in SEPARATORS:
-        widths = [len(cells) for cells in csv.reader(io.StringIO("\n".join(lines)), delimiter=sep)]
+        widths = []
+        try:
+            for cells in csv.reader(io.StringIO("\n".join(lines)), delimiter=sep):
+                widths.append(len(cells))
+        except csv.Error:  # a cell over the csv limit or a NUL: the reader names its line later
+            pass
         common = Counter(w for w in widths if w > 1).most_common(1)
         if not common:
             continue

@@ -13,6 +13,10 @@ from reportkit.errors import DataError
 from reportkit.core.measures import ADDITIVE_MEASURES, KEY_COLUMNS, NOT_SET, UNKNOWN_CHANNEL
 
 
+CONTROL_CHARS = "[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]"  # and bidi overrides
+MAX_VALUE = 1e15  # no daily marketing figure comes near it; 1e308 would overflow every sum
+
+
 def normalize(frame: pd.DataFrame, where: str, default_source: str = "csv") -> pd.DataFrame:
     """A validated copy in the canonical schema. Unknown extra columns are kept.
 
@@ -39,6 +43,13 @@ def normalize(frame: pd.DataFrame, where: str, default_source: str = "csv") -> p
             df[col] = NOT_SET if col == "campaign" else UNKNOWN_CHANNEL
         df[col] = df[col].astype("string").fillna(NOT_SET if col == "campaign" else UNKNOWN_CHANNEL)
     df["source"] = df["source"].astype("string")
+    for col in ("channel", "campaign", "source"):  # names go into headings, tables and chart SVGs
+        bad = df[col].str.contains(CONTROL_CHARS, regex=True, na=False)
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise DataError(f"{where}: row {row + 1}, column '{col}'",
+                            f"{str(df[col].iloc[row])[:80]!r} contains a control character",
+                            "remove it from the export (retype the name)")
     for col in ADDITIVE_MEASURES:
         if col not in df.columns:
             continue
@@ -54,6 +65,12 @@ def normalize(frame: pd.DataFrame, where: str, default_source: str = "csv") -> p
             row = int(negative.to_numpy().nonzero()[0][0])
             raise DataError(f"{where}: row {row + 1}, column '{col}'",
                             f"negative value {values.iloc[row]}", f"{col} cannot be negative; correct the export")
+        huge = values.abs() > MAX_VALUE  # inf, or so large that sums overflow and JSON refuses them
+        if huge.any():
+            row = int(huge.to_numpy().nonzero()[0][0])
+            raise DataError(f"{where}: row {row + 1}, column '{col}'",
+                            f"value {values.iloc[row]:g} is out of range (at most {MAX_VALUE:g})",
+                            "correct the export: the cell holds a wrong or garbled number")
         df[col] = values.astype("float64")
     dupes = df.duplicated(list(KEY_COLUMNS), keep="first")
     if dupes.any():

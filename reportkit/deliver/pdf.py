@@ -53,12 +53,13 @@ def _print_copy(html: str, paper: str) -> str:
 
 
 def write_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike, paper: str = "A4",
-              timeout_s: float = 120) -> Path:
+              timeout_s: float = 120, name: str | None = None) -> Path:
     """Print ``html_path`` to ``pdf_path`` (A4 or Letter); replaces an earlier PDF only on success."""
     if paper not in PAPER:
         raise InputError("key 'pdf.paper'", f"unknown paper size {paper!r}", "use A4 or Letter")
     browser = find_chromium()
     html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
+    name = name or html_path.stem  # who the errors name (the HTML may have a staged name)
     with tempfile.TemporaryDirectory(prefix="reportkit-pdf-") as scratch:
         page = Path(scratch) / "page.html"
         page.write_text(_print_copy(html_path.read_text(encoding="utf-8"), paper), encoding="utf-8")
@@ -69,10 +70,10 @@ def write_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike, paper: 
             proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s,
                                   stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            raise RenderError(html_path.stem, f"Chromium did not finish printing the PDF in {timeout_s:.0f} s") from None
+            raise RenderError(name, f"Chromium did not finish printing the PDF in {timeout_s:.0f} s") from None
         if proc.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
             tail = (proc.stderr or "").strip().splitlines()[-3:]
-            raise RenderError(html_path.stem, f"Chromium could not print the PDF (exit {proc.returncode}): "
+            raise RenderError(name, f"Chromium could not print the PDF (exit {proc.returncode}): "
                                               + " | ".join(tail))
         write_atomic(pdf_path, lambda tmp: shutil.copyfile(out, tmp))
     return pdf_path

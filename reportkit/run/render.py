@@ -19,8 +19,7 @@ from reportkit.config import ClientConfig
 from reportkit.contracts import sidecar as sidecar_contract
 from reportkit.contracts.sidecar import Sidecar
 from reportkit.errors import InputError, RenderError, ReportkitError
-from reportkit.paths import project_root, resolve_path, write_atomic
-from reportkit.run.export import export_html
+from reportkit.paths import project_root, replace_set, resolve_path, staged_path
 
 INPUT_ERRORS = {"ConfigError", "DataError", "InputError"}  # raised in the notebook: bad input
 
@@ -80,17 +79,57 @@ def extract_sidecar(nb) -> Sidecar:
     raise RenderError("?", "the notebook produced no sidecar (is the 'sidecar' cell missing?)")
 
 
+OUTPUTS = ("html", "ipynb", "json", "pdf")  # a client's output set: replaced together or not at all
+
+
+def disk_error(error: OSError, folder: Path, client_id: str) -> str:
+    """A clear message for an output folder that cannot be written (full, read-only, gone)."""
+    why = error.strerror or type(error).__name__
+    return (f"{client_id}: could not write the report to {folder}: {why}\n"
+            "  fix: free space on that disk or make the folder writable (or choose another --out), "
+            "then run again; the earlier report, if any, is unchanged")
+
+
+def clean_notebook(nb, inputs: str | None = None, name: str | None = None):
+    """The executed notebook as it is kept: papermill's record of this machine's paths
+    (the template's and the scratch file's) reduced to file names (``name``: the kept
+    file's), and the inputs hash."""
+    meta = nb.metadata.get("papermill")
+    if meta is not None:
+        for key in ("input_path", "output_path"):
+            if meta.get(key):
+                meta[key] = Path(str(meta[key])).name
+        if name:
+            meta["output_path"] = name
+    if inputs:
+        nb.metadata.setdefault("reportkit", {})["inputs"] = inputs
+    return nb
+
+
 def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLike = "reports",
                   notebook: str | os.PathLike | None = None, cell_timeout_s: int = 300,
-                  pdf: bool = False, engine: str | None = None, overrides: dict | None = None) -> RenderResult:
+                  pdf: bool = False, engine: str | None = None, overrides: dict | None = None,
+                  inputs: str | None = None) -> RenderResult:
     """Render one client; return a RenderResult (errors are recorded, not raised).
 
     ``pdf=True`` (or ``pdf: {enabled: true}`` in params) also prints ``<client_id>.pdf``;
     ``engine`` is a papermill engine name (None: a Jupyter kernel); ``overrides`` (the
-    batch's resolved period and as_of, :mod:`reportkit.config.overrides`) go over the file's."""
+    batch's resolved period and as_of, :mod:`reportkit.config.overrides`) go over the file's;
+    ``inputs`` the hash of what made the outputs (:mod:`reportkit.run.inputs`), recorded in
+    the notebook.
+
+    Every output is written to a staged name first (the PDF is printed from the staged
+    HTML); only when all are written does :func:`reportkit.paths.replace_set` put them in
+    place together, so the folder holds the old set or the new one, never a mix."""
+    import nbformat
+
+    from reportkit.run.export import export_html  # here: a batch that skips every client never needs nbconvert
     started = time.perf_counter()
     where = str(params) if not isinstance(params, ClientConfig) else params.client_id
     result = RenderResult(client_id=Path(where).stem, params=where)
+    staged: dict[Path, Path] = {}
+    scratch = None
+    folder = Path(out)
     try:
         if isinstance(params, ClientConfig):
             cfg = params
@@ -102,30 +141,57 @@ def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLi
         result.client_id = cfg.client_id
         folder = output_dir(cfg, Path(out))
         folder.mkdir(parents=True, exist_ok=True)
-        final = {ext: folder / f"{cfg.client_id}.{ext}" for ext in ("html", "ipynb", "json")}
+        final = {ext: folder / f"{cfg.client_id}.{ext}" for ext in OUTPUTS}
         failed = folder / f"{cfg.client_id}.failed.ipynb"
         scratch = folder / f".{cfg.client_id}.{os.getpid()}.running.ipynb"
         try:
             nb = execute(cfg, Path(notebook) if notebook else default_notebook(), scratch, cell_timeout_s,
                          engine=engine)
         except ReportkitError as error:
-            if scratch.exists():
-                os.replace(scratch, failed)
+            if keep_failed(scratch, failed):
                 error.kept_at(str(failed))
             raise error
         sidecar = extract_sidecar(nb).model_copy(  # the notebook papermill wrote to ``scratch``
             update={"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}).to_json()
         html = export_html(nb, cfg, sidecar)
-        write_atomic(final["html"], html)
-        write_atomic(final["json"], json.dumps(sidecar, indent=1, ensure_ascii=False))
-        os.replace(scratch, final["ipynb"])
-        failed.unlink(missing_ok=True)
-        result.outputs = {k: str(v) for k, v in final.items()}
+        staged = {final[ext]: staged_path(final[ext]) for ext in ("html", "json", "ipynb")}
+        staged[final["html"]].write_text(html, encoding="utf-8")
+        staged[final["json"]].write_text(json.dumps(sidecar, indent=1, ensure_ascii=False), encoding="utf-8")
+        nbformat.write(clean_notebook(nb, inputs, final["ipynb"].name), str(staged[final["ipynb"]]))
+        scratch.unlink(missing_ok=True)
         if pdf or cfg.pdf.enabled:
             from reportkit.deliver.pdf import write_pdf
-            result.outputs["pdf"] = str(write_pdf(final["html"], folder / f"{cfg.client_id}.pdf", cfg.pdf.paper))
+            staged[final["pdf"]] = staged_path(final["pdf"])
+            write_pdf(staged[final["html"]], staged[final["pdf"]], cfg.pdf.paper, name=cfg.client_id)
+        replace_set(cfg.client_id, folder, staged, drop=[p for e, p in final.items() if p not in staged])
+        staged = {}
+        failed.unlink(missing_ok=True)
+        result.outputs = {e: str(p) for e, p in final.items() if e in ("html", "ipynb", "json")
+                          or (e == "pdf" and (pdf or cfg.pdf.enabled))}
     except ReportkitError as error:
         result.status, result.error = "failed", str(error)
         result.exit_code = error.exit_code
+    except OSError as error:  # a full or read-only disk: the client fails, the batch goes on
+        result.status, result.exit_code = "failed", 1
+        result.error = disk_error(error, folder, result.client_id)
+        if scratch is not None:
+            scratch.unlink(missing_ok=True)
+    finally:
+        for path in staged.values():
+            path.unlink(missing_ok=True)
     result.duration_s = time.perf_counter() - started
     return result
+
+
+def keep_failed(scratch: Path, failed: Path) -> bool:
+    """Keep the scratch notebook of a failed run as ``<client_id>.failed.ipynb`` when it is a
+    readable notebook; a truncated or empty one (a full disk) is removed instead."""
+    if not scratch.exists():
+        return False
+    try:
+        json.loads(scratch.read_bytes())["cells"]
+        os.replace(scratch, failed)
+        return True
+    except (OSError, ValueError, KeyError, TypeError):
+        scratch.unlink(missing_ok=True)
+        return False

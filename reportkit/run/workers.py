@@ -13,7 +13,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 import traceback
@@ -30,6 +32,7 @@ REPORT_TIMEOUT_S = 600
 CELL_TIMEOUT_S = 300
 KERNEL_START_ATTEMPTS = 3
 ERROR_CHARS = 600
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 # Imported once by the parent before it forks: what every child would import again. The
 # sources' modules come from the registry (a new source needs no entry here).
 PRELOAD = ["pandas", "matplotlib", "seaborn", "psutil", "reportkit.notebook", "reportkit.run.engine",
@@ -52,6 +55,7 @@ class Job:
     report_timeout_s: float = REPORT_TIMEOUT_S
     pdf: bool = False
     overrides: dict | None = None   # the batch's resolved period/as_of (reportkit.config.overrides)
+    inputs: str | None = None     # the hash of what makes this client's outputs (reportkit.run.inputs)
 
 
 def short_error(text: str) -> str:
@@ -77,7 +81,7 @@ def render_job(job: Job) -> RenderResult:
         try:
             return render_client(job.params, out=job.out, notebook=job.notebook,
                                  cell_timeout_s=job.cell_timeout_s, engine=ENGINES[job.engine],
-                                 pdf=job.pdf, overrides=job.overrides)
+                                 pdf=job.pdf, overrides=job.overrides, inputs=job.inputs)
         except Exception as error:  # anything render_client did not turn into a result
             if job.engine == "kernel" and attempt < KERNEL_START_ATTEMPTS and _is_kernel_start_race(error):
                 continue
@@ -101,12 +105,15 @@ def _kill_descendants(pid: int) -> None:
     psutil.wait_procs(procs, timeout=5)
 
 
-def _child_main(job: Job, conn) -> None:
+def _child_main(job: Job, conn, runtime_dir: str | None = None) -> None:
     os.setsid()  # its own process group: the parent can kill it with all it started
     # One report, then exit: the cycle collector only costs time here (~5 %; the peak
     # memory of a demo report grew by ~5 MB of ~200 MB without it).
     gc.disable()
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    for signum in STOP_SIGNALS:  # the parent's handlers are the parent's: a child just stops
+        signal.signal(signum, signal.SIG_DFL)
+    if runtime_dir:  # the kernel's connection file (it holds the kernel's key) goes here
+        os.environ["JUPYTER_RUNTIME_DIR"] = runtime_dir
     try:
         result = render_job(job)
         result.error = short_error(result.error) if result.error else None
@@ -134,14 +141,27 @@ def _death_reason(exitcode: int | None) -> str:
 
 
 def _keep_failed_notebook(job: Job, pid: int) -> str:
-    """Move the scratch notebook of a killed worker to <client_id>.failed.ipynb."""
+    """Move the scratch notebook of a killed worker to <client_id>.failed.ipynb (when it is a
+    readable notebook) and remove the worker's other scratch files."""
+    from reportkit.run.render import keep_failed
     folder = Path(job.out) / job.period_key
     scratch = folder / f".{job.client_id}.{pid}.running.ipynb"
-    if scratch.exists():
-        failed = folder / f"{job.client_id}.failed.ipynb"
-        os.replace(scratch, failed)
-        return f"\n  failed notebook kept at: {failed}"
-    return ""
+    _remove_staged(job, pid)
+    failed = folder / f"{job.client_id}.failed.ipynb"
+    return f"\n  failed notebook kept at: {failed}" if keep_failed(scratch, failed) else ""
+
+
+def _remove_staged(job: Job, pid: int) -> None:
+    folder = Path(job.out) / job.period_key
+    for path in folder.glob(f".{job.client_id}.*.{pid}.new"):
+        path.unlink(missing_ok=True)
+
+
+def discard_scratch(job: Job, pid: int) -> None:
+    """Remove every scratch file of a worker stopped by an interruption (nothing is kept)."""
+    folder = Path(job.out) / job.period_key
+    (folder / f".{job.client_id}.{pid}.running.ipynb").unlink(missing_ok=True)
+    _remove_staged(job, pid)
 
 
 def _mp_context():
@@ -157,7 +177,9 @@ class _Running:
     def __init__(self, job: Job, ctx):
         self.job, self.started = job, time.monotonic()
         self.recv, send = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_child_main, args=(job, send), name=f"reportkit:{job.client_id}")
+        self.runtime_dir = tempfile.mkdtemp(prefix="reportkit-kernel-") if job.engine == "kernel" else None
+        self.proc = ctx.Process(target=_child_main, args=(job, send, self.runtime_dir),
+                                name=f"reportkit:{job.client_id}")
         self.proc.start()
         send.close()
         self.deadline = self.started + job.report_timeout_s
@@ -170,6 +192,17 @@ class _Running:
         except (EOFError, OSError):
             pass
 
+    def remove_runtime_dir(self) -> None:
+        if self.runtime_dir:
+            shutil.rmtree(self.runtime_dir, ignore_errors=True)
+
+    def stop(self) -> None:
+        """Interrupted: kill the worker and all it started, and leave none of its files."""
+        _kill_tree(self.proc)
+        self.recv.close()
+        self.remove_runtime_dir()
+        discard_scratch(self.job, self.proc.pid)
+
     def finish(self, timed_out: bool = False) -> RenderResult:
         job, pid = self.job, self.proc.pid
         if timed_out:
@@ -180,6 +213,7 @@ class _Running:
             if self.proc.is_alive():
                 _kill_tree(self.proc)
         self.recv.close()
+        self.remove_runtime_dir()
         elapsed = time.monotonic() - self.started
         if self.result is not None and not timed_out:
             return self.result
@@ -269,7 +303,7 @@ def run_local(jobs: list[Job], workers: int, on_done) -> None:
                     on_done(item.finish(timed_out=sentinel not in ready and item.deadline <= now))
     finally:
         for item in running.values():  # interrupted: leave nothing behind
-            _kill_tree(item.proc)
+            item.stop()
         gc.unfreeze()  # warm_up froze the parent's objects for the children's sake only
         if ctx.get_start_method() == "forkserver":
             _stop_forkserver()

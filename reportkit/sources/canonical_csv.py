@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 from typing import Literal
@@ -20,11 +21,15 @@ def read_facts_csv(path: Path, default_source: str = "csv") -> pd.DataFrame:
     if not path.is_file():
         raise DataError(str(path), "data file not found", "check source.path in the params file")
     try:
-        text = read_text(path)
+        text = read_text(path)  # UTF-8 (with or without a BOM), UTF-16 with a BOM, else Windows-1252
+        if not text.strip():
+            raise DataError(str(path), "the data file is empty", "export the data again (a header row "
+                            "and one row per day, channel and campaign)")
         frame = pd.read_csv(io.StringIO(text), sep=separator(text),
                             dtype={"channel": "string", "campaign": "string", "source": "string"})
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise DataError(str(path), f"cannot be read as CSV: {error}", "export it again as UTF-8 CSV") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, csv.Error) as error:
+        raise DataError(str(path), f"cannot be read as CSV: {str(error)[:300]}",
+                        "export it again as a UTF-8 CSV") from None
     return normalize(frame, str(path), default_source)
 
 

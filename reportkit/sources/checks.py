@@ -93,3 +93,20 @@ def check_budget_lines(cfg, facts: pd.DataFrame) -> None:
                                   f"no {column} {name!r} in the data ({column}s in the data: "
                                   f"{listed or 'none'})",
                                   f"write the {column} exactly as the export names it, or remove the line")
+
+
+def check_period_has_data(facts: pd.DataFrame, current, where: str) -> None:
+    """Raise DataError when the report period has no fact row at all (a header-only file, a
+    period wholly before the data or after it): such a report would be all "n/a" and replace
+    a good one. A period with *some* days missing still runs (the quality findings say so)."""
+    if not facts.empty and "date" in facts.columns:
+        dates = facts["date"]
+        inside = (dates >= pd.Timestamp(current.start)) & (dates <= pd.Timestamp(current.end))
+        if inside.any():
+            return
+        span = f"the data runs from {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
+    else:
+        span = "the data has no rows (only a header, or nothing)"
+    raise DataError(where, f"no data for the report period {current.start:%Y-%m-%d} to {current.end:%Y-%m-%d}: "
+                    f"{span}", "check period (or start/end) in the params file, or export the data "
+                    "again so that it covers the period")

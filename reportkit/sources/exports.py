@@ -89,8 +89,12 @@ def _read_rows(path: Path, src, preset: Preset, where: str) -> list[tuple[int, l
                 enumerate(table.itertuples(index=False))]
     text = read_text(path)
     rows, reader = [], csv.reader(io.StringIO(text), delimiter=separator(text))
-    for cells in reader:
-        rows.append((reader.line_num, cells))
+    try:
+        for cells in reader:
+            rows.append((reader.line_num, cells))
+    except csv.Error as error:  # a field over the csv module's limit, a stray NUL
+        raise DataError(f"{path}: line {reader.line_num + 1}", f"cannot be read as CSV: {error}",
+                        "export the file again; a cell this large or with a NUL byte is a broken export") from None
     return rows
 
 

@@ -91,10 +91,18 @@ def query_id(name: str) -> str:
     return f"{name}:{digest}"
 
 
+def cache_source(property_id: str) -> str:
+    """The warehouse's name for a property's pulls: ``ga4:<id>``, plus ``@<endpoint>`` when
+    ``REPORTKIT_GA4_ENDPOINT`` points elsewhere, so data from a test server or proxy is never
+    served later as the real property's."""
+    endpoint = os.environ.get(ENV_ENDPOINT)
+    return f"ga4:{property_id}" + (f"@{endpoint}" if endpoint else "")
+
+
 def plan(src, client_id: str, periods) -> list[Job]:
     names = ["traffic", "ads", "users"] if src.include_ads else ["traffic", "users"]
     ranges = {"current": periods.current, "previous": periods.previous, "yoy": periods.yoy}
-    return [Job(name, period, rng, _wh.PullKey(client_id, f"ga4:{src.property_id}",
+    return [Job(name, period, rng, _wh.PullKey(client_id, cache_source(src.property_id),
                                                 query_id(name), rng.start, rng.end))
             for name in names for period, rng in ranges.items()]
 
