@@ -19,7 +19,7 @@ from reportkit.config import ClientConfig
 from reportkit.contracts import sidecar as sidecar_contract
 from reportkit.contracts.sidecar import Sidecar
 from reportkit.errors import InputError, RenderError, ReportkitError
-from reportkit.paths import project_root, resolve_path, write_atomic
+from reportkit.paths import TEMPLATE_NOTEBOOK, kit_path, project_root, resolve_path, write_atomic
 from reportkit.run.export import export_html
 
 INPUT_ERRORS = {"ConfigError", "DataError", "InputError"}  # raised in the notebook: bad input
@@ -37,7 +37,8 @@ class RenderResult:
 
 
 def default_notebook() -> Path:
-    return resolve_path("notebooks/client_report.ipynb")
+    """The project's own notebooks/client_report.ipynb, else the packaged template."""
+    return kit_path(TEMPLATE_NOTEBOOK)
 
 
 def output_dir(cfg: ClientConfig, out: Path) -> Path:
