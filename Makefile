@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast install lab clean chromium
+.PHONY: demo test test-fast test-lower install lab clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,16 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
+# The fast tests on the lowest versions pyproject.toml allows (every `>=` pinned as `==`), in
+# .venv-lower: the lower bounds are the versions tested.
+LOWER := .venv-lower
+test-lower:
+	test -x $(LOWER)/bin/python || $(PYTHON) -m venv $(LOWER)
+	$(PYTHON) -c 'import re, tomllib; print("\n".join(re.sub(r"\[.*\]", "", d).replace(">=", "==").split(";")[0] for d in tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > $(LOWER)/lower-bounds.txt
+	$(LOWER)/bin/python -m pip install --upgrade pip >/dev/null
+	$(LOWER)/bin/python -m pip install -c $(LOWER)/lower-bounds.txt -e '.[test]'
+	$(LOWER)/bin/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
 lab: $(STAMP)
 	$(BIN)/python -m pip install -e '.[lab]'
 	$(BIN)/jupyter lab notebooks/client_report.ipynb
@@ -38,4 +48,4 @@ chromium:
 	  "(Debian/Ubuntu: apt-get install chromium), or set REPORTKIT_CHROMIUM to a Chromium/Chrome executable." >&2; exit 2; fi
 
 clean:
-	rm -rf reports data/demo $(VENV)
+	rm -rf reports data/demo $(VENV) $(LOWER)

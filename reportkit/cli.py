@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from reportkit import config as _config
+from reportkit import __version__, config as _config
 from reportkit.errors import InputError
 from reportkit.paths import resolve_path
 
@@ -64,7 +64,8 @@ def _batch_options(command):
         click.option("--cell-timeout", "cell_timeout_s", type=float, default=CELL_TIMEOUT_S, show_default=True,
                      help="Limit per notebook cell, seconds."),
         click.option("--notebook", type=click.Path(exists=True, dir_okay=False), default=None,
-                     help="Template notebook [default: notebooks/client_report.ipynb]."),
+                     help="Template notebook [default: the project's notebooks/client_report.ipynb, "
+                          "else the packaged template]."),
         click.option("--resume", is_flag=True, help="Re-run only clients that failed, have no output or whose "
                      "inputs changed (what every run does; kept for scripts)."),
         click.option("--force", is_flag=True, help="Render every client, also those whose inputs are unchanged "
@@ -80,12 +81,13 @@ def _batch_options(command):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="reportkit")
+@click.version_option(__version__, prog_name="reportkit")
 @click.pass_context
 def main(ctx):
     """reportkit: monthly client reports from marketing data.
 
     \b
+    reportkit init DIR              scaffold an agency project (params, data, notes)
     reportkit demo                  generate the demo data and render every demo client
     reportkit run PARAMS... | --all execute the notebook and export HTML per client
     reportkit validate PARAMS...    check params and inputs, change nothing
@@ -117,13 +119,43 @@ PDF_HELP = "Also print <client_id>.pdf with headless Chromium (paper from params
 @click.option("--pdf", is_flag=True, help=PDF_HELP)
 @_batch_options
 def demo(out, pdf, **options):
-    """Generate the embedded demo data (if missing) and render all demo clients."""
+    """Generate the embedded demo data (if missing) and render all demo clients.
+
+    In a folder without them (an empty one too) it first writes the demo clients' params,
+    work files and logo there; existing files are kept."""
+    from reportkit.paths import project_root
+    from reportkit.scaffold import add_demo_clients
     from reportkit.sources.demo import DEMO_CLIENTS, ensure_demo_data
+    root = project_root()
+    written = add_demo_clients(root)
+    if written:
+        click.echo(f"wrote the demo clients' params and work files ({len(written)} files) to {root}", err=True)
     for client_id in DEMO_CLIENTS:
         ensure_demo_data(client_id)
     files = [resolve_path(f"params/{c}.yaml") for c in DEMO_CLIENTS]
     _check_pdf(pdf)
     _run_many(files, out, pdf=pdf, **options)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False), default=".")
+@click.option("--with-notebook", is_flag=True,
+              help="Also copy the template notebook to notebooks/client_report.ipynb, to customise.")
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+def init(folder, with_notebook, force):
+    """Scaffold an agency project in FOLDER [default: here]: params/ with an example client,
+    data/, notes/, a .gitignore for reports and caches, a README of the monthly routine."""
+    from reportkit.scaffold import init_project
+    try:
+        written = init_project(folder, with_notebook=with_notebook, force=force)
+    except InputError as error:
+        click.echo(f"ERROR   {error}", err=True)
+        sys.exit(error.exit_code)
+    root = Path(folder).expanduser().resolve()
+    for path in written:
+        click.echo(f"wrote   {path.relative_to(root)}")
+    hop = "" if root == Path.cwd().resolve() else f"cd {folder} && "
+    click.echo(f"\nnext:   {hop}reportkit validate --all && reportkit run --all")
 
 
 @main.command()

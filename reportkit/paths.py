@@ -1,7 +1,9 @@
 """Where a project's files are, and how outputs are written without ever leaving half a file.
 
 The project root is where relative paths in params point (``params/``, ``data/``,
-``notebooks/``). Every output (report, sidecar, manifest, overview, demo data, PDF) is
+``notebooks/``). The kit's own files (the template notebook, the published benchmark tables,
+the demo clients' params and work files) come from the agency's project when it has its own
+copy, else from the copy packaged with reportkit (:func:`kit_path`). Every output (report, sidecar, manifest, overview, demo data, PDF) is
 written to a temporary name beside its target and renamed over it, so a reader never sees
 a half-written file and a failed run never replaces a good one.
 """
@@ -24,6 +26,33 @@ def project_root() -> Path:
         if (folder / "params").is_dir():
             return folder
     return here
+
+
+PACKAGE = Path(__file__).resolve().parent
+# The wheel's copy of the kit's files (pyproject.toml: tool.hatch.build.targets.wheel.force-include).
+PACKAGED = PACKAGE / "_packaged"
+
+# What the wheel carries under _packaged/, relative to a project root; tests/test_wheel.py
+# checks each is in the wheel. Look them up with kit_path().
+TEMPLATE_NOTEBOOK = "notebooks/client_report.ipynb"
+BENCHMARKS = "data/benchmarks"
+DEMO_PARAMS = "params"
+DEMO_WORK = "data/work"
+DEMO_ASSETS = "assets"
+
+
+def packaged_root() -> Path:
+    """The kit's own files as shipped: ``reportkit/_packaged/`` in an installed wheel; in a
+    source checkout or an editable install (no ``_packaged/``) the repository itself."""
+    return PACKAGED if PACKAGED.is_dir() else PACKAGE.parent
+
+
+def kit_path(relative: str) -> Path:
+    """A file or folder the kit ships (``TEMPLATE_NOTEBOOK``, ``BENCHMARKS``, ...): the agency
+    project's own copy when it has one (:func:`project_root`), else the packaged copy."""
+    own = project_root() / relative
+    packaged = packaged_root() / relative
+    return packaged if not own.exists() and packaged.exists() else own  # neither: name the project's
 
 
 def resolve_path(path: str | os.PathLike, root: Path | None = None) -> Path:

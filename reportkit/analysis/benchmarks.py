@@ -14,7 +14,7 @@ import pandas as pd
 
 from reportkit.core.facts import between
 from reportkit.core import metrics
-from reportkit.paths import resolve_path
+from reportkit.paths import BENCHMARKS, kit_path
 from reportkit.errors import DataError
 from reportkit.core.periods import month_end
 from reportkit.analysis.goals import add_months, monthly_values, scoped, value_between
@@ -25,11 +25,12 @@ ALL = "All industries"
 
 
 def load_published(folder: Path | None = None) -> pd.DataFrame:
-    """Every row of data/benchmarks/*.csv; a file missing a column is a DataError.
+    """Every row of data/benchmarks/*.csv (the project's own folder, else the packaged
+    tables); a file missing a column is a DataError.
 
     The files are read once per process while none of them changes (keyed by each file's
     path, size and modification time): a batch's parent reads them for all its workers."""
-    folder = Path(folder or resolve_path("data/benchmarks"))
+    folder = Path(folder or kit_path(BENCHMARKS))
     stats = [(path, path.stat()) for path in sorted(folder.glob("*.csv"))]
     return _read_published(tuple((str(p), st.st_size, st.st_mtime_ns) for p, st in stats)).copy()
 

@@ -19,7 +19,7 @@ from reportkit.config import ClientConfig
 from reportkit.contracts import sidecar as sidecar_contract
 from reportkit.contracts.sidecar import Sidecar
 from reportkit.errors import InputError, RenderError, ReportkitError
-from reportkit.paths import project_root, replace_set, resolve_path, staged_path
+from reportkit.paths import TEMPLATE_NOTEBOOK, kit_path, project_root, replace_set, resolve_path, staged_path
 
 INPUT_ERRORS = {"ConfigError", "DataError", "InputError"}  # raised in the notebook: bad input
 
@@ -36,7 +36,8 @@ class RenderResult:
 
 
 def default_notebook() -> Path:
-    return resolve_path("notebooks/client_report.ipynb")
+    """The project's own notebooks/client_report.ipynb, else the packaged template."""
+    return kit_path(TEMPLATE_NOTEBOOK)
 
 
 def output_dir(cfg: ClientConfig, out: Path) -> Path:

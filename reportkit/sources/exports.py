@@ -234,7 +234,7 @@ def parse_numbers(values: pd.Series, thousands: str | None, decimal: str) -> tup
     parsed = parsed.where(~pct, parsed / 100)
     out[~is_num] = parsed
     bad = pd.Series(False, index=values.index)
-    bad[~is_num] = parsed.isna() & ~empty
+    bad[~is_num] = (parsed.isna() & ~empty).to_numpy(dtype=bool)  # a Series here warns under pandas 2.2
     return out, bad
 
 
