@@ -25,7 +25,34 @@ __all__ = ["load_report", "show_header", "show_summary", "show_kpi_table", "show
 
 def load_report(namespace: dict) -> Report:
     """Validate the notebook's parameters and build the report."""
+    show_figures_as_svg()
     return build(config.from_notebook(namespace))
+
+
+def _figure_svg(fig):
+    """IPython's formatter for a matplotlib Figure: SVG text with the chart's titles as alt
+    text and its natural width (the metadata the export reads)."""
+    svg = charts.to_svg(fig)
+    return svg, {"width": charts.display_width(svg), "alt": charts.alt_text(fig)}
+
+
+def show_figures_as_svg() -> None:
+    """Display every matplotlib Figure (a cell's last expression, ``plt.show()``, ``display(fig)``)
+    as crisp SVG with alt text, the same under a Jupyter kernel and the in-process engine.
+
+    Called by :func:`load_report`; does nothing outside IPython. matplotlib's inline backend
+    sets its own PNG formatter once, when it is first loaded, so it is loaded first."""
+    from IPython import get_ipython
+    shell = get_ipython()
+    if shell is None:
+        return
+    import matplotlib
+    from matplotlib.figure import Figure
+    if "inline" in str(matplotlib.get_backend()):
+        import matplotlib_inline.backend_inline  # noqa: F401  (its one-time set-up runs now)
+    formatters = shell.display_formatter.formatters
+    formatters["image/png"].pop(Figure, None)
+    formatters["image/svg+xml"].for_type(Figure, _figure_svg)
 
 
 def _show_figure(fig) -> None:

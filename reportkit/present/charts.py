@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import warnings
@@ -24,14 +25,34 @@ FIG_WIDTH_IN = 7.0  # shown 672 css px wide; on a phone the chart keeps >= 500 p
 CURRENT, PREVIOUS = PALETTE[0], "#9a9a9a"
 
 
+_THEME_RC = {"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold",
+             "axes.titlesize": 12, "axes.titlelocation": "left", "font.size": 10,
+             "axes.labelsize": 10.5, "xtick.labelsize": 10, "ytick.labelsize": 10,
+             "axes.spines.top": False, "axes.spines.right": False,
+             # titles carry names from params and data: "$5 to $10" is text, not maths
+             "text.parse_math": False}
+
+
+def theme_rc() -> dict:
+    """The kit's chart style as matplotlib settings (seaborn's whitegrid, colour-blind palette)."""
+    return {**sns.axes_style("whitegrid"), **sns.plotting_context("notebook"),
+            "axes.prop_cycle": mpl.cycler(color=PALETTE), **_THEME_RC}
+
+
+def themed(draw):
+    """Draw a kit chart inside ``rc_context``: the style is the kit's while the chart is made
+    and matplotlib's global settings (the analyst's own plots) are left as they were."""
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with mpl.rc_context(theme_rc()):
+            return draw(*args, **kwargs)
+    return wrapper
+
+
 def apply_theme() -> None:
-    sns.set_theme(style="whitegrid", palette="colorblind", context="notebook",
-                  rc={"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold",
-                      "axes.titlesize": 12, "axes.titlelocation": "left", "font.size": 10,
-                      "axes.labelsize": 10.5, "xtick.labelsize": 10, "ytick.labelsize": 10,
-                      "axes.spines.top": False, "axes.spines.right": False,
-                      # titles carry names from params and data: "$5 to $10" is text, not maths
-                      "text.parse_math": False})
+    """Set the kit's chart style globally (for an analyst who wants their plots to match;
+    the kit's own charts never call it: see :func:`themed`)."""
+    mpl.rcParams.update(theme_rc())
 
 
 def _figure(width_in: float, height_in: float) -> Figure:
@@ -95,9 +116,9 @@ def _trend_title(kpi, fig_, currency: str) -> str:
             f"{fmt.change_words(fig_.change_previous)} on the previous period")
 
 
+@themed
 def daily_trend(report, keys: list[str] | None = None):
     """Daily values of up to three KPIs, this period against the previous one (same day number)."""
-    apply_theme()
     kpis = [k for k in report.chartable if keys is None or k.key in keys][:3]
     fig = _figure(FIG_WIDTH_IN, 2.3 * len(kpis) + 0.3)
     axes = fig.subplots(len(kpis), 1, sharex=True, squeeze=False)
@@ -124,9 +145,9 @@ def daily_trend(report, keys: list[str] | None = None):
     return chart_layout.fit(fig, bottom_in=legend_h)
 
 
+@themed
 def channel_breakdown(report, key: str | None = None):
     """One KPI by channel, this period against the previous one, largest first."""
-    apply_theme()
     kpi = next(k for k in report.chartable if key is None or k.key == key)
     table = report.channels[[kpi.key, f"{kpi.key}_previous"]].dropna(how="all")
     table = table.sort_values(kpi.key, ascending=True, na_position="first")
@@ -192,10 +213,10 @@ def display_width(svg: str) -> int:
     return round(float(match.group(1)) * CSS_PX_PER_PT)
 
 
+@themed
 def goal_progress(report, result):
     """One goal: actual (monthly values, or the running total) against the target path,
     milestone markers, and the forecast dashed to the deadline."""
-    apply_theme()
     g, s = result.figures, result.series
     cur = report.cfg.currency
     fig = _figure(8.5, 3.1)
@@ -233,9 +254,9 @@ def goal_progress(report, result):
     return chart_layout.fit(fig, bottom_in=_legend_below(fig, list(unique.values()), list(unique), 8.5))
 
 
+@themed
 def budget_burn(report, part: str = "period"):
     """Cumulative spend against the straight budget line of the period (or month to date)."""
-    apply_theme()
     b = report.analysis.budget if part == "period" else report.analysis.budget["month_to_date"]
     fig = _figure(8.5, 2.6)
     ax = fig.subplots()
