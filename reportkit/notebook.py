@@ -7,12 +7,14 @@ shows what :mod:`reportkit.report` computed.
 from __future__ import annotations
 
 import json
+from html import escape
 
 from IPython.display import HTML, display
 
 from reportkit.present import charts
 from reportkit import config
-from reportkit.present import analysis, results, work
+from reportkit.config.sections import SECTIONS
+from reportkit.present import analysis, commentary, page, results, work
 from reportkit.contracts import sidecar
 from reportkit.report import Report, build
 
@@ -20,13 +22,17 @@ from reportkit.report import Report, build
 __all__ = ["load_report", "show_header", "show_summary", "show_kpi_table", "show_trend",
            "show_channels", "show_data_notes", "emit_sidecar", "show_what_we_did",
            "show_next_period", "show_needs_from_you", "show_communication", "show_goals",
-           "show_benchmarks", "show_why", "show_budget"]
+           "show_benchmarks", "show_why", "show_budget", "show_sections", "show_section",
+           "section_ids", "show_figures_as_svg"]
 
 
 def load_report(namespace: dict) -> Report:
     """Validate the notebook's parameters and build the report."""
     show_figures_as_svg()
-    return build(config.from_notebook(namespace))
+    report = build(config.from_notebook(namespace))
+    _shown.clear(), _notes.clear()
+    _commentary(report)  # a bad commentary file fails here, before any section shows
+    return report
 
 
 def _figure_svg(fig):
@@ -139,3 +145,88 @@ def emit_sidecar(report: Report) -> None:
     """Put every figure into the notebook as JSON; the runner writes it as <client_id>.json."""
     payload = json.loads(json.dumps(report.sidecar().to_json(), default=str, allow_nan=False))
     display({sidecar.MIMETYPE: payload}, raw=True)
+
+
+# --- sections ----------------------------------------------------------------------
+# Each section of the report: its text (id, heading, intro) is declared in
+# reportkit.config.sections, its view here: what it shows and whether it has anything to
+# show. A section with nothing to show is left out entirely: no heading, no contents link.
+
+def _show_results(report: Report) -> None:
+    show_kpi_table(report)
+    display(HTML("<h3>Day by day</h3>"))
+    show_trend(report)
+    display(HTML("<h3>By channel</h3>"))
+    show_channels(report)
+
+
+def _always(report: Report) -> bool:
+    return True
+
+
+SECTION_VIEWS: dict[str, tuple] = {  # id: (show function, has-content test)
+    "summary": (show_summary, _always),
+    "goals": (show_goals, lambda r: bool(r.cfg.goals)),
+    "what_we_did": (show_what_we_did, lambda r: bool(work.what_we_did(r))),
+    "results": (_show_results, _always),
+    "benchmarks": (show_benchmarks, lambda r: bool(r.analysis.benchmarks)),
+    "why": (show_why, _always),
+    "budget": (show_budget, lambda r: r.cfg.budget is not None),
+    "next_period": (show_next_period, lambda r: bool(work.next_period(r))),
+    "needs_from_you": (show_needs_from_you, lambda r: bool(work.needs_from_you(r))),
+    "communication": (show_communication, lambda r: bool(work.communication(r))),
+    "data_notes": (show_data_notes, _always),
+}
+
+_shown: dict[int, set] = {}   # id(report) -> the sections already shown for it
+_notes: dict[int, "commentary.Commentary"] = {}   # id(report) -> its commentary, read once
+
+
+def _commentary(report: Report) -> "commentary.Commentary":
+    if id(report) not in _notes:
+        _notes[id(report)] = commentary.load(report.cfg)
+    return _notes[id(report)]
+
+
+def section_ids(report: Report) -> list[str]:
+    """The sections this client's report shows, in order: ``sections:`` in params applied,
+    and those with nothing to show (and no commentary) left out."""
+    notes = _commentary(report)
+    return [s for s in report.cfg.sections.ordered()
+            if notes.html(s) or SECTION_VIEWS[s][1](report)]
+
+
+def show_section(report: Report, section: str) -> None:
+    """One section: its heading and intro, the analyst's commentary for it, its content.
+    Shows nothing when the client's params hide it or it has nothing to show."""
+    if section not in SECTION_VIEWS:
+        raise KeyError(f"unknown section {section!r}; the sections are: {', '.join(SECTION_VIEWS)}")
+    _shown.setdefault(id(report), set()).add(section)
+    if section not in section_ids(report):
+        return
+    text, (show, _) = SECTIONS[section], SECTION_VIEWS[section]
+    notes = _commentary(report).html(section)
+    if text.own_heading:
+        show(report)
+        if notes:
+            display(HTML(notes))
+        return
+    tag = f"h{text.level}"
+    head = f'<{tag} id="{escape(page.section_id(text.heading))}">{escape(text.heading)}</{tag}>'
+    display(HTML(head + (f'<p class="rk-intro">{escape(text.intro)}</p>' if text.intro else "")))
+    if notes and section != "summary":
+        display(HTML(notes))
+    show(report)
+    if notes and section == "summary":  # the analyst's words after the summary's cards
+        display(HTML(notes))
+
+
+def show_sections(report: Report, until: str | None = None) -> None:
+    """Every section not shown yet, in the client's order; with ``until``, stop before that
+    section (an analyst's own cells can then follow, and a later call shows the rest)."""
+    done = _shown.setdefault(id(report), set())
+    for section in report.cfg.sections.ordered():
+        if section == until:
+            return
+        if section not in done:
+            show_section(report, section)

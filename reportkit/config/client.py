@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from reportkit.config.goals import Budget, CustomBenchmark, Goal, check_goals
+from reportkit.config.sections import SectionsConfig
 from reportkit.core import periods as _periods
 from reportkit.core.measures import KNOWN_MEASURES
 from reportkit.core.metrics import DEFAULT_KPIS, KPI, REGISTRY, parse_expression, registry_for
@@ -115,6 +116,13 @@ class ClientConfig(_Strict):
     budget: Budget | None = Field(None, description="Ad budget per month, optionally per channel/campaign")
     material_change: float = Field(0.05, ge=0, description="A KPI change at least this large "
                                                            "(0.05 = 5%) is explained under 'Why it moved'")
+    sections: SectionsConfig = Field(default_factory=SectionsConfig,
+                                     description="Order and hide sections: {order: [...], hide: [...]} "
+                                     "(ids in README: Sections)")
+    commentary: str | None = Field(None, description="The analyst's Markdown commentary for this period "
+                                   "(default: notes/<client_id>/<period>.md when it exists)")
+    notebook: str | None = Field(None, description="This client's own template notebook (default: "
+                                 "notebooks/client_report.ipynb), relative to the project root")
 
     @field_validator("period")
     @classmethod
@@ -180,6 +188,11 @@ class ClientConfig(_Strict):
 
     def report_date(self) -> date:
         return self.as_of or date.today()
+
+    def commentary_file(self) -> str:
+        """The commentary file of this run, relative to the project root (it may not exist
+        when it is the default ``notes/<client_id>/<period>.md``)."""
+        return self.commentary or f"notes/{self.client_id}/{self.periods().key}.md"
 
     def notebook_parameters(self) -> dict[str, Any]:
         """JSON-safe parameters for papermill (every field, dates as ISO strings)."""
