@@ -99,7 +99,7 @@ class ClientConfig(_Strict):
     source: SourceConfig = Field(default_factory=DemoSource, description="Where the facts come from")
     kpis: list[str] | None = Field(None, description="KPI keys in priority order; default by business_model")
     custom_kpis: list[CustomKPI] = Field(default_factory=list, description="KPIs declared without code")
-    agency: Agency = Field(default_factory=Agency)
+    agency: Agency = Field(default_factory=Agency, description="Branding: name, logo, accent_color")
     as_of: date | None = Field(None, description="Date the report is written (default: today)")
     work: WorkFiles = Field(default_factory=WorkFiles,
                             description="Work log, plan, client action items and communication log files")

@@ -58,3 +58,45 @@ def check_notebook(path: str | Path) -> None:
     if unknown:
         raise ConfigError(f"{where} (parameters cell)", f"unknown parameter {unknown[0]!r}",
                           f"use one of: {', '.join(valid_names())}")
+
+
+_HEADER = ("# Parameters: every key of a params/<client_id>.yaml file (README: params reference).\n"
+           "# None means: take it from params/<client_id>.yaml. No credentials here, ever.\n"
+           "# Written by reportkit.config.notebook_params.parameters_cell() (a test keeps it current).\n")
+
+
+def _type_name(annotation) -> str:
+    """A parameter's type as papermill shows it (``papermill --help-notebook``): str, float,
+    bool, list or dict (a params model is a dict in YAML and in the cell)."""
+    import types
+    import typing
+    from datetime import date
+    from pydantic import BaseModel
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        if all(isinstance(a, type) and issubclass(a, BaseModel) for a in args):
+            return "dict"
+        return _type_name(args[0])
+    if origin is typing.Annotated:
+        return _type_name(args[0])
+    if origin is list:
+        return "list"
+    if origin is typing.Literal or annotation in (str, date):
+        return "str"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "dict"
+    return getattr(annotation, "__name__", "str")
+
+
+def parameters_cell() -> str:
+    """The template's parameters cell: each key of the params model with its type and help
+    (its description), ``None`` (take it from the params file) except ``client_id``."""
+    lines = [_HEADER.rstrip("\n")]
+    for name, field in ClientConfig.model_fields.items():
+        value = '"acme_outdoor"' if name == "client_id" else "None"
+        # papermill cannot parse a line whose help has a quote or " = "
+        help_ = " ".join((field.description or "").split()).replace("'", "").replace(" = ", " is ")
+        lines.append(f"{name}: {_type_name(field.annotation)} = {value}  # {help_}".rstrip(" #"))
+    lines.append('params_file: str = None  # None: params/<client_id>.yaml; "": the parameters are complete')
+    return "\n".join(lines)
