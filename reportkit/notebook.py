@@ -2,6 +2,27 @@
 
 The template notebook imports this as ``rk``; nothing here computes figures, it only
 shows what :mod:`reportkit.report` computed.
+
+Start here::
+
+    import reportkit.notebook as rk
+    report = rk.load_report(globals())     # params checked, data loaded, every KPI computed
+    rk.show_sections(report)               # the client's sections, in their order
+
+What ``report`` holds (a :class:`reportkit.report.Report`):
+    ``report.facts``    the tidy fact table (date, channel, campaign, one column per measure)
+    ``report.figures``  KPI key -> value, previous, yoy, change_previous, change_yoy
+                        (relative changes as fractions: 0.05 = +5 %; None when undefined)
+    ``report.daily``    KPIs by day, this period and the previous one (``<key>_previous``)
+    ``report.channels`` KPIs by channel, this period and the previous one
+    ``report.slices``   the facts of "current", "previous" and "yoy"
+
+Your own numbers and charts: ``reportkit.core.metrics.compute_by(report.slices["current"],
+"channel", ["cpc", "ctr"])`` (KPI keys or KPI objects; ratios of sums, NaN when undefined),
+``reportkit.present.charts.daily_trend(report, ["cpc"])`` and ``channel_breakdown(report,
+"cpc")`` for any KPI the client's data can compute. A matplotlib figure as a cell's last line
+or ``plt.show()`` shows in the client's page as in JupyterLab (SVG, its titles as alt text).
+Sections: :func:`show_sections`, :func:`show_section`, :data:`SECTION_VIEWS`.
 """
 
 from __future__ import annotations
@@ -70,27 +91,33 @@ def _show_figure(fig) -> None:
 
 
 def show_header(report: Report) -> None:
+    """The page's top: agency logo and name, client name, the period and what it is compared with."""
     display(HTML(results.header(report)))
 
 
 def show_summary(report: Report) -> None:
+    """The headline KPI cards (value, change on the previous period and last year; None shows as n/a) and the summary sentences."""
     display(HTML(results.summary(report)))
 
 
 def show_kpi_table(report: Report) -> None:
+    """Every selected KPI: this period, previous period, same period last year, relative changes (coloured better/worse by the KPI's polarity); undefined values as n/a."""
     display(HTML(results.kpi_table(report)))
 
 
 def show_trend(report: Report) -> None:
+    """The daily chart of up to three KPIs against the previous period, as SVG with its title as alt text."""
     _show_figure(charts.daily_trend(report))
 
 
 def show_channels(report: Report) -> None:
+    """The KPIs by channel (table) and the first KPI by channel (chart)."""
     display(HTML(results.channel_table(report)))
     _show_figure(charts.channel_breakdown(report))
 
 
 def show_data_notes(report: Report) -> None:
+    """Where the data comes from, how fresh it is and its gaps."""
     display(HTML(results.data_notes(report)))
 
 
@@ -101,22 +128,27 @@ def _show_section(html: str) -> None:
 
 
 def show_what_we_did(report: Report) -> None:
+    """The work log of the period by goal; nothing (not even a heading) without a work log."""
     _show_section(work.what_we_did(report))
 
 
 def show_next_period(report: Report) -> None:
+    """The plan for the next period; nothing without a plan file."""
     _show_section(work.next_period(report))
 
 
 def show_needs_from_you(report: Report) -> None:
+    """What the agency needs from the client; nothing without action items."""
     _show_section(work.needs_from_you(report))
 
 
 def show_communication(report: Report) -> None:
+    """Meetings, decisions and open issues of the period; nothing without a communication log."""
     _show_section(work.communication(report))
 
 
 def show_goals(report: Report) -> None:
+    """Each goal: status, value now against target, pace to the deadline, milestones and its chart."""
     if not report.analysis.goals:
         display(HTML(analysis.goals(report)))
     for result in report.analysis.goals:
@@ -126,14 +158,17 @@ def show_goals(report: Report) -> None:
 
 
 def show_benchmarks(report: Report) -> None:
+    """Each KPI against the client's own history and published or custom benchmarks."""
     display(HTML(analysis.benchmarks(report)))
 
 
 def show_why(report: Report) -> None:
+    """For each KPI that moved at least material_change: the channels that drove it and whether it is normal variation, seasonal or touched by a data gap."""
     display(HTML(analysis.why(report)))
 
 
 def show_budget(report: Report) -> None:
+    """Ad spend against budget (currency of the params), pacing and projection to the period end, with the burn chart(s)."""
     display(HTML(analysis.budget(report)))
     if report.analysis.budget.get("cumulative"):
         _show_figure(charts.budget_burn(report))

@@ -93,6 +93,24 @@ def measure(cfg, data) -> Measured:
         data_quality=quality.check(facts, periods, data, kpis, missing), origin=data.origin)
 
 
+@dataclass(frozen=True)
+class ExtraKpis:
+    daily: pd.DataFrame
+    channels: pd.DataFrame
+    figures: dict
+
+
+def measure_kpis(measured: "Measured", kpis: list[KPI]) -> ExtraKpis:
+    """Daily and channel tables and period figures of KPIs the client did not select (an
+    analyst's chart), from the same slices and rules as the report's own."""
+    s, p = measured.slices, measured.periods
+    values = {name: metrics.compute(s[name], kpis) for name in ("current", "previous", "yoy")}
+    figures = {k.key: KpiFigures(k, values["current"][k.key], values["previous"][k.key], values["yoy"][k.key])
+               for k in kpis}
+    return ExtraKpis(_daily_table(s["current"], s["previous"], p, kpis),
+                     _channel_table(s["current"], s["previous"], kpis), figures)
+
+
 def _channel_table(cur: pd.DataFrame, prev: pd.DataFrame, kpis: list[KPI]) -> pd.DataFrame:
     now = metrics.compute_by(cur, "channel", kpis)
     before = metrics.compute_by(prev, "channel", kpis).add_suffix("_previous")

@@ -13,7 +13,9 @@ import matplotlib.ticker as mticker
 import seaborn as sns
 from matplotlib.figure import Figure
 
+from reportkit.analysis import comparisons
 from reportkit.analysis.budget import BUDGET_WORDS
+from reportkit.core.metrics import as_kpis
 from reportkit.core import formatting as fmt
 from reportkit.present import chart_layout
 
@@ -116,16 +118,49 @@ def _trend_title(kpi, fig_, currency: str) -> str:
             f"{fmt.change_words(fig_.change_previous)} on the previous period")
 
 
+def chart_kpis(report, keys) -> list:
+    """The KPIs a chart shows: ``keys`` (KPI keys or KPI objects, one or several) from the
+    client's registry, or None for the report's own. A KPI the client's data cannot give by
+    day and channel is a ValueError saying why."""
+    if keys is None:
+        return list(report.chartable)
+    kpis = as_kpis(keys, report.cfg.registry())
+    columns = set(report.facts.columns)
+    for kpi in kpis:
+        if not kpi.daily:
+            raise ValueError(f"KPI {kpi.key!r} ({kpi.label}) exists only for a whole period, "
+                             "not by day or channel: chart another KPI")
+        missing = sorted(kpi.measures - columns)
+        if missing:
+            raise ValueError(f"KPI {kpi.key!r} needs {', '.join(sorted(kpi.measures))}; "
+                             f"{report.cfg.client_id}'s data has no {', '.join(missing)}")
+    return kpis
+
+
+def _with_kpis(report, kpis):
+    """The report's daily and channel tables with every one of ``kpis`` (computed from the
+    facts for a KPI the report did not select) and its period figures."""
+    extra = [k for k in kpis if k.key not in report.daily.columns]
+    if not extra:
+        return report.daily, report.channels, report.figures
+    more = comparisons.measure_kpis(report, extra)
+    return (report.daily.join(more.daily.drop(columns="date")), report.channels.join(more.channels, how="outer"),
+            {**report.figures, **more.figures})
+
+
 @themed
-def daily_trend(report, keys: list[str] | None = None):
-    """Daily values of up to three KPIs, this period against the previous one (same day number)."""
-    kpis = [k for k in report.chartable if keys is None or k.key in keys][:3]
+def daily_trend(report, keys=None):
+    """Daily values of up to three KPIs, this period against the previous one (same day number).
+
+    ``keys``: KPI keys or KPI objects (default: the report's chartable KPIs); any KPI of the
+    client's registry its data can compute, else a ValueError saying what is missing."""
+    kpis = chart_kpis(report, keys)[:3]
     fig = _figure(FIG_WIDTH_IN, 2.3 * len(kpis) + 0.3)
     axes = fig.subplots(len(kpis), 1, sharex=True, squeeze=False)
-    daily = report.daily
+    daily, _, figures = _with_kpis(report, kpis)
     p = report.periods
     for ax, kpi in zip(axes[:, 0], kpis):
-        fig_ = report.figures[kpi.key]
+        fig_ = figures[kpi.key]
         ax.plot(daily["date"], daily[kpi.key], color=CURRENT, lw=2, label=p.current.label())
         ax.plot(daily["date"], daily[f"{kpi.key}_previous"], color=PREVIOUS, lw=1.3, ls="--",
                 label=f"{p.previous.label()} (same day of period)")
@@ -146,10 +181,17 @@ def daily_trend(report, keys: list[str] | None = None):
 
 
 @themed
-def channel_breakdown(report, key: str | None = None):
-    """One KPI by channel, this period against the previous one, largest first."""
-    kpi = next(k for k in report.chartable if key is None or k.key == key)
-    table = report.channels[[kpi.key, f"{kpi.key}_previous"]].dropna(how="all")
+def channel_breakdown(report, key=None):
+    """One KPI by channel, this period against the previous one, largest first.
+
+    ``key``: a KPI key or KPI object (default: the report's first chartable KPI); any KPI of
+    the client's registry its data can compute, else a ValueError saying what is missing."""
+    kpis = chart_kpis(report, key)
+    if not kpis:
+        raise ValueError(f"{report.cfg.client_id} has no KPI to chart by channel: name one (key=...)")
+    kpi = kpis[0]
+    _, channels, _ = _with_kpis(report, [kpi])
+    table = channels[[kpi.key, f"{kpi.key}_previous"]].dropna(how="all")
     table = table.sort_values(kpi.key, ascending=True, na_position="first")
     fig = _figure(FIG_WIDTH_IN, 0.42 * len(table) + 1.5)
     ax = fig.subplots()
