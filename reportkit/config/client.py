@@ -78,6 +78,13 @@ class WorkFiles(_Strict):
     action_items: str | None = Field(None, description="What we need from the client: item, why, due, status")
     communication: str | None = Field(None, description="Communication log: date, time, channel, participants, "
                                                          "summary, decisions, issue, resolution, resolved_on, follow_up")
+class CompareRange(_Strict):
+    """An explicit previous period for a start/end range."""
+
+    start: date
+    end: date
+
+
 class PdfOptions(_Strict):
     """A PDF beside the HTML, printed by headless Chromium."""
 
@@ -121,6 +128,9 @@ class ClientConfig(_Strict):
                                      "(ids in README: Sections)")
     commentary: str | None = Field(None, description="The analyst's Markdown commentary for this period "
                                    "(default: notes/<client_id>/<period>.md when it exists)")
+    compare: Literal["previous_days", "previous_month", "previous_quarter", "last_year"] | CompareRange | None = Field(
+        None, description="Previous period of a start/end range: previous_days (same length before, "
+        "the default), previous_month, previous_quarter, last_year, or {start, end}")
     notebook: str | None = Field(None, description="This client's own template notebook (default: "
                                  "notebooks/client_report.ipynb), relative to the project root")
 
@@ -139,6 +149,10 @@ class ClientConfig(_Strict):
             raise ValueError("no reporting period: set period: YYYY-MM, or both start: and end:")
         if self.start and self.end and self.end < self.start:
             raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        if self.compare is not None and self.period:
+            raise ValueError("compare: applies to a start/end range; a month is compared with the previous month")
+        if isinstance(self.compare, CompareRange) and self.compare.end < self.compare.start:
+            raise ValueError(f"compare.end ({self.compare.end}) is before compare.start ({self.compare.start})")
         known = self.registry()
         for key in self.kpis or []:
             if key not in known:
@@ -184,7 +198,10 @@ class ClientConfig(_Strict):
         return [reg[k] for k in self.kpi_keys()]
 
     def periods(self) -> _periods.ReportPeriods:
-        return _periods.resolve(self.period, self.start, self.end)
+        compare = self.compare
+        if isinstance(compare, CompareRange):
+            compare = _periods.DateRange(compare.start, compare.end)
+        return _periods.resolve(self.period, self.start, self.end, compare)
 
     def report_date(self) -> date:
         return self.as_of or date.today()
