@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.run.render import render_client
+from test_analyst_cells import run_cli
 
 
 @pytest.mark.slow
 def test_nbconvert_to_reportkit_exports_an_executed_notebook(tmp_path, root):
-    result = render_client(root / "params" / "daily_gazette.yaml", out=tmp_path, engine="reportkit-inprocess")
-    assert result.status == "ok", result.error
+    proc = run_cli(root, root / "params" / "daily_gazette.yaml", "--out", tmp_path, "--workers", "1")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
     jupyter = Path(sys.executable).parent / "jupyter"
-    proc = subprocess.run([str(jupyter), "nbconvert", "--to", "reportkit", result.outputs["ipynb"],
+    proc = subprocess.run([str(jupyter), "nbconvert", "--to", "reportkit", tmp_path / "2026-10" / "daily_gazette.ipynb",
                            "--output-dir", str(tmp_path / "by-hand")], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "No filter named" not in proc.stderr

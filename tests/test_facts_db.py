@@ -2,11 +2,12 @@
 are rewritten and while the client's report runs."""
 
 import duckdb
+import yaml
 import pytest
 
 from reportkit import config
 from reportkit.deliver import facts_db
-from reportkit.run.render import render_client
+from test_analyst_cells import run_cli
 
 
 def _cfg(small_facts):
@@ -35,8 +36,10 @@ def test_a_reader_held_open_never_breaks_a_rewrite_or_a_run(small_facts, tmp_pat
     reader = duckdb.connect(str(path), read_only=True)
     try:
         facts_db.write(cfg)                                   # the facts rewritten under the reader
-        result = render_client(cfg, out=tmp_path / "reports", engine="reportkit-inprocess")
-        assert result.status == "ok", result.error
+        params = tmp_path / "testco.yaml"
+        params.write_text(yaml.safe_dump(cfg.model_dump(mode="json", exclude_defaults=True)))
+        proc = run_cli(facts_db.facts_path("x").parents[2], params, "--out", tmp_path / "reports", "--workers", "1")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
         assert reader.execute("SELECT sum(cost) FROM current").fetchone() == (200,)  # still reads
     finally:
         reader.close()

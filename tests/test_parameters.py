@@ -6,7 +6,6 @@ import nbformat
 import papermill
 import pytest
 import yaml
-from papermill.exceptions import PapermillExecutionError
 
 from reportkit import config
 from reportkit.config.notebook_params import parameters_cell
@@ -75,12 +74,15 @@ def test_the_parameters_cell_is_typed_and_current(root):
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ["reportkit-inprocess", None])
 def test_a_misspelt_p_stops_the_run_with_a_short_message(tmp_path, root, engine):
-    with pytest.raises(PapermillExecutionError) as err:
-        papermill.execute_notebook(str(root / "notebooks" / "client_report.ipynb"), str(tmp_path / "out.ipynb"),
-                                   parameters={"perod": "2026-09"}, engine_name=engine, progress_bar=False,
-                                   kernel_name="python3")
-    assert err.value.ename == "ConfigError"
-    assert "unknown parameter 'perod'" in err.value.evalue
+    import subprocess
+    import sys
+    # in its own process: the in-process engine's shell takes over the process's __main__
+    proc = subprocess.run([sys.executable, "-m", "papermill", str(root / "notebooks" / "client_report.ipynb"),
+                           str(tmp_path / "out.ipynb"), "-p", "perod", "2026-09", "-k", "python3",
+                           *(["--engine", engine] if engine else [])], capture_output=True, text=True, timeout=300,
+                          cwd=root)
+    assert proc.returncode != 0
+    assert "ConfigError: papermill's parameters (-p, -f or reportkit run): unknown parameter 'perod'" in proc.stderr
     out = nbformat.read(tmp_path / "out.ipynb", 4)
     error = next(o for c in out.cells for o in c.get("outputs", []) if o.output_type == "error")
     text = "\n".join(error.traceback)

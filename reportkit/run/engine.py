@@ -146,6 +146,10 @@ def execute_managed_notebook(nb_man, execution_timeout=None):
     if _used:  # a second notebook in this process: start from an empty namespace
         shell.reset(new_session=False)
     _used = True
+    # each notebook starts with an empty input history (``In``), as in a fresh kernel: the
+    # parameter checks read the parameters cells this notebook ran from it
+    shell.history_manager.input_hist_parsed[:] = [""]
+    shell.history_manager.input_hist_raw[:] = [""]
     shell.execution_count = 1
     nb = nb_man.nb
     nb.metadata["language_info"] = {
