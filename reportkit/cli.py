@@ -369,5 +369,24 @@ def send(period, as_of, out, resend, dry_run):
     sys.exit(0 if not failed else 2 if all(o.exit_code == 2 for o in failed) else 1)
 
 
+@main.command()
+@click.argument("params", nargs=-1, type=click.Path())
+@click.option("--all", "all_", is_flag=True, help="Every params/*.yaml file.")
+@click.option("--refresh", is_flag=True, help="Pull API sources again instead of using the warehouse.")
+def facts(params, all_, refresh):
+    """Write data/facts/<client_id>.duckdb: each client's canonical facts for SQL (README: Query the facts)."""
+    from reportkit.deliver import facts_db
+    from reportkit.errors import ReportkitError
+    worst = 0
+    for path in _params_files(params, all_):
+        try:
+            where, rows = facts_db.write(_config.load(path), refresh=refresh)
+            click.echo(f"ok      {where.stem:<24} {rows:,} rows  {where}")
+        except ReportkitError as error:
+            click.echo(f"FAILED  {path}: {error}", err=True)
+            worst = max(worst, error.exit_code)
+    sys.exit(worst)
+
+
 if __name__ == "__main__":
     main()

@@ -18,6 +18,12 @@ class ReportkitError(Exception):
         self.failed_notebook = path
         return self
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython (JupyterLab, papermill, the in-process engine) shows for this error:
+        the message, not a traceback (it says where and how to fix already)."""
+        return [f"{type(self).__name__}: {line}" if i == 0 else line
+                for i, line in enumerate(str(self).splitlines())]
+
     def _kept(self) -> str:
         return f"\n  failed notebook kept at: {self.failed_notebook}" if self.failed_notebook else ""
 

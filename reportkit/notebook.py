@@ -2,17 +2,40 @@
 
 The template notebook imports this as ``rk``; nothing here computes figures, it only
 shows what :mod:`reportkit.report` computed.
+
+Start here::
+
+    import reportkit.notebook as rk
+    report = rk.load_report(globals())     # params checked, data loaded, every KPI computed
+    rk.show_sections(report)               # the client's sections, in their order
+
+What ``report`` holds (a :class:`reportkit.report.Report`):
+    ``report.facts``    the tidy fact table (date, channel, campaign, one column per measure)
+    ``report.figures``  KPI key -> value, previous, yoy, change_previous, change_yoy
+                        (relative changes as fractions: 0.05 = +5 %; None when undefined)
+    ``report.daily``    KPIs by day, this period and the previous one (``<key>_previous``)
+    ``report.channels`` KPIs by channel, this period and the previous one
+    ``report.slices``   the facts of "current", "previous" and "yoy"
+
+Your own numbers and charts: ``reportkit.core.metrics.compute_by(report.slices["current"],
+"channel", ["cpc", "ctr"])`` (KPI keys or KPI objects; ratios of sums, NaN when undefined),
+``reportkit.present.charts.daily_trend(report, ["cpc"])`` and ``channel_breakdown(report,
+"cpc")`` for any KPI the client's data can compute. A matplotlib figure as a cell's last line
+or ``plt.show()`` shows in the client's page as in JupyterLab (SVG, its titles as alt text).
+Sections: :func:`show_sections`, :func:`show_section`, :data:`SECTION_VIEWS`.
 """
 
 from __future__ import annotations
 
 import json
+from html import escape
 
 from IPython.display import HTML, display
 
 from reportkit.present import charts
 from reportkit import config
-from reportkit.present import analysis, results, work
+from reportkit.config.sections import SECTIONS
+from reportkit.present import analysis, commentary, content, page, results, work
 from reportkit.contracts import sidecar
 from reportkit.report import Report, build
 
@@ -20,12 +43,43 @@ from reportkit.report import Report, build
 __all__ = ["load_report", "show_header", "show_summary", "show_kpi_table", "show_trend",
            "show_channels", "show_data_notes", "emit_sidecar", "show_what_we_did",
            "show_next_period", "show_needs_from_you", "show_communication", "show_goals",
-           "show_benchmarks", "show_why", "show_budget"]
+           "show_benchmarks", "show_why", "show_budget", "show_sections", "show_section",
+           "section_ids", "show_figures_as_svg"]
 
 
 def load_report(namespace: dict) -> Report:
     """Validate the notebook's parameters and build the report."""
-    return build(config.from_notebook(namespace))
+    show_figures_as_svg()
+    report = build(config.from_notebook(namespace))
+    _shown.clear(), _notes.clear()
+    _commentary(report)  # a bad commentary file fails here, before any section shows
+    return report
+
+
+def _figure_svg(fig):
+    """IPython's formatter for a matplotlib Figure: SVG text with the chart's titles as alt
+    text and its natural width (the metadata the export reads)."""
+    svg = charts.to_svg(fig)
+    return svg, {"width": charts.display_width(svg), "alt": charts.alt_text(fig)}
+
+
+def show_figures_as_svg() -> None:
+    """Display every matplotlib Figure (a cell's last expression, ``plt.show()``, ``display(fig)``)
+    as crisp SVG with alt text, the same under a Jupyter kernel and the in-process engine.
+
+    Called by :func:`load_report`; does nothing outside IPython. matplotlib's inline backend
+    sets its own PNG formatter once, when it is first loaded, so it is loaded first."""
+    from IPython import get_ipython
+    shell = get_ipython()
+    if shell is None:
+        return
+    import matplotlib
+    from matplotlib.figure import Figure
+    if "inline" in str(matplotlib.get_backend()):
+        import matplotlib_inline.backend_inline  # noqa: F401  (its one-time set-up runs now)
+    formatters = shell.display_formatter.formatters
+    formatters["image/png"].pop(Figure, None)
+    formatters["image/svg+xml"].for_type(Figure, _figure_svg)
 
 
 def _show_figure(fig) -> None:
@@ -37,27 +91,33 @@ def _show_figure(fig) -> None:
 
 
 def show_header(report: Report) -> None:
+    """The page's top: agency logo and name, client name, the period and what it is compared with."""
     display(HTML(results.header(report)))
 
 
 def show_summary(report: Report) -> None:
+    """The headline KPI cards (value, change on the previous period and last year; None shows as n/a) and the summary sentences."""
     display(HTML(results.summary(report)))
 
 
 def show_kpi_table(report: Report) -> None:
+    """Every selected KPI: this period, previous period, same period last year, relative changes (coloured better/worse by the KPI's polarity); undefined values as n/a."""
     display(HTML(results.kpi_table(report)))
 
 
 def show_trend(report: Report) -> None:
+    """The daily chart of up to three KPIs against the previous period, as SVG with its title as alt text."""
     _show_figure(charts.daily_trend(report))
 
 
 def show_channels(report: Report) -> None:
+    """The KPIs by channel (table) and the first KPI by channel (chart)."""
     display(HTML(results.channel_table(report)))
     _show_figure(charts.channel_breakdown(report))
 
 
 def show_data_notes(report: Report) -> None:
+    """Where the data comes from, how fresh it is and its gaps."""
     display(HTML(results.data_notes(report)))
 
 
@@ -68,22 +128,27 @@ def _show_section(html: str) -> None:
 
 
 def show_what_we_did(report: Report) -> None:
+    """The work log of the period by goal; nothing (not even a heading) without a work log."""
     _show_section(work.what_we_did(report))
 
 
 def show_next_period(report: Report) -> None:
+    """The plan for the next period; nothing without a plan file."""
     _show_section(work.next_period(report))
 
 
 def show_needs_from_you(report: Report) -> None:
+    """What the agency needs from the client; nothing without action items."""
     _show_section(work.needs_from_you(report))
 
 
 def show_communication(report: Report) -> None:
+    """Meetings, decisions and open issues of the period; nothing without a communication log."""
     _show_section(work.communication(report))
 
 
 def show_goals(report: Report) -> None:
+    """Each goal: status, value now against target, pace to the deadline, milestones and its chart."""
     if not report.analysis.goals:
         display(HTML(analysis.goals(report)))
     for result in report.analysis.goals:
@@ -93,14 +158,17 @@ def show_goals(report: Report) -> None:
 
 
 def show_benchmarks(report: Report) -> None:
+    """Each KPI against the client's own history and published or custom benchmarks."""
     display(HTML(analysis.benchmarks(report)))
 
 
 def show_why(report: Report) -> None:
+    """For each KPI that moved at least material_change: the channels that drove it and whether it is normal variation, seasonal or touched by a data gap."""
     display(HTML(analysis.why(report)))
 
 
 def show_budget(report: Report) -> None:
+    """Ad spend against budget (currency of the params), pacing and projection to the period end, with the burn chart(s)."""
     display(HTML(analysis.budget(report)))
     if report.analysis.budget.get("cumulative"):
         _show_figure(charts.budget_burn(report))
@@ -112,3 +180,88 @@ def emit_sidecar(report: Report) -> None:
     """Put every figure into the notebook as JSON; the runner writes it as <client_id>.json."""
     payload = json.loads(json.dumps(report.sidecar().to_json(), default=str, allow_nan=False))
     display({sidecar.MIMETYPE: payload}, raw=True)
+
+
+# --- sections ----------------------------------------------------------------------
+# Each section of the report: its text (id, heading, intro) is declared in
+# reportkit.config.sections, its view here: what it shows and whether it has anything to
+# show. A section with nothing to show is left out entirely: no heading, no contents link.
+
+def _show_results(report: Report) -> None:
+    show_kpi_table(report)
+    display(HTML("<h3>Day by day</h3>"))
+    show_trend(report)
+    display(HTML("<h3>By channel</h3>"))
+    show_channels(report)
+
+
+def _always(report: Report) -> bool:
+    return True
+
+
+SECTION_VIEWS: dict[str, tuple] = {  # id: (show function, has-content test)
+    "summary": (show_summary, _always),
+    "goals": (show_goals, content.has_goals),
+    "what_we_did": (show_what_we_did, lambda r: bool(work.what_we_did(r))),
+    "results": (_show_results, _always),
+    "benchmarks": (show_benchmarks, content.has_benchmarks),
+    "why": (show_why, content.has_why),
+    "budget": (show_budget, content.has_budget),
+    "next_period": (show_next_period, lambda r: bool(work.next_period(r))),
+    "needs_from_you": (show_needs_from_you, lambda r: bool(work.needs_from_you(r))),
+    "communication": (show_communication, lambda r: bool(work.communication(r))),
+    "data_notes": (show_data_notes, _always),
+}
+
+_shown: dict[int, set] = {}   # id(report) -> the sections already shown for it
+_notes: dict[int, "commentary.Commentary"] = {}   # id(report) -> its commentary, read once
+
+
+def _commentary(report: Report) -> "commentary.Commentary":
+    if id(report) not in _notes:
+        _notes[id(report)] = commentary.load(report.cfg)
+    return _notes[id(report)]
+
+
+def section_ids(report: Report) -> list[str]:
+    """The sections this client's report shows, in order: ``sections:`` in params applied,
+    and those with nothing to show (and no commentary) left out."""
+    notes = _commentary(report)
+    return [s for s in report.cfg.sections.ordered()
+            if notes.html(s) or SECTION_VIEWS[s][1](report)]
+
+
+def show_section(report: Report, section: str) -> None:
+    """One section: its heading and intro, the analyst's commentary for it, its content.
+    Shows nothing when the client's params hide it or it has nothing to show."""
+    if section not in SECTION_VIEWS:
+        raise KeyError(f"unknown section {section!r}; the sections are: {', '.join(SECTION_VIEWS)}")
+    _shown.setdefault(id(report), set()).add(section)
+    if section not in section_ids(report):
+        return
+    text, (show, _) = SECTIONS[section], SECTION_VIEWS[section]
+    notes = _commentary(report).html(section)
+    if text.own_heading:
+        show(report)
+        if notes:
+            display(HTML(notes))
+        return
+    tag = f"h{text.level}"
+    head = f'<{tag} id="{escape(page.section_id(text.heading))}">{escape(text.heading)}</{tag}>'
+    display(HTML(head + (f'<p class="rk-intro">{escape(text.intro)}</p>' if text.intro else "")))
+    if notes and section != "summary":
+        display(HTML(notes))
+    show(report)
+    if notes and section == "summary":  # the analyst's words after the summary's cards
+        display(HTML(notes))
+
+
+def show_sections(report: Report, until: str | None = None) -> None:
+    """Every section not shown yet, in the client's order; with ``until``, stop before that
+    section (an analyst's own cells can then follow, and a later call shows the rest)."""
+    done = _shown.setdefault(id(report), set())
+    for section in report.cfg.sections.ordered():
+        if section == until:
+            return
+        if section not in done:
+            show_section(report, section)

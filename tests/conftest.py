@@ -23,7 +23,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 COPIED = ["params", "notebooks", "assets", "data", "tests/data"]
-GENERATED = ["data/demo", "data/warehouse*", "data/bench"]  # written by runs: never copied
+GENERATED = ["data/demo", "data/warehouse*", "data/bench", "data/facts"]  # written by runs: never copied
 NEVER = {".ipynb_checkpoints", "__pycache__"}
 
 

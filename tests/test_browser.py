@@ -173,8 +173,10 @@ def test_hostile_names_show_as_text_letter_pdf_from_params(tmp_path, root, repo,
         screenshot(page, artifacts, "hostile-names-1280x800")
         assert page.locator("script").count() == 0 and log.dialogs == []
         widths = page.eval_on_selector_all("main img", "els => els.map(e => e.naturalWidth)")
-        # the logo, the trend and channel charts, and cumulative spend (no budget set)
-        assert len(widths) == 4 and min(widths) > 0
+        # the logo, the trend and channel charts; no budget set: no Budget section, so no
+        # cumulative-spend chart (a section without content is left out)
+        assert len(widths) == 3 and min(widths) > 0
+        assert page.locator("h2#Budget").count() == 0
         assert page.locator("img.rk-logo").get_attribute("alt") == "Agency <i>x</i> logo"
         text = page.inner_text("body")
         assert "Evil <script>alert(3)</script> & Co" in text

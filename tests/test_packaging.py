@@ -47,8 +47,8 @@ def test_notebook_parameters_cell_declares_every_params_key(repo):
     import nbformat
     nb = nbformat.read(repo / "notebooks" / "client_report.ipynb", as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    declared = {line.split("=")[0].strip() for line in cell.source.splitlines()
-                if "=" in line and not line.startswith("#")}
+    from reportkit.config.notebook_params import parameter_names
+    declared = set(parameter_names(cell.source))
     assert set(ClientConfig.model_fields) | {"params_file"} == declared
 
 

@@ -23,7 +23,8 @@ def test_contents_follow_the_sections_and_headings_get_ids():
     assert '<a href="#Why-%3Cit%3E-moved">Why &lt;it&gt; moved</a>' in toc
     assert nb.cells[2].source.startswith('<h2 id="What-we-did">What we did</h2>')
     assert nb.cells[3].source == "### Day by day"              # left to nbconvert
-    assert nb.cells[4].source == '<h2 id="Why-%3Cit%3E-moved">Why &lt;it&gt; moved</h2>'
+    # a blank line after the heading: a paragraph under it stays Markdown, not raw HTML
+    assert nb.cells[4].source == '<h2 id="Why-%3Cit%3E-moved">Why &lt;it&gt; moved</h2>\n'
 
 
 def test_footer_says_source_freshness_and_time():

@@ -190,6 +190,25 @@ def measure(cfg, data) -> Measured:
         origin=data.origin)
 
 
+@dataclass(frozen=True)
+class ExtraKpis:
+    daily: pd.DataFrame
+    channels: pd.DataFrame
+    figures: dict
+
+
+def measure_kpis(measured: "Measured", kpis: list[KPI]) -> ExtraKpis:
+    """Daily and channel tables and period figures of KPIs the client did not select (an
+    analyst's chart), from the same slices and rules as the report's own."""
+    s, p = measured.slices, measured.periods
+    values = {name: metrics.compute(s[name], kpis) for name in ("current", "previous", "yoy")}
+    figures = {k.key: KpiFigures(k, values["current"][k.key], values["previous"][k.key], values["yoy"][k.key])
+               for k in kpis}
+    a = measured.adjusted_slices
+    return ExtraKpis(_daily_table(s["current"], s["previous"], p, kpis),
+                     _channel_table(s["current"], s["previous"], kpis, a["current"], a["previous"]), figures)
+
+
 def _with_note(data_quality: dict, note: str | None) -> dict:
     """The data notes with the KPI-fit note first (what was left out for want of a measure)."""
     if note:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from reportkit.config.goals import Budget, CustomBenchmark, Goal, check_goals
+from reportkit.config.sections import SectionsConfig
 from reportkit.core import periods as _periods
 from reportkit.core.currencies import ISO_4217
 from reportkit.core.measures import KNOWN_MEASURES
@@ -126,6 +127,13 @@ class ReviewOptions(_Strict):
                                      "period at least this large (0.5 = 50%) holds the report; null: never")
 
 
+class CompareRange(_Strict):
+    """An explicit previous period for a start/end range."""
+
+    start: date
+    end: date
+
+
 class PdfOptions(_Strict):
     """A PDF beside the HTML, printed by headless Chromium."""
 
@@ -148,7 +156,7 @@ class ClientConfig(_Strict):
     source: SourceConfig = Field(default_factory=DemoSource, description="Where the facts come from")
     kpis: list[str] | None = Field(None, description="KPI keys in priority order; default by business_model")
     custom_kpis: list[CustomKPI] = Field(default_factory=list, description="KPIs declared without code")
-    agency: Agency = Field(default_factory=Agency)
+    agency: Agency = Field(default_factory=Agency, description="Branding: name, logo, accent_color")
     as_of: date | None = Field(None, description="Date the report is written (default: today)")
     work: WorkFiles = Field(default_factory=WorkFiles,
                             description="Work log, plan, client action items and communication log files")
@@ -169,6 +177,16 @@ class ClientConfig(_Strict):
                                   description="Automatic holds before sending: {max_change: 0.5}")
     material_change: float = Field(0.05, ge=0, description="A KPI change at least this large "
                                                            "(0.05 = 5%) is explained under 'Why it moved'")
+    sections: SectionsConfig = Field(default_factory=SectionsConfig,
+                                     description="Order and hide sections: {order: [...], hide: [...]} "
+                                     "(ids in README: Sections)")
+    commentary: str | None = Field(None, description="The analyst's Markdown commentary for this period "
+                                   "(default: notes/<client_id>/<period>.md when it exists)")
+    compare: Literal["previous_days", "previous_month", "previous_quarter", "last_year"] | CompareRange | None = Field(
+        None, description="Previous period of a start/end range: previous_days (same length before, "
+        "the default), previous_month, previous_quarter, last_year, or {start, end}")
+    notebook: str | None = Field(None, description="This client's own template notebook (default: "
+                                 "notebooks/client_report.ipynb), relative to the project root")
 
     @field_validator("currency")
     @classmethod
@@ -192,6 +210,10 @@ class ClientConfig(_Strict):
             raise ValueError("no reporting period: set period: YYYY-MM, or both start: and end:")
         if self.start and self.end and self.end < self.start:
             raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        if self.compare is not None and self.period:
+            raise ValueError("compare: applies to a start/end range; a month is compared with the previous month")
+        if isinstance(self.compare, CompareRange) and self.compare.end < self.compare.start:
+            raise ValueError(f"compare.end ({self.compare.end}) is before compare.start ({self.compare.start})")
         known = self.registry()
         for key in self.kpis or []:
             if key not in known:
@@ -242,10 +264,18 @@ class ClientConfig(_Strict):
         return [reg[k] for k in self.kpi_keys()]
 
     def periods(self) -> _periods.ReportPeriods:
-        return _periods.resolve_as_of(self.period, self.start, self.end, self.report_date())
+        compare = self.compare
+        if isinstance(compare, CompareRange):
+            compare = _periods.DateRange(compare.start, compare.end)
+        return _periods.resolve_as_of(self.period, self.start, self.end, self.report_date(), compare)
 
     def report_date(self) -> date:
         return self.as_of or date.today()
+
+    def commentary_file(self) -> str:
+        """The commentary file of this run, relative to the project root (it may not exist
+        when it is the default ``notes/<client_id>/<period>.md``)."""
+        return self.commentary or f"notes/{self.client_id}/{self.periods().key}.md"
 
     def notebook_parameters(self) -> dict[str, Any]:
         """JSON-safe parameters for papermill (every field, dates as ISO strings)."""

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from reportkit.config.client import ClientConfig
 from reportkit.config.explain import explain
+from reportkit.config.notebook_params import parameter_names, unknown_names, valid_names
 from reportkit.errors import ConfigError, InputError
 from reportkit.paths import resolve_path
 
@@ -135,6 +136,28 @@ def load(path: str | os.PathLike) -> ClientConfig:
     return validate(read_params(path), where=str(path))
 
 
+NOTEBOOK_CELL = "the notebook's parameters cell"
+INJECTED = "papermill's parameters (-p, -f or reportkit run)"
+
+
+def parameter_origins(namespace: dict) -> dict[str, str]:
+    """Which cell set each parameter: the notebook's own parameters cell or the one papermill
+    injected, read from the cells this session ran (IPython's ``In``; papermill's injected
+    cell starts with ``# Parameters``, the template's with ``# Parameters:``). Later wins."""
+    origins: dict[str, str] = {}
+    for source in namespace.get("In") or []:
+        first = source.lstrip().split("\n", 1)[0].strip() if isinstance(source, str) else ""
+        if not first.startswith("# Parameters"):
+            continue
+        try:
+            names = parameter_names(source)
+        except SyntaxError:
+            continue
+        origin = INJECTED if first == "# Parameters" else NOTEBOOK_CELL
+        origins.update(dict.fromkeys(names, origin))
+    return origins
+
+
 def from_notebook(namespace: dict) -> ClientConfig:
     """The config of a notebook run: its parameter variables over a params file.
 
@@ -144,7 +167,16 @@ def from_notebook(namespace: dict) -> ClientConfig:
     ``params/<client_id>.yaml``; ``params_file = ""`` means the parameters are complete
     (no file is read). Plain ``papermill -f params/<client>.yaml`` injects every key of
     that file.
+
+    A name in a parameters cell that is not a params key, a missing params file and a value
+    that does not validate are ConfigErrors saying where the value came from: the notebook's
+    parameters cell, papermill's parameters, or the params file.
     """
+    origins = parameter_origins(namespace)
+    unknown = unknown_names(origins)
+    if unknown:
+        raise ConfigError(origins[unknown[0]], f"unknown parameter {unknown[0]!r}",
+                          f"correct its spelling; the parameters are: {', '.join(valid_names())}")
     given = {name: namespace[name] for name in ClientConfig.model_fields
              if namespace.get(name) is not None}
     named = namespace.get("params_file")
@@ -153,6 +185,10 @@ def from_notebook(namespace: dict) -> ClientConfig:
         file = resolve_path(named) if named else None
     else:
         file = resolve_path(f"params/{client_id}.yaml") if client_id else None
+    if file is not None and not file.is_file() and (named or not {"client_name", "business_model"} <= given.keys()):
+        known = sorted(p.stem for p in resolve_path("params").glob("*.yaml"))
+        raise ConfigError(str(file), f"params file not found (client_id = {client_id!r})",
+                          f"create it, or set client_id to one of: {', '.join(known) or '(no params files)'}")
     values = read_params(file) if file and file.is_file() else {}
     if {"start", "end"} & given.keys():
         values.pop("period", None)
@@ -160,4 +196,10 @@ def from_notebook(namespace: dict) -> ClientConfig:
         values.pop("start", None), values.pop("end", None)
     values.update(given)
     where = str(file) if file and file.is_file() else "notebook parameters"
-    return validate(values, where=where)
+    try:
+        return ClientConfig.model_validate(values)
+    except ValidationError as error:
+        key = str(error.errors()[0]["loc"][0]) if error.errors()[0]["loc"] else ""
+        if key in given:
+            where = origins.get(key, "notebook parameters")
+        raise explain(error, where) from None

@@ -218,12 +218,33 @@ def compute(facts: pd.DataFrame, kpis: Iterable[KPI],
     return {k.key: k.evaluate(sums) for k in kpis}
 
 
-def compute_by(facts: pd.DataFrame, by: str | list[str], kpis: Iterable[KPI]) -> pd.DataFrame:
+def as_kpis(items: "str | KPI | Iterable[str | KPI]", registry: Mapping[str, KPI] | None = None) -> list[KPI]:
+    """KPI objects from KPI keys (``"cpc"``), KPI objects, or a mix; a single key or KPI is a
+    list of one. Keys are looked up in ``registry`` (default: the built-in :data:`REGISTRY`;
+    pass ``cfg.registry()`` for a client's wording and custom KPIs). An unknown key is a
+    KeyError naming the known ones."""
+    registry = REGISTRY if registry is None else registry
+    if isinstance(items, (str, KPI)):
+        items = [items]
+    out = []
+    for item in items:
+        if isinstance(item, KPI):
+            out.append(item)
+        elif item in registry:
+            out.append(registry[item])
+        else:
+            raise KeyError(f"unknown KPI {item!r}; known: {', '.join(sorted(registry))}")
+    return out
+
+
+def compute_by(facts: pd.DataFrame, by: str | list[str], kpis: "Iterable[KPI | str]",
+               registry: Mapping[str, KPI] | None = None) -> pd.DataFrame:
     """KPIs per group (channel, date, ...), each a ratio of the group's sums.
 
-    KPIs that need a period-level measure (users) are NaN at this grain.
+    ``kpis``: KPI keys or KPI objects (see :func:`as_kpis`). KPIs that need a period-level
+    measure (users) are NaN at this grain, as is a group whose denominator is 0 or missing.
     """
-    kpis = list(kpis)
+    kpis = as_kpis(kpis, registry)
     names = sorted(set().union(*(k.measures for k in kpis)) & set(facts.columns)) if kpis else []
     grouped = facts.groupby(by, sort=True, observed=True)[names].sum(min_count=1)
     return pd.DataFrame({k.key: k.evaluate_frame(grouped) for k in kpis}, index=grouped.index)

@@ -4,6 +4,10 @@
   yoy = the same month one year earlier.
 - ``start``/``end``: an inclusive date range; previous = the same number of days
   immediately before; yoy = the same dates one year earlier (29 Feb -> 28 Feb).
+  ``compare`` chooses the previous period of a range instead (:data:`COMPARE_RULES`):
+  ``previous_days`` (the default), ``previous_month`` / ``previous_quarter`` (the calendar
+  month / quarter before the one the range starts in), ``last_year`` (the same dates a year
+  earlier), or an explicit ``DateRange``.
 """
 
 from __future__ import annotations
@@ -85,22 +89,49 @@ def for_month(text: str) -> ReportPeriods:
                          key=f"{year:04d}-{month:02d}")
 
 
-def for_range(start: date, end: date) -> ReportPeriods:
+def _previous_quarter(start: date) -> DateRange:
+    first_month = 3 * ((start.month - 1) // 3) + 1       # the quarter the range starts in
+    year, month = (start.year - 1, 10) if first_month == 1 else (start.year, first_month - 3)
+    return DateRange(date(year, month, 1), month_end(date(year, month + 2, 1)))
+
+
+def _previous_month(start: date) -> DateRange:
+    year, month = (start.year - 1, 12) if start.month == 1 else (start.year, start.month - 1)
+    return month_range(year, month)
+
+
+COMPARE_RULES = {
+    "previous_days": lambda c: DateRange(c.start - timedelta(days=c.days), c.start - timedelta(days=1)),
+    "previous_month": lambda c: _previous_month(c.start),
+    "previous_quarter": lambda c: _previous_quarter(c.start),
+    "last_year": lambda c: DateRange(shift_year(c.start, -1), shift_year(c.end, -1)),
+}
+
+
+def for_range(start: date, end: date, compare: "str | DateRange | None" = None) -> ReportPeriods:
     current = DateRange(start, end)
-    previous = DateRange(start - timedelta(days=current.days), start - timedelta(days=1))
+    if isinstance(compare, DateRange):
+        previous = compare
+    elif compare is None or compare in COMPARE_RULES:
+        previous = COMPARE_RULES[compare or "previous_days"](current)
+    else:
+        raise ValueError(f"compare {compare!r} is not one of: {', '.join(COMPARE_RULES)} (or {{start, end}})")
     yoy = DateRange(shift_year(start, -1), shift_year(end, -1))
     return ReportPeriods(current, previous, yoy, key=f"{start.isoformat()}_{end.isoformat()}")
 
 
 def resolve(period: str | None = None, start: date | None = None,
-            end: date | None = None) -> ReportPeriods:
-    """Periods from either a month (``period``) or an explicit ``start``/``end`` range."""
+            end: date | None = None, compare: "str | DateRange | None" = None) -> ReportPeriods:
+    """Periods from either a month (``period``) or an explicit ``start``/``end`` range
+    (``compare``: how a range's previous period is chosen, see :data:`COMPARE_RULES`)."""
     if period and (start or end):
         raise ValueError("give either period (YYYY-MM) or start/end, not both")
     if period:
+        if compare is not None:
+            raise ValueError("compare: applies to a start/end range; a month is compared with the previous month")
         return for_month(period)
     if start and end:
-        return for_range(start, end)
+        return for_range(start, end, compare)
     raise ValueError("no reporting period: set period: YYYY-MM, or start: and end:")
 
 
@@ -153,10 +184,11 @@ def resolve_relative(name: str, as_of: date) -> tuple[str | None, date | None, d
     raise ValueError(f"{name!r} is not a relative period; use one of {', '.join(RELATIVE)}")
 
 
-def resolve_as_of(period: str | None, start: date | None, end: date | None, as_of: date) -> ReportPeriods:
+def resolve_as_of(period: str | None, start: date | None, end: date | None, as_of: date,
+                  compare: "str | DateRange | None" = None) -> ReportPeriods:
     """:func:`resolve`, with a relative ``period`` resolved as of ``as_of`` first."""
     if period and relative_name(period):
         if start or end:
             raise ValueError("give either period or start/end, not both")
         period, start, end = resolve_relative(period, as_of)
-    return resolve(period, start, end)
+    return resolve(period, start, end, compare)

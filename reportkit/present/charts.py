@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import warnings
@@ -12,7 +13,9 @@ import matplotlib.ticker as mticker
 import seaborn as sns
 from matplotlib.figure import Figure
 
+from reportkit.analysis import comparisons
 from reportkit.analysis.budget import BUDGET_WORDS
+from reportkit.core.metrics import as_kpis
 from reportkit.core import formatting as fmt
 from reportkit.present import chart_layout
 
@@ -24,14 +27,34 @@ FIG_WIDTH_IN = 7.0  # shown 672 css px wide; on a phone the chart keeps >= 500 p
 CURRENT, PREVIOUS = PALETTE[0], "#9a9a9a"
 
 
+_THEME_RC = {"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold",
+             "axes.titlesize": 12, "axes.titlelocation": "left", "font.size": 10,
+             "axes.labelsize": 10.5, "xtick.labelsize": 10, "ytick.labelsize": 10,
+             "axes.spines.top": False, "axes.spines.right": False,
+             # titles carry names from params and data: "$5 to $10" is text, not maths
+             "text.parse_math": False}
+
+
+def theme_rc() -> dict:
+    """The kit's chart style as matplotlib settings (seaborn's whitegrid, colour-blind palette)."""
+    return {**sns.axes_style("whitegrid"), **sns.plotting_context("notebook"),
+            "axes.prop_cycle": mpl.cycler(color=PALETTE), **_THEME_RC}
+
+
+def themed(draw):
+    """Draw a kit chart inside ``rc_context``: the style is the kit's while the chart is made
+    and matplotlib's global settings (the analyst's own plots) are left as they were."""
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with mpl.rc_context(theme_rc()):
+            return draw(*args, **kwargs)
+    return wrapper
+
+
 def apply_theme() -> None:
-    sns.set_theme(style="whitegrid", palette="colorblind", context="notebook",
-                  rc={"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold",
-                      "axes.titlesize": 12, "axes.titlelocation": "left", "font.size": 10,
-                      "axes.labelsize": 10.5, "xtick.labelsize": 10, "ytick.labelsize": 10,
-                      "axes.spines.top": False, "axes.spines.right": False,
-                      # titles carry names from params and data: "$5 to $10" is text, not maths
-                      "text.parse_math": False})
+    """Set the kit's chart style globally (for an analyst who wants their plots to match;
+    the kit's own charts never call it: see :func:`themed`)."""
+    mpl.rcParams.update(theme_rc())
 
 
 def _figure(width_in: float, height_in: float) -> Figure:
@@ -98,16 +121,49 @@ def _trend_title(kpi, fig_, currency: str) -> str:
             f"{fmt.change_words(fig_.change_previous)} on the previous period{estimated}")
 
 
-def daily_trend(report, keys: list[str] | None = None):
-    """Daily values of up to three KPIs, this period against the previous one (same day number)."""
-    apply_theme()
-    kpis = [k for k in report.chartable if keys is None or k.key in keys][:3]
+def chart_kpis(report, keys) -> list:
+    """The KPIs a chart shows: ``keys`` (KPI keys or KPI objects, one or several) from the
+    client's registry, or None for the report's own. A KPI the client's data cannot give by
+    day and channel is a ValueError saying why."""
+    if keys is None:
+        return list(report.chartable)
+    kpis = as_kpis(keys, report.cfg.registry())
+    columns = set(report.facts.columns)
+    for kpi in kpis:
+        if not kpi.daily:
+            raise ValueError(f"KPI {kpi.key!r} ({kpi.label}) exists only for a whole period, "
+                             "not by day or channel: chart another KPI")
+        missing = sorted(kpi.measures - columns)
+        if missing:
+            raise ValueError(f"KPI {kpi.key!r} needs {', '.join(sorted(kpi.measures))}; "
+                             f"{report.cfg.client_id}'s data has no {', '.join(missing)}")
+    return kpis
+
+
+def _with_kpis(report, kpis):
+    """The report's daily and channel tables with every one of ``kpis`` (computed from the
+    facts for a KPI the report did not select) and its period figures."""
+    extra = [k for k in kpis if k.key not in report.daily.columns]
+    if not extra:
+        return report.daily, report.channels, report.figures
+    more = comparisons.measure_kpis(report, extra)
+    return (report.daily.join(more.daily.drop(columns="date")), report.channels.join(more.channels, how="outer"),
+            {**report.figures, **more.figures})
+
+
+@themed
+def daily_trend(report, keys=None):
+    """Daily values of up to three KPIs, this period against the previous one (same day number).
+
+    ``keys``: KPI keys or KPI objects (default: the report's chartable KPIs); any KPI of the
+    client's registry its data can compute, else a ValueError saying what is missing."""
+    kpis = chart_kpis(report, keys)[:3]
     fig = _figure(FIG_WIDTH_IN, 2.3 * len(kpis) + 0.3)
     axes = fig.subplots(len(kpis), 1, sharex=True, squeeze=False)
-    daily = report.daily
+    daily, _, figures = _with_kpis(report, kpis)
     p = report.periods
     for ax, kpi in zip(axes[:, 0], kpis):
-        fig_ = report.figures[kpi.key]
+        fig_ = figures[kpi.key]
         ax.plot(daily["date"], daily[kpi.key], color=CURRENT, lw=2, label=p.current.label())
         ax.plot(daily["date"], daily[f"{kpi.key}_previous"], color=PREVIOUS, lw=1.3, ls="--",
                 label=f"{p.previous.label()} (same day of period)")
@@ -127,11 +183,18 @@ def daily_trend(report, keys: list[str] | None = None):
     return chart_layout.fit(fig, bottom_in=legend_h)
 
 
-def channel_breakdown(report, key: str | None = None):
-    """One KPI by channel, this period against the previous one, largest first."""
-    apply_theme()
-    kpi = next(k for k in report.chartable if key is None or k.key == key)
-    table = report.channels[[kpi.key, f"{kpi.key}_previous"]].dropna(how="all")
+@themed
+def channel_breakdown(report, key=None):
+    """One KPI by channel, this period against the previous one, largest first.
+
+    ``key``: a KPI key or KPI object (default: the report's first chartable KPI); any KPI of
+    the client's registry its data can compute, else a ValueError saying what is missing."""
+    kpis = chart_kpis(report, key)
+    if not kpis:
+        raise ValueError(f"{report.cfg.client_id} has no KPI to chart by channel: name one (key=...)")
+    kpi = kpis[0]
+    _, channels, _ = _with_kpis(report, [kpi])
+    table = channels[[kpi.key, f"{kpi.key}_previous"]].dropna(how="all")
     table = table.sort_values(kpi.key, ascending=True, na_position="first")
     fig = _figure(FIG_WIDTH_IN, 0.42 * len(table) + 1.5)
     ax = fig.subplots()
@@ -195,10 +258,10 @@ def display_width(svg: str) -> int:
     return round(float(match.group(1)) * CSS_PX_PER_PT)
 
 
+@themed
 def goal_progress(report, result):
     """One goal: actual (monthly values, or the running total) against the target path,
     milestone markers, and the forecast dashed to the deadline."""
-    apply_theme()
     g, s = result.figures, result.series
     cur = report.cfg.currency
     fig = _figure(8.5, 3.1)
@@ -236,9 +299,9 @@ def goal_progress(report, result):
     return chart_layout.fit(fig, bottom_in=_legend_below(fig, list(unique.values()), list(unique), 8.5))
 
 
+@themed
 def budget_burn(report, part: str = "period"):
     """Cumulative spend against the straight budget line of the period (or month to date)."""
-    apply_theme()
     b = report.analysis.budget if part == "period" else report.analysis.budget["month_to_date"]
     fig = _figure(8.5, 2.6)
     ax = fig.subplots()

@@ -1,5 +1,6 @@
-"""Whether a report section has anything to say: the template leaves a section out entirely
-(heading, contents link and all) when its function here returns False.
+"""Whether a report section has anything to say: the section mechanism
+(``reportkit.notebook.SECTION_VIEWS``) leaves a section out entirely (heading, contents link
+and all) when its function here returns False.
 
 One function per section whose content depends on the client's params or data; sections
 not listed always have content (summary, results, data notes).

@@ -56,7 +56,9 @@ def toc_html(titles: list[tuple[str, str]]) -> str:
 
 def _heading_with_id(match: re.Match) -> str:
     title = match.group(1)
-    return f'<h2 id="{escape(section_id(title))}">{escape(title)}</h2>'
+    # an HTML block runs to the next blank line: without one, a paragraph right under the
+    # heading would be taken as raw HTML and its **bold** and [links](...) shown as typed
+    return f'<h2 id="{escape(section_id(title))}">{escape(title)}</h2>\n'
 
 
 class TableOfContents(Preprocessor):

@@ -104,6 +104,11 @@ class ReportShell(InteractiveShell):
     displayhook_class = Type(_Hook)
     current_sink = _Sink()
 
+    def enable_gui(self, gui=None):
+        """No GUI event loop: figures are shown inline, as in a Jupyter kernel."""
+        if gui not in (None, "inline"):
+            raise NotImplementedError(f"{ENGINE_NAME} shows figures inline only, not with {gui!r}")
+
     def _showtraceback(self, etype, evalue, stb):
         self.current_sink.outputs.append(nbformat.v4.new_output(
             "error", ename=str(etype.__name__), evalue=str(evalue), traceback=list(stb)))
@@ -119,7 +124,12 @@ def get_shell() -> ReportShell:
                            "use the kernel engine here")
     config = Config()
     config.HistoryManager.enabled = False
-    return ReportShell.instance(config=config)
+    shell = ReportShell.instance(config=config)
+    # matplotlib's inline backend, as ipykernel starts every kernel with: a Figure as a cell's
+    # last expression is displayed, plt.show() displays and figures left open at the end of a
+    # cell are shown and closed (its post_execute hook)
+    shell.enable_matplotlib("inline")
+    return shell
 
 
 def _on_alarm(signum, frame):
@@ -136,6 +146,10 @@ def execute_managed_notebook(nb_man, execution_timeout=None):
     if _used:  # a second notebook in this process: start from an empty namespace
         shell.reset(new_session=False)
     _used = True
+    # each notebook starts with an empty input history (``In``), as in a fresh kernel: the
+    # parameter checks read the parameters cells this notebook ran from it
+    shell.history_manager.input_hist_parsed[:] = [""]
+    shell.history_manager.input_hist_raw[:] = [""]
     shell.execution_count = 1
     nb = nb_man.nb
     nb.metadata["language_info"] = {

@@ -61,25 +61,63 @@ class ReportExporter(HTMLExporter):
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
+def _config() -> Config:
+    c = Config()
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
+    # only these three run (nbconvert's eleven default ones are off for HTML anyway, and
+    # each would still copy and validate the notebook: ~10 ms a report)
+    c.ReportExporter.default_preprocessors = []
+    c.ReportExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor", StripNoise,
+                                      page.TableOfContents]
+    c.ReportExporter.exclude_anchor_links = True  # no "¶"; page.TableOfContents gives sections ids
+    return c
+
+
+def _sidecar_of(nb) -> dict:
+    from reportkit.contracts.sidecar import MIMETYPE
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if MIMETYPE in output.get("data", {}):
+                return dict(output["data"][MIMETYPE])
+    return {}
+
+
+class ReportkitExporter(ReportExporter):
+    """The client's page from any executed notebook: ``jupyter nbconvert --to reportkit
+    report.ipynb`` (registered as the ``nbconvert.exporters`` entry point ``reportkit``).
+
+    The reportkit template with its filters, code and prompts hidden, the parameters and the
+    sidecar removed; the title comes from the notebook's sidecar when it has one."""
+
+    export_from_notebook = "reportkit"
+
+    def __init__(self, config=None, **kw):
+        merged = _config()
+        if config is not None:
+            merged.merge(config)
+        kw.setdefault("template_name", "reportkit")
+        kw.setdefault("extra_template_basedirs", [str(page.TEMPLATE_DIR.parent)])
+        super().__init__(config=merged, **kw)
+        self.exclude_input = self.exclude_input_prompt = self.exclude_output_prompt = True
+        self.register_filter("svg_base64", _base64)
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        resources = dict(resources or {})
+        if "reportkit_csp" not in resources:  # exported by hand, not by reportkit run
+            side = _sidecar_of(nb)
+            title = " · ".join(str(side[k]) for k in ("client_name", "period_key") if side.get(k))
+            resources.update(reportkit_csp=page.CSP, reportkit_footer=[],
+                             **({"reportkit_title": title} if title else {}))
+        return super().from_notebook_node(nb, resources, **kw)
+
+
 def exporter() -> HTMLExporter:
     """This thread's HTML exporter, made once: its Jinja templates are compiled on first use
     (~0.1 s) and reused for every later report (a batch's forked workers inherit them)."""
     html = getattr(_exporters, "html", None)
     if html is None:
-        c = Config()
-        c.TagRemovePreprocessor.enabled = True
-        c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
-        # only these three run (nbconvert's eleven default ones are off for HTML anyway, and
-        # each would still copy and validate the notebook: ~10 ms a report)
-        c.ReportExporter.default_preprocessors = []
-        c.ReportExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor", StripNoise,
-                                          page.TableOfContents]
-        c.ReportExporter.exclude_anchor_links = True  # no "¶"; page.TableOfContents gives sections ids
-        html = ReportExporter(config=c, template_name="reportkit",
-                                  extra_template_basedirs=[str(page.TEMPLATE_DIR.parent)])
-        html.exclude_input = html.exclude_input_prompt = html.exclude_output_prompt = True
-        html.register_filter("svg_base64", _base64)
-        _exporters.html = html
+        html = _exporters.html = ReportkitExporter()
     return html
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reportkit import config as _config
 from reportkit.config import ClientConfig
+from reportkit.config.notebook_params import check_notebook
 from reportkit.contracts import sidecar as sidecar_contract
 from reportkit.contracts.sidecar import Sidecar
 from reportkit.errors import InputError, RenderError, ReportkitError
@@ -38,6 +39,22 @@ class RenderResult:
 def default_notebook() -> Path:
     """The project's own notebooks/client_report.ipynb, else the packaged template."""
     return kit_path(TEMPLATE_NOTEBOOK)
+
+
+def template_for(cfg: ClientConfig, notebook: str | os.PathLike | None = None) -> Path:
+    """The notebook this client's report is rendered from: ``notebook`` (``--notebook``), else
+    ``notebook:`` in its params (its parameters cell checked against the params model), else
+    the template."""
+    if notebook:
+        return Path(notebook)
+    if cfg.notebook:
+        path = resolve_path(cfg.notebook)
+        if not path.is_file():
+            raise InputError(f"{cfg.client_id}: notebook", f"{cfg.notebook} not found",
+                             "check notebook: in params (relative to the project root)")
+        check_notebook(path)
+        return path
+    return default_notebook()
 
 
 def output_dir(cfg: ClientConfig, out: Path) -> Path:
@@ -145,9 +162,9 @@ def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLi
         final = {ext: folder / f"{cfg.client_id}.{ext}" for ext in OUTPUTS}
         failed = folder / f"{cfg.client_id}.failed.ipynb"
         scratch = folder / f".{cfg.client_id}.{os.getpid()}.running.ipynb"
+        template = template_for(cfg, notebook)
         try:
-            nb = execute(cfg, Path(notebook) if notebook else default_notebook(), scratch, cell_timeout_s,
-                         engine=engine)
+            nb = execute(cfg, template, scratch, cell_timeout_s, engine=engine)
         except ReportkitError as error:
             if keep_failed(scratch, failed):
                 error.kept_at(str(failed))

@@ -1,0 +1,74 @@
+"""The report's sections: their ids, headings and intros in the template's order, and the
+``sections:`` key of a params file that orders and hides them per client.
+
+What each section shows and whether it has anything to show is the notebook's
+(:data:`reportkit.notebook.SECTION_VIEWS`, one entry per id here); a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class SectionText(NamedTuple):
+    heading: str
+    intro: str = ""
+    level: int = 2              # 2: a section (in the contents); 3: a part of the one before
+    own_heading: bool = False   # the section's display carries its heading (the work sections)
+
+
+SECTIONS: dict[str, SectionText] = {
+    "summary": SectionText("Summary"),
+    "goals": SectionText("Goals", "The client's goals in priority order: where we stand, the "
+                         "milestones on the way and the forecast to the deadline."),
+    "what_we_did": SectionText("What we did", own_heading=True),
+    "results": SectionText("Results", "Each KPI for the period, against the previous period and "
+                           "the same period last year."),
+    "benchmarks": SectionText("Against benchmarks", "Each KPI against the client's own history and "
+                              "published industry figures.", level=3),
+    "why": SectionText("Why it moved", "For each KPI that moved materially: which channels drove "
+                       "it, whether it is within normal variation, seasonal, or touched by a data gap."),
+    "budget": SectionText("Budget", "Ad spend against budget, pacing to the period end, and what "
+                          "the spend returned."),
+    "next_period": SectionText("Next period", own_heading=True),
+    "needs_from_you": SectionText("What we need from you", own_heading=True),
+    "communication": SectionText("Communication log", own_heading=True),
+    "data_notes": SectionText("Data notes"),
+}
+
+
+def _known(ids: list[str]) -> list[str]:
+    unknown = [i for i in ids if i not in SECTIONS]
+    if unknown:
+        raise ValueError(f"unknown section {unknown[0]!r}; the sections are: {', '.join(SECTIONS)}")
+    if len(set(ids)) < len(ids):
+        raise ValueError("a section is named twice")
+    return ids
+
+
+class SectionsConfig(BaseModel):
+    """Which sections a client's report shows, in which order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    order: list[str] = Field(default_factory=list, description="These sections first, in this "
+                             "order; the others follow in the template's order")
+    hide: list[str] = Field(default_factory=list, description="Sections this client's report leaves out")
+
+    _ids = field_validator("order", "hide")(classmethod(lambda cls, v: _known(v)))
+
+    def ordered(self) -> list[str]:
+        """The ids shown, in order (a section with nothing to show is left out later, too)."""
+        first = [i for i in self.order if i not in self.hide]
+        return first + [i for i in SECTIONS if i not in first and i not in self.hide]
+
+
+def target(heading: str) -> str | None:
+    """The section a commentary heading names ("Results", "results", "Why it moved"), or None."""
+    wanted = " ".join(heading.split()).casefold()
+    for key, text in SECTIONS.items():
+        if wanted in (key.casefold(), text.heading.casefold(), key.replace("_", " ").casefold()):
+            return key
+    return None
