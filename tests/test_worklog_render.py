@@ -95,8 +95,12 @@ def test_work_sections_show_the_files_escaped(rendered):
     assert "Lena &amp; Tom" in html and "Move budget to Shopping" in html
     assert "overdue by 1 day" in html and "Old request" not in html   # 10 Apr - 9 Apr; done is hidden
     assert "Returns counted in revenue" in html
-    # last contact 12 Mar, report written 10 Apr: 29 days
-    assert "Our last contact was 29 days ago (12 Mar 2024)" in html
+    # last contact 12 Mar, report written 10 Apr: 29 days -- a warning for the agency, so it is
+    # in the sidecar's agency_alerts (the cockpit shows it), never in the client's page
+    assert "29 days ago" not in html
+    side = json.loads((rendered / "workco.json").read_text())
+    assert any(a["kind"] == "contact" and "29 days ago (12 Mar 2024)" in a["message"]
+               for a in side["agency_alerts"]), side["agency_alerts"]
 
 
 def test_sidecar_has_the_work_sections(rendered):
