@@ -10,9 +10,11 @@ a half-written file and a failed run never replaces a good one.
 
 from __future__ import annotations
 
+import fcntl
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 
 def project_root() -> Path:
@@ -146,3 +148,18 @@ def finish_swaps(folder: Path) -> None:
         match = scratch.match(path.name)
         if match and not _pid_alive(int(match.group(1))):
             path.unlink(missing_ok=True)
+
+
+@contextmanager
+def file_lock(path: str | os.PathLike) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``path`` (created when missing) while the block runs:
+    processes that take the same lock queue. The lock is released when the block ends, also on
+    an error, and by the system when the process dies."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

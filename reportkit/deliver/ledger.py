@@ -19,10 +19,11 @@ import hashlib
 import json
 import os
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+
+from reportkit.paths import file_lock
 
 LEDGER = "ledger.jsonl"
 _STAMP = re.compile(r"generated [^<]*?(?=</)")   # the footer's "generated 2 Dec 2026 02:41 UTC"
@@ -87,17 +88,9 @@ def read(period_dir: Path) -> list[dict]:
     return events
 
 
-@contextmanager
 def locked(period_dir: Path):
     """One sender per period folder at a time (an advisory lock on ``ledger.lock``)."""
-    import fcntl
-    period_dir.mkdir(parents=True, exist_ok=True)
-    with open(period_dir / "ledger.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return file_lock(period_dir / "ledger.lock")
 
 
 @dataclass

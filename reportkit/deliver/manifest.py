@@ -6,16 +6,14 @@ two batches finishing at once on one folder both keep their entries.
 
 from __future__ import annotations
 
-import fcntl
 import json
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from reportkit.contracts.manifest import Manifest, ManifestEntry
-from reportkit.paths import write_atomic
+from reportkit.paths import file_lock, write_atomic
 
 
 def read_manifest(period_dir: Path) -> Manifest:
@@ -59,15 +57,9 @@ def entry_for(result, inputs: str | None = None) -> ManifestEntry:
                          inputs=inputs if ok else None)
 
 
-@contextmanager
 def locked(period_dir: Path):
     """Hold the folder's manifest lock (exclusive, across processes) while the block runs."""
-    with open(period_dir / "manifest.json.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    return file_lock(period_dir / "manifest.json.lock")
 
 
 def write_manifest(period_dir: Path, entries: list[ManifestEntry]) -> Path:

@@ -14,7 +14,6 @@ few milliseconds instead of failing or corrupting the file.
 
 from __future__ import annotations
 
-import fcntl
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from reportkit.core.measures import ADDITIVE_MEASURES, PERIOD_MEASURES
-from reportkit.paths import resolve_path
+from reportkit.paths import file_lock, resolve_path
 
 FINAL_AFTER = timedelta(days=3)   # range end + 3 days: GA4's ~48 h plus the property time zone
 VALUE_COLUMNS = (*ADDITIVE_MEASURES, *PERIOD_MEASURES)
@@ -79,23 +78,18 @@ class Warehouse:
     def connect(self):
         """An open connection, held under the cross-process lock, inside one transaction."""
         import duckdb
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.lock_path, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with file_lock(self.lock_path):
+            con = duckdb.connect(str(self.path))
             try:
-                con = duckdb.connect(str(self.path))
-                try:
-                    con.execute(SCHEMA)
-                    con.execute("BEGIN TRANSACTION")
-                    yield con
-                    con.execute("COMMIT")
-                except BaseException:
-                    con.execute("ROLLBACK")
-                    raise
-                finally:
-                    con.close()
+                con.execute(SCHEMA)
+                con.execute("BEGIN TRANSACTION")
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
             finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+                con.close()
 
     def get(self, key: PullKey) -> Pull | None:
         with self.connect() as con:
