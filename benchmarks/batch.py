@@ -35,14 +35,20 @@ BIN = Path(sys.executable).parent
 DEMO = ["acme_outdoor", "northwind_b2b", "daily_gazette"]
 
 
-def make_params(folder: Path, count: int) -> list[Path]:
+def make_params(folder: Path, count: int, prefix: str = "bench", own_facts: bool = False) -> list[Path]:
+    """``count`` csv clients cycling through the demo clients' params and data; with
+    ``own_facts`` each reads its own copy of the demo CSV (so one client's data can change)."""
+    import shutil
+
     from reportkit.sources.demo import ensure_demo_data
     files = []
     for i in range(count):
         demo = DEMO[i % len(DEMO)]
         facts, users = ensure_demo_data(demo)
+        if own_facts:
+            facts = shutil.copyfile(facts, folder / f"facts{i}.csv")
         values = yaml.safe_load((ROOT / "params" / f"{demo}.yaml").read_text())
-        values["client_id"] = f"bench{i}_{demo}"
+        values["client_id"] = f"{prefix}{i}_{demo}"
         values["source"] = {"type": "csv", "path": str(facts), "users_path": str(users)}
         path = folder / f"{values['client_id']}.yaml"
         path.write_text(yaml.safe_dump(values))

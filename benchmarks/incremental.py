@@ -19,34 +19,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import yaml
+
+from batch import make_params  # the same demo-based csv clients as the batch benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO = ["acme_outdoor", "northwind_b2b", "daily_gazette"]
-
-
-def make_params(folder: Path, count: int) -> list[Path]:
-    from reportkit.sources.demo import ensure_demo_data
-    files = []
-    for i in range(count):
-        demo = DEMO[i % len(DEMO)]
-        facts, users = ensure_demo_data(demo)
-        own = folder / f"facts{i}.csv"
-        shutil.copyfile(facts, own)
-        values = yaml.safe_load((ROOT / "params" / f"{demo}.yaml").read_text())
-        values["client_id"] = f"inc{i}_{demo}"
-        values["source"] = {"type": "csv", "path": str(own), "users_path": str(users)}
-        path = folder / f"{values['client_id']}.yaml"
-        path.write_text(yaml.safe_dump(values))
-        files.append(path)
-    return files
 
 
 def timed_run(files: list[Path], out: Path, workers: int | None) -> tuple[float, str]:
@@ -72,7 +54,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="reportkit-incremental-") as tmp:
         tmp = Path(tmp)
-        files = make_params(tmp, args.clients)
+        files = make_params(tmp, args.clients, prefix="inc", own_facts=True)
         out = tmp / "reports"
         first, log = timed_run(files, out, args.workers)
         assert len(rendered(log)) == args.clients, log
