@@ -310,3 +310,33 @@ def test_the_summary_promises_only_what_follows(root):
     closing = [t for t in r.summary if t.startswith("Below we")]
     assert closing == ["Below we restate each goal with its milestones and forecast."]
     assert not r.analysis.drivers
+
+
+def test_count_estimates_are_whole_units_that_add_up_to_the_rounded_total():
+    from reportkit.analysis.outages import estimate_rows, whole_units
+    # [1/3, 2/3, 5/3]: total 8/3 = 2.67 -> 3; floors 0, 0, 1 leave 2 units for the largest
+    # fractional parts (.67 of B and .67 of C) -> 0, 1, 2 (sum 3)
+    assert whole_units(pd.Series([1 / 3, 2 / 3, 5 / 3])).tolist() == [0, 1, 2]
+    # [2.5, 2.5]: total 5, floors 2 + 2 leave 1 unit; a tie goes to the first -> 3, 2
+    assert whole_units(pd.Series([2.5, 2.5])).tolist() == [3, 2]
+    # Tuesdays of March 2026: 3, 17 and 24 recorded, 10 Mar an outage (cost only, nothing tracked)
+    rows = []
+    recorded = {"A": [(10, 1, 10.0), (10, 0, 0.0), (11, 0, 0.0)],     # (sessions, conversions, revenue)
+                "B": [(5, 1, 20.0), (5, 1, 20.0), (5, 0, 0.0)],
+                "C": [(1, 2, 30.0), (1, 2, 30.0), (2, 1, 30.0)]}
+    for ch, values in recorded.items():
+        for day, (sessions, conv, rev) in zip((3, 17, 24), values):
+            rows.append((f"2026-03-{day:02d}", ch, sessions, conv, rev, 5.0))
+        rows.append(("2026-03-10", ch, 0, 0, 0.0, 5.0))
+    facts = pd.DataFrame(rows, columns=["date", "channel", "sessions", "conversions", "revenue", "cost"])
+    facts["date"] = pd.to_datetime(facts["date"])
+    facts.insert(1, "source", "csv")
+    facts.insert(3, "campaign", "x")
+    est = estimate_rows(facts).set_index("channel")
+    # conversions: A (1+0+0)/3 = .33, B (1+1+0)/3 = .67, C (2+2+1)/3 = 1.67 -> 0, 1, 2 (total 3)
+    assert est["conversions"].tolist() == [0, 1, 2]
+    # sessions: A 31/3 = 10.33, B 15/3 = 5, C 4/3 = 1.33; total 16.67 -> 17; floors 10 + 5 + 1 = 16,
+    # the one unit left goes to the first of the tied .33 parts (A) -> 11, 5, 1
+    assert est["sessions"].tolist() == [11, 5, 1]
+    # revenue is money, not a count: A 10/3 = 3.33, B 40/3 = 13.33, C 90/3 = 30 as computed
+    assert est["revenue"].tolist() == pytest.approx([10 / 3, 40 / 3, 30.0])
