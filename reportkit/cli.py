@@ -266,10 +266,10 @@ def _period_dir(out: str, period: str, as_of) -> Path:
     name = period
     if _periods.relative_name(period):
         try:
-            month, start, end = _periods.resolve_relative(period, as_of.date() if as_of else date.today())
+            name = (_relative_folder(period, as_of.date()) if as_of
+                    else _params_relative_folder(period) or _relative_folder(period, date.today()))
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--period") from None
-        name = month or f"{start.isoformat()}_{end.isoformat()}"
     folder = Path(out) / name
     if not folder.is_dir():
         raise click.BadParameter(f"no reports folder {folder}: run `reportkit run --all --period {period}` "
@@ -277,12 +277,37 @@ def _period_dir(out: str, period: str, as_of) -> Path:
     return folder
 
 
+def _relative_folder(period: str, as_of) -> str:
+    """The reports folder name of a relative period as of ``as_of`` (YYYY-MM or START_END)."""
+    from reportkit.core import periods as _periods
+    month, start, end = _periods.resolve_relative(period, as_of)
+    return month or f"{start.isoformat()}_{end.isoformat()}"
+
+
+def _params_relative_folder(period: str) -> str | None:
+    """Without --as-of: the folder ``run --all --period <relative>`` wrote, i.e. the period as
+    of each params/*.yaml's own ``as_of`` (today for one without); None unless every readable
+    params file gives the same folder (then today decides, as before)."""
+    from datetime import date
+    from reportkit.config.overrides import _as_date
+    folders = set()
+    for path in sorted(resolve_path("params").glob("*.yaml")):
+        try:
+            values = _config.read_params(path)
+        except InputError:
+            continue   # an unreadable params file says so when it is run; it has no report here
+        own = _as_date(values.get("as_of")) if isinstance(values, dict) else None
+        folders.add(_relative_folder(period, own or date.today()))
+    return folders.pop() if len(folders) == 1 else None
+
+
 def _delivery_options(command):
     options = [
         click.option("--period", required=True, metavar="PERIOD",
                      help="The reports' period: YYYY-MM (or START_END), last-month, last-quarter, month-to-date."),
         click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
-                     help="Resolve a relative --period as of this date [default: today]."),
+                     help="Resolve a relative --period as of this date [default: the params' "
+                          "as_of, when every params/*.yaml gives the same period; else today]."),
         click.option("--out", default="reports", show_default=True, help="The reports folder."),
     ]
     for option in reversed(options):

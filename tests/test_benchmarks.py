@@ -50,3 +50,37 @@ def test_published_rows_and_polarity(root):
     assert bm.compare(REGISTRY["cpc"], 4.0, 5.0)["verdict"] == "good"
     assert bm.compare(REGISTRY["ctr"], 0.04, 0.05) | {} == {
         "diff": pytest.approx(-0.01), "relative": pytest.approx(-0.2), "position": "below", "verdict": "bad"}
+
+
+def test_publisher_and_sports_rows_are_sourced_and_matched_to_their_kpi(root):
+    table = bm.load_published(root / "data" / "benchmarks")
+    # the publisher figure: Contentsquare 2024, media sites' median page views per session 1.8,
+    # for a KPI keyed pages_per_session (page views / sessions), publisher clients only
+    rows = bm.published_for(table, "pages_per_session", "Media & Publishing", "publisher")
+    assert [(r["industry"], r["year"], r["value"], r["statistic"]) for r in rows] == [
+        ("Media & Publishing", 2024, 1.8, "median")]
+    assert rows[0]["source_url"] == "https://conversionbench.com/industry/media"
+    assert "Contentsquare" in rows[0]["source"] and "rather than GA4" in rows[0]["caveat"]
+    assert bm.published_for(table, "pages_per_session", "Media & Publishing", "ecommerce") == []
+    # Sports & Recreation's cost per lead (WordStream/LocaliQ 2022: $23.57), on Paid Search
+    rows = bm.published_for(table, "cpa", "Sports & Recreation", "ecommerce")
+    assert [(r["industry"], r["channel"], r["year"], r["value"], r["currency"]) for r in rows][0] == (
+        "Sports & Recreation", "Paid Search", 2022, 23.57, "USD")
+    assert rows[0]["source_url"].startswith("https://searchengineland.com/")
+    # every published row a client may see has a year and a source URL
+    ready = table[table.apply(bm.client_ready, axis=1)]
+    assert ready["year"].notna().all() and ready["source_url"].notna().all()
+
+
+def test_the_legend_says_which_rows_are_for_the_clients_industry(root):
+    from reportkit import config, report
+    from reportkit.present.analysis import industry_line
+    cfg = config.load(root / "params" / "acme_outdoor.yaml")
+    r = report.build(cfg)
+    assert industry_line(r) == ("Industry: Sports &amp; Recreation; published figures for it: Cost per "
+                                "acquisition (blended); any other published row is for all industries.")
+    # an industry without rows for these KPIs: said plainly, not a silent fall-back
+    other = report.build(cfg.model_copy(update={"industry": "Nowhere & Co"}))
+    assert industry_line(other) == ("Industry: Nowhere &amp; Co; no published figure for it matches these "
+                                    "KPIs, so the published rows shown are for all industries.")
+    assert industry_line(report.build(cfg.model_copy(update={"industry": None}))) == "Industry: none chosen."

@@ -473,3 +473,29 @@ def test_starttls_with_login_and_smtps_and_the_password_never_shows(reports, roo
     finally:
         server.stop()
     assert [m["To"] for _, _, m in inbox.messages] == ["marketing@acme-outdoor.example"]
+
+
+@pytest.mark.slow
+def test_a_relative_period_follows_the_params_as_of_and_send_needs_no_server_until_one_is_due(reports, root):
+    env = {k: v for k, v in os.environ.items() if k != "REPORTKIT_SMTP_URL"}
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "reportkit.cli", *args, "--out", str(reports)],
+                              capture_output=True, text=True, cwd=root, env=env)
+    # every demo params file has as_of 2026-11-21: last-month is 2026-10, the folder the batch
+    # wrote (as of today, after November 2026, it would be a later, absent folder)
+    proc = cli("review", "--period", "last-month")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("review 2026-10 ")
+    # --as-of still decides when given: as of 2026-12-02 last-month is November, not rendered
+    later = cli("review", "--period", "last-month", "--as-of", "2026-12-02")
+    assert later.returncode == 2 and "no reports folder" in later.stderr and "2026-11" in later.stderr
+    # nothing approved: each report is skipped with its reason; no mail server is asked for
+    send = cli("send", "--period", "last-month")
+    assert send.returncode == 0, send.stdout + send.stderr
+    assert "not approved yet" in send.stdout and "REPORTKIT_SMTP_URL" not in send.stdout + send.stderr
+    # one approved and due: now the server is needed, and its absence is bad input (exit 2)
+    assert cli("approve", "northwind_b2b", "--period", "2026-10", "--by", "Dana").returncode == 0
+    due = cli("send", "--period", "2026-10")
+    assert due.returncode == 2 and "REPORTKIT_SMTP_URL" in due.stdout + due.stderr
+    assert "Traceback" not in due.stderr

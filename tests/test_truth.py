@@ -260,14 +260,21 @@ def test_money_is_in_the_story_and_spend_is_coloured_by_budget(root):
     # Paid Social 25,033.23 / 20,000 - 1 = +25.2 %
     assert b["status"] == "over"
     money = [t for t in r.summary if t.startswith("On the money side")]
+    # Paid Social: 25,033.23 / 48 leads = £521.53 per lead; the other paid channels together
+    # (757.72 + 29,487.97) / (6 + 211) = 30,245.69 / 217 = £139.38; 521.53 / 139.38 = 3.74 > 2
     assert money == ["On the money side, we spent £55,279 against a budget of £50,000 (+10.6%, over "
-                     "budget; Paid Social +25.2%)."]
+                     "budget; Paid Social +25.2%); Paid Social cost £521.53 per lead, 3.74 times the "
+                     "£139.38 of the other paid channels together."]
     cards = results.summary(r)
     spend_card = cards.split('data-kpi="cost"')[1].split('class="rk-card"')[0]
     assert 'rk-card-chg bad" title="over budget"' in spend_card
     acme = report.build(config.load(root / "params" / "acme_outdoor.yaml"))
     # acme's Paid Social: ROAS 0.82 (< 1) is named; its spend is on budget: neutral, not red
     assert any("Paid Social returned less than it cost (return on ad spend 0.82)" in t for t in acme.summary)
+    # its cost per conversion is also far above (€72.99 against €27.31, 2.67 times): the
+    # channel is named once, for the return below 1
+    assert [c["channel"] for c in acme.analysis.budget["costly_channels"]] == ["Paid Social"]
+    assert not any("times the" in t for t in acme.summary)
     # spend +12.4 % on September, on budget (99.7 % used): grey in the KPI table, not red
     assert '<td class="chg flat" data-kpi="cost" data-field="change_previous">▲' in results.kpi_table(acme)
 
@@ -310,3 +317,79 @@ def test_the_summary_promises_only_what_follows(root):
     closing = [t for t in r.summary if t.startswith("Below we")]
     assert closing == ["Below we restate each goal with its milestones and forecast."]
     assert not r.analysis.drivers
+
+
+def test_count_estimates_are_whole_units_that_add_up_to_the_rounded_total():
+    from reportkit.analysis.outages import estimate_rows, whole_units
+    # [1/3, 2/3, 5/3]: total 8/3 = 2.67 -> 3; floors 0, 0, 1 leave 2 units for the largest
+    # fractional parts (.67 of B and .67 of C) -> 0, 1, 2 (sum 3)
+    assert whole_units(pd.Series([1 / 3, 2 / 3, 5 / 3])).tolist() == [0, 1, 2]
+    # [2.5, 2.5]: total 5, floors 2 + 2 leave 1 unit; a tie goes to the first -> 3, 2
+    assert whole_units(pd.Series([2.5, 2.5])).tolist() == [3, 2]
+    # Tuesdays of March 2026: 3, 17 and 24 recorded, 10 Mar an outage (cost only, nothing tracked)
+    rows = []
+    recorded = {"A": [(10, 1, 10.0), (10, 0, 0.0), (11, 0, 0.0)],     # (sessions, conversions, revenue)
+                "B": [(5, 1, 20.0), (5, 1, 20.0), (5, 0, 0.0)],
+                "C": [(1, 2, 30.0), (1, 2, 30.0), (2, 1, 30.0)]}
+    for ch, values in recorded.items():
+        for day, (sessions, conv, rev) in zip((3, 17, 24), values):
+            rows.append((f"2026-03-{day:02d}", ch, sessions, conv, rev, 5.0))
+        rows.append(("2026-03-10", ch, 0, 0, 0.0, 5.0))
+    facts = pd.DataFrame(rows, columns=["date", "channel", "sessions", "conversions", "revenue", "cost"])
+    facts["date"] = pd.to_datetime(facts["date"])
+    facts.insert(1, "source", "csv")
+    facts.insert(3, "campaign", "x")
+    est = estimate_rows(facts).set_index("channel")
+    # conversions: A (1+0+0)/3 = .33, B (1+1+0)/3 = .67, C (2+2+1)/3 = 1.67 -> 0, 1, 2 (total 3)
+    assert est["conversions"].tolist() == [0, 1, 2]
+    # sessions: A 31/3 = 10.33, B 15/3 = 5, C 4/3 = 1.33; total 16.67 -> 17; floors 10 + 5 + 1 = 16,
+    # the one unit left goes to the first of the tied .33 parts (A) -> 11, 5, 1
+    assert est["sessions"].tolist() == [11, 5, 1]
+    # revenue is money, not a count: A 10/3 = 3.33, B 40/3 = 13.33, C 90/3 = 30 as computed
+    assert est["revenue"].tolist() == pytest.approx([10 / 3, 40 / 3, 30.0])
+
+
+def _paid_facts(rows):
+    facts = pd.DataFrame(rows, columns=["channel", "cost", "conversions"])
+    facts.insert(0, "date", pd.Timestamp("2026-03-02"))
+    return facts
+
+
+def test_a_channel_whose_cost_per_result_is_far_above_the_others_is_found():
+    from reportkit.analysis.channel_costs import FAR_ABOVE, far_above
+    cpa = REGISTRY["cpa"]
+    facts = _paid_facts([("Paid Search", 1000.0, 20), ("Paid Social", 900.0, 6),
+                         ("Display", 100.0, 4), ("Organic Search", 0.0, 100)])
+    found = far_above(facts, [cpa, REGISTRY["cpc"], cpa], REGISTRY)
+    # Paid Social 900 / 6 = 150; the other paid channels (1,000 + 100) / (20 + 4) = 45.83:
+    # 150 / 45.83 = 3.27 > 2. Paid Search 50 against (900 + 100) / 10 = 100: no; Display 25
+    # against 1,900 / 26 = 73.08: no. Organic Search has no spend: not a paid channel. CPC is
+    # not a cost per result; cpa is judged once.
+    assert [(f["channel"], f["kpi"], f["result_label"]) for f in found] == [("Paid Social", "cpa", "Conversions")]
+    assert found[0]["value"] == pytest.approx(150) and found[0]["others"] == pytest.approx(1100 / 24)
+    assert found[0]["ratio"] == pytest.approx(150 / (1100 / 24))
+    # exactly twice is not "more than twice": A 200 / 2 = 100 against B 100 / 2 = 50
+    assert FAR_ABOVE == 2.0
+    assert far_above(_paid_facts([("A", 200.0, 2), ("B", 100.0, 2)]), [cpa]) == []
+    # 201 / 2 = 100.5 > 2 x 50: named
+    assert [f["channel"] for f in far_above(_paid_facts([("A", 201.0, 2), ("B", 100.0, 2)]), [cpa])] == ["A"]
+    # one paid channel: nothing to compare; the others without results: undefined, not named
+    assert far_above(_paid_facts([("A", 900.0, 1), ("Organic", 0.0, 50)]), [cpa]) == []
+    assert far_above(_paid_facts([("A", 900.0, 1), ("B", 100.0, 0)]), [cpa]) == []
+
+
+def test_the_money_sentence_names_the_costly_channel_with_its_figures():
+    from reportkit.story.figures import Sentence
+    from reportkit.story.sentences import money_sentence
+    budget = {"status": "on_budget", "costly_channels": [
+        {"kpi": "cpa", "label": "Cost per sign-up (blended)", "result": "conversions",
+         "result_label": "Sign-ups", "channel": "Paid Social", "value": 12.5, "others": 2.5, "ratio": 5.0}]}
+    s = Sentence("USD")
+    # 12.50 / 2.50 = 5.00 times
+    assert money_sentence(s, budget, []) == ("On the money side, Paid Social cost $12.50 per sign-up, "
+                                             "5.00 times the $2.50 of the other paid channels together.")
+    assert [f["path"] for f in s.figures] == [["budget", "costly_channels", 0, k]
+                                              for k in ("channel", "value", "ratio", "others")]
+    # a channel already named for a return below 1 is not named twice
+    channels = [{"channel": "Paid Social", "roas": 0.5, "cost": 100.0}]
+    assert "times the" not in money_sentence(Sentence("USD"), budget, channels)

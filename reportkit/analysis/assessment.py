@@ -12,6 +12,7 @@ from datetime import date
 
 from reportkit.analysis import benchmarks as _benchmarks
 from reportkit.analysis import budget as _budget
+from reportkit.analysis import channel_costs
 from reportkit.analysis import drivers as _drivers
 from reportkit.analysis import goals
 from reportkit.analysis import outages
@@ -49,6 +50,10 @@ def assess(measured) -> Assessment:
             last = date.fromisoformat(data_to)
             budget["month_to_date"] = _budget.evaluate(cfg, facts, last.replace(day=1),
                                                        month_end(last), last, registry)
+        # paid channels whose cost per result (a KPI of the report) is far above the others'
+        # (this period, untracked days estimated, like the paid-channel figures of the cards)
+        budget["costly_channels"] = channel_costs.far_above(measured.adjusted_slices["current"],
+                                                              measured.chartable, registry)
     return Assessment(
         now=now, goals=_goals(cfg, facts, now),
         drivers=_drivers.explain(measured, measured.slices, ly_prev, cfg.material_change, keys),

@@ -9,7 +9,10 @@ about it, so nothing is estimated.
 The estimate (:data:`METHOD`): each tracked measure of each source x channel x campaign on an
 outage day is the average of that key's value on the same weekday's recorded days of the same
 calendar month (a key without a row on such a day counts 0 for it); when the month has no such
-weekday recorded, the average of all its recorded days. :func:`adjusted` returns the facts with
+weekday recorded, the average of all its recorded days. A count (every tracked measure but
+revenue) is estimated in whole units: each run of consecutive outage days has its total rounded
+and shared among its day x key rows by largest remainder (:func:`whole_units`), so channel and
+campaign estimates are whole and add up to the run's rounded total; revenue stays as computed. :func:`adjusted` returns the facts with
 the outage days filled this way, so every grain (period, channel, scoped goal, day) can be read
 recorded and adjusted from one frame.
 """
@@ -18,10 +21,30 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reportkit.core.measures import KEY_COLUMNS, TRACKED_MEASURES
+import numpy as np
+
+from reportkit.core.measures import CURRENCY_MEASURES, KEY_COLUMNS, TRACKED_MEASURES
 
 METHOD = ("each untracked day is estimated as the average of the same weekday's recorded days "
-          "in the same calendar month, channel by channel")
+          "in the same calendar month, channel by channel, counts in whole units")
+
+
+def whole_units(values: pd.Series) -> pd.Series:
+    """Largest-remainder rounding: whole numbers that add up to the rounded total (half up).
+    Each value gets its floor; the units left over go to the largest fractional parts (ties:
+    the first in order). [0.33, 0.67, 1.67] (total 2.67 -> 3): floors 0, 0, 1 and 2 units
+    left over for the parts .67 and .67 -> [0, 1, 2]."""
+    if values.empty:
+        return values
+    raw = values.astype("float64").fillna(0.0)
+    floors = np.floor(raw + 1e-9)
+    total = np.floor(raw.sum() + 0.5 + 1e-9)
+    left = int(total - floors.sum())
+    if left > 0:
+        frac = (raw - floors).to_numpy()
+        order = np.argsort(-frac, kind="stable")[:left]
+        floors.iloc[order] += 1.0
+    return floors
 
 
 def tracked(facts: pd.DataFrame) -> list[str]:
@@ -67,7 +90,13 @@ def estimate_rows(facts: pd.DataFrame, outages: pd.DatetimeIndex | None = None) 
         frames.append(est)
     if not frames:
         return pd.DataFrame(columns=[*KEY_COLUMNS, *names])
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    counts = [n for n in names if n not in CURRENCY_MEASURES]
+    for first, last in spans(out["date"].unique()):
+        run = (out["date"] >= first) & (out["date"] <= last)
+        for name in counts:
+            out.loc[run, name] = whole_units(out.loc[run, name]).to_numpy()
+    return out
 
 
 def adjusted(facts: pd.DataFrame, estimates: pd.DataFrame | None = None) -> pd.DataFrame:

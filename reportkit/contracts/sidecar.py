@@ -141,9 +141,25 @@ class GoalFigures(_Open):
     forecast: Number = Field(description="The value forecast for the deadline")
 
 
+class CostlyChannel(BaseModel):
+    """A paid channel whose cost per result is far above the other paid channels' together
+    (the rule: ``analysis.channel_costs``)."""
+
+    kpi: str
+    label: str
+    result: str = Field(description="The result measure: conversions or transactions")
+    result_label: str
+    channel: str
+    value: float = Field(description="The channel's cost per result")
+    others: float = Field(description="The other paid channels' cost per result (their spend / their results)")
+    ratio: float = Field(description="value / others (more than FAR_ABOVE = 2)")
+
+
 class Budget(_Open):
     status: Optional[Literal["on_budget", "over", "under", "no_budget"]] = None
     share_used: Number = None
+    costly_channels: list[CostlyChannel] = Field(default_factory=list, description="Paid channels "
+                                                 "whose cost per result is far above the others'")
 
 
 class Sidecar(BaseModel):

@@ -21,5 +21,7 @@ PERIOD_MEASURES = ("users",)
 KNOWN_MEASURES = frozenset(ADDITIVE_MEASURES) | frozenset(PERIOD_MEASURES)
 # Measures a tracking outage zeroes: everything the website's tag counts (ad platforms still count).
 TRACKED_MEASURES = ("sessions", "engaged_sessions", "pageviews", "conversions", "transactions", "revenue")
+# Measures in money; every other measure is a count (an estimate of a count is a whole number).
+CURRENCY_MEASURES = ("revenue", "cost")
 # Every column of the canonical fact table, in order.
 FACT_COLUMNS = (*KEY_COLUMNS, *ADDITIVE_MEASURES)

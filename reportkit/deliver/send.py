@@ -167,7 +167,6 @@ def send_period(period_dir: Path, resend: tuple[str, ...] = (), dry_run: bool = 
     """Send every approved report of ``period_dir`` that has not been sent (and ``resend``)."""
     from reportkit.config import load
     period_dir = Path(period_dir)
-    server = None if dry_run else server_from_env(environ)
     outcomes: list[Outcome] = []
     with ledger.locked(period_dir):
         lives = approval.sync(period_dir)
@@ -176,6 +175,10 @@ def send_period(period_dir: Path, resend: tuple[str, ...] = (), dry_run: bool = 
             if cid not in found:
                 raise InputError(f"--resend {cid}", f"no report for {cid} in {period_dir}",
                                  "name a client of this period (see reportkit review)")
+        # the mail server is needed only when a report is to go out (nothing approved and
+        # unsent: every report is skipped with its reason, no REPORTKIT_SMTP_URL asked for)
+        due = any(_due(report, lives.get(cid), cid in resend) for cid, report in found.items())
+        server = None if dry_run or not due else server_from_env(environ)
         conn = _Connection(server)
         try:
             for cid, report in found.items():
@@ -188,6 +191,13 @@ def send_period(period_dir: Path, resend: tuple[str, ...] = (), dry_run: bool = 
         finally:
             conn.close()
     return outcomes
+
+
+def _due(report, life, resend: bool) -> bool:
+    """True when :func:`_send_one` would try to send this report (run ok, approved, not sent
+    yet or named by --resend)."""
+    return (report.run_status == "ok" and life is not None and bool(life.approved)
+            and (not life.sent or resend))
 
 
 def _send_one(period_dir, report, life, resend, dry_run, conn, environ, load) -> Outcome:

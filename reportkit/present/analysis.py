@@ -236,13 +236,29 @@ def benchmarks(report) -> str:
     notes = "".join(f"<li>{escape(str(src))}, {_url_text(url)}"
                     + (f' <span class="rk-note">{escape(str(caveat))}</span>' if caveat else "") + "</li>"
                     for (src, url, caveat), n in sources.items())
-    industry = escape(report.cfg.industry) if report.cfg.industry else "none chosen"
     return (f'<div class="rk-table-wrap"><table class="rk-table rk-benchmarks"><thead>{head}</thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div><p class="rk-legend">Industry: {industry}. '
+            f'<tbody>{"".join(rows)}</tbody></table></div><p class="rk-legend">{industry_line(report)} '
             f'Green: this period is better than that benchmark for this KPI; red: worse. Industry figures '
-            f'are US medians or averages from published studies, for the channel named; their definitions '
+            f'are medians or averages from published studies, for the channel named; their definitions '
             f'differ from ours, so read them as orientation.</p>'
             + (f'<ol class="rk-sources rk-legend">{notes}</ol>' if notes else ""))
+
+
+def industry_line(report) -> str:
+    """Which published rows are for the client's own industry: no silent fall-back to the
+    all-industries figures."""
+    industry = report.cfg.industry
+    if not industry:
+        return "Industry: none chosen."
+    published = [(b, c) for b in report.analysis.benchmarks for c in b["comparisons"] if c["kind"] == "industry"]
+    own = list(dict.fromkeys(b["label"] for b, c in published if c.get("industry") == industry))
+    if own:
+        return ("Industry: {industry}; published figures for it: {kpis}; any other published row is "
+                "for all industries.").format(industry=escape(industry), kpis=escape(", ".join(own)))
+    if published:
+        return ("Industry: {industry}; no published figure for it matches these KPIs, so the published "
+                "rows shown are for all industries.").format(industry=escape(industry))
+    return "Industry: {industry}; no published figure matches these KPIs.".format(industry=escape(industry))
 
 
 def budget(report) -> str:

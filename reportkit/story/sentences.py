@@ -92,6 +92,12 @@ def data_gap_sentence(s: Sentence, data_quality: dict, period: str, conversion_w
     return None
 
 
+def _one(label: str) -> str:
+    """'Leads' -> 'lead', 'Sign-ups' -> 'sign-up': one of a result, for 'per …'."""
+    word = label.lower()
+    return word[:-1] if word.endswith("s") else word
+
+
 def period_word(periods) -> str:
     """'month' for a calendar-month report (its key is 'YYYY-MM'), else 'period'."""
     return "month" if len(periods.key) == 7 else "period"
@@ -99,8 +105,9 @@ def period_word(periods) -> str:
 
 def money_sentence(s: Sentence, budget: dict, channels: list[dict]) -> str | None:
     """Money the client should hear about: spend over or under the budget beyond its tolerance
-    (with the channel furthest off), and any paid channel whose return on ad spend is below 1.
-    None when neither applies."""
+    (with the channel furthest off), any paid channel whose return on ad spend is below 1, and
+    a paid channel whose cost per result is far above the others' (``budget["costly_channels"]``).
+    None when none applies."""
     parts = []
     if budget and budget.get("status") in ("over", "under") and budget.get("projected_vs_budget") is not None:
         P = ["budget"]
@@ -122,6 +129,16 @@ def money_sentence(s: Sentence, budget: dict, channels: list[dict]) -> str | Non
         name = s.fig(c["channel"], ["channels", i, "channel"], "text")
         roas = s.fig(c["roas"], ["channels", i, "roas"], "value:ratio")
         parts.append(f"{name} returned less than it cost (return on ad spend {roas})")
+    named = {c["channel"] for _, c in losing[:2]}
+    costly = [(j, c) for j, c in enumerate(budget.get("costly_channels") or []) if c["channel"] not in named]
+    for j, c in costly[:1]:   # the rule: analysis.channel_costs (far above the other paid channels)
+        P = ["budget", "costly_channels", j]
+        parts.append("{channel} cost {value} per {result}, {ratio} times the {others} of the other paid "
+                     "channels together".format(
+                         channel=s.fig(c["channel"], P + ["channel"], "text"),
+                         value=s.fig(c["value"], P + ["value"], "value:currency"),
+                         result=_one(c["result_label"]), ratio=s.fig(c["ratio"], P + ["ratio"], "value:ratio"),
+                         others=s.fig(c["others"], P + ["others"], "value:currency")))
     if not parts:
         return None
     text = "; ".join(parts)
