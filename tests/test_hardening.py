@@ -139,6 +139,37 @@ def test_incremental_runs_render_exactly_the_changed_clients(tmp_path, root, sma
     assert rendered(force=True) == ["adata", "bparams", "cwork", "dsame"]  # --force: every client
 
 
+HEAVY = ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert", "nbformat", "nbclient",
+         "IPython", "duckdb", "pyarrow", "google", "googleapiclient", "facebook_business", "dask")
+
+
+def _imported(stderr: str) -> set[str]:
+    """The top-level packages a ``python -X importtime`` run imported (every dotted part of a name
+    counts under its top-level package: pandas imported through its submodules is pandas)."""
+    names = re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s+(\S+)\s*$", stderr, re.M)
+    assert names, stderr[-2000:]
+    return {name.split(".")[0] for name in names}
+
+
+@pytest.mark.slow
+def test_an_unchanged_run_decides_skip_without_the_heavy_libraries(tmp_path, root, small_facts):
+    """`reportkit run` on unchanged inputs imports none of pandas, numpy, matplotlib, papermill,
+    nbconvert, duckdb, the API clients: deciding "skip" needs params, hashes and the manifest only
+    (reportkit.core.lazy). The same detector sees pandas in the run that renders."""
+    files = [csv_params(tmp_path, cid, small_facts) for cid in ("alpha", "beta")]
+    cmd = [sys.executable, "-X", "importtime", str(Path(sys.executable).parent / "reportkit"), "run",
+           *map(str, files), "--out", str(tmp_path / "reports"), "--workers", "2"]
+    first = subprocess.run(cmd, capture_output=True, text=True, cwd=root, timeout=300)
+    assert first.returncode == 0, first.stdout + first.stderr[-3000:]
+    assert "pandas" in _imported(first.stderr) and "papermill" in _imported(first.stderr)
+    second = subprocess.run(cmd, capture_output=True, text=True, cwd=root, timeout=120)
+    assert second.returncode == 0, second.stdout + second.stderr[-3000:]
+    assert "skipped 2 client(s)" in second.stdout and "ok " not in second.stdout
+    assert sorted(_imported(second.stderr) & set(HEAVY)) == []
+    m = manifest(tmp_path / "reports", "2024-03")
+    assert {m[c]["skipped"] for c in ("alpha", "beta")} == {UNCHANGED}
+
+
 @pytest.mark.slow
 def test_resume_after_changed_inputs_renders_the_stale_reports(tmp_path, small_facts, marker):
     files = [csv_params(tmp_path, c, small_facts) for c in ("alpha", "beta", "gamma")]

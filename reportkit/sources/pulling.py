@@ -13,7 +13,6 @@ import os
 from pathlib import Path
 
 from reportkit.errors import ConfigError
-from reportkit.sources import warehouse as _wh
 
 
 def ranges(periods) -> dict:
@@ -27,6 +26,7 @@ def pull_ranges(cfg, periods, refresh: bool, source: str, query: str, fetch) -> 
     the metadata to keep (``calls`` and ``quota`` among it) and whether the data is final
     (None: the warehouse's rule, the range ended more than three days before the pull).
     """
+    from reportkit.sources import warehouse as _wh  # here: reading params never loads the warehouse
     store = _wh.open_for(cfg)
     pulls, fresh = {}, set()
     for period, rng in ranges(periods).items():
