@@ -355,7 +355,7 @@ def test_views_escape_every_text_and_only_link_http(tmp_path, small_facts):
     assert "<script>" not in html and "<img" not in html and "<b>" not in html and "<i>" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "&lt;img src=x&gt;" in html
     assert 'href="https://x.example/?a=1&amp;b=&quot;2&quot;"' in html
-    assert "<td>A &amp; B</td>" in html   # the client owns the task: shown by name
+    assert "<td><bdi>A &amp; B</bdi></td>" in html   # the client owns the task: shown by name, isolated
 
 
 def test_routine_work_is_shown_once_with_count_and_hours(tmp_path, small_facts):
@@ -367,7 +367,7 @@ def test_routine_work_is_shown_once_with_count_and_hours(tmp_path, small_facts):
                                           "work": {"log": str(log)}}))
     html = worklog_view.what_we_did(built)
     # 1.5 + 1.5 + 1 = 4 h in three entries, listed once before the tag fix (first seen on 4 Mar)
-    assert html.count("Weekly review") == 1 and "Weekly review</span> (3 times, 4.0 h)" in html
+    assert html.count("Weekly review") == 1 and "Weekly review</bdi></span> (3 times, 4.0 h)" in html
     assert html.index("Weekly review") < html.index("Tag fix")
     assert '<td class="num" data-field="total_hours">6.0 h</td>' in html   # 4 + 2
 
