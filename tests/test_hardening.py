@@ -270,3 +270,38 @@ def test_a_full_disk_gives_clear_errors_and_keeps_the_good_report(tmp_path, root
     for name in visible:  # the good reports (and their manifest) are byte for byte the earlier ones
         if name != "manifest.json.lock":
             assert (after / name).read_bytes() == (before / name).read_bytes(), name
+
+
+# ---------------------------------------------------------------- concurrent batches, one GA4 client
+
+def test_two_batches_pull_a_client_once(tmp_path):
+    """Two `reportkit run` batches at once, both for the same GA4 client: the client's pull lock
+    (sources.pulling.pull_lock) makes the second wait for the first one's pull and use it from
+    the warehouse; the fake server sees one pull's requests, not two."""
+    import yaml
+    from datetime import date, timedelta
+    from ga4_fake import FakeGA4
+
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "alpha.yaml").write_text(yaml.safe_dump({
+        "client_id": "alpha", "client_name": "Alpha", "business_model": "publisher", "period": "2026-10",
+        "as_of": "2026-11-21", "currency": "EUR", "source": {"type": "ga4", "property_id": "1", "include_ads": False}}))
+    rows = [{"date": (date(2025, 9, 1) + timedelta(d)).strftime("%Y%m%d"), "sessionDefaultChannelGroup": "Organic Search",
+             "sessionCampaignName": "(organic)", "sessions": 10} for d in range(450)]
+    with FakeGA4(rows, delay_s=3.0) as fake:  # each call takes 3 s: the two batches' pulls would overlap
+        env = {**os.environ, "REPORTKIT_ROOT": str(tmp_path), "REPORTKIT_GA4_ENDPOINT": fake.url}
+        procs = [subprocess.Popen([sys.executable, "-m", "reportkit.cli", "run", "params/alpha.yaml",
+                                   "--out", f"reports_{name}", "--workers", "1"], cwd=tmp_path, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for name in ("a", "b")]
+        outs = [p.communicate(timeout=300) for p in procs]
+        calls = len(fake.calls)
+    assert [p.returncode for p in procs] == [0, 0], outs
+    pulls = [json.loads((tmp_path / f"reports_{n}" / "2026-10" / "alpha.json").read_text())["data_quality"]["pulls"]
+             for n in ("a", "b")]
+    # one batch pulled all six ranges (traffic and users x current, previous, year ago) ...
+    cached = sorted(tuple(sorted({p["cached"] for p in batch})) for batch in pulls)
+    assert cached == [(False,), (True,)], pulls
+    # ... in the one call a pull of this client makes: a batchRunReports with its traffic and users
+    # reports (without the lock each batch makes it: 2)
+    assert calls == 1, fake.calls
