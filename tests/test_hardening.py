@@ -305,3 +305,33 @@ def test_two_batches_pull_a_client_once(tmp_path):
     # ... in the one call a pull of this client makes: a batchRunReports with its traffic and users
     # reports (without the lock each batch makes it: 2)
     assert calls == 1, fake.calls
+
+
+# ---------------------------------------------------------------- the kept notebook
+
+def test_the_kept_notebook_holds_paths_relative_to_the_project_root(tmp_path):
+    """Injected parameters (the cell and papermill's metadata) name files under the project root
+    relative to it -- as params do; they resolve the same -- and keep paths elsewhere as written."""
+    import nbformat
+    from papermill.parameterize import parameterize_notebook
+
+    from reportkit.run.render import clean_notebook
+    root = tmp_path / "project"
+    params = {"client_id": "abs", "source": {"type": "csv", "path": str(root / "data" / "facts.csv")},
+              "warehouse": {"path": str(root / "data" / "wh.duckdb"), "fresh_hours": 24.0},
+              "work": {"log": "/elsewhere/log.csv"}, "client_name": "/ not a path under the root"}
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("client_id = None", metadata={"tags": ["parameters"]})],
+                                  metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "P"}})
+    nb.metadata["papermill"] = {}
+    nb = parameterize_notebook(nb, params)  # papermill's own injection, as in a run
+    nb.metadata["papermill"] = {"parameters": params, "input_path": str(root / "nb.ipynb"),
+                                "output_path": str(root / "reports" / ".abs.1.running.ipynb")}
+    kept = clean_notebook(nb, "h", "abs.ipynb", root=root)
+    text = nbformat.writes(kept)
+    assert str(root) not in text
+    cell = next(c for c in kept.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert '"path": "data/facts.csv"' in cell.source and '"path": "data/wh.duckdb"' in cell.source
+    assert '"/elsewhere/log.csv"' in cell.source and '"/ not a path under the root"' in cell.source
+    meta = kept.metadata["papermill"]
+    assert meta["parameters"]["source"]["path"] == "data/facts.csv" and meta["output_path"] == "abs.ipynb"
+    assert meta["input_path"] == "nb.ipynb" and kept.metadata["reportkit"]["inputs"] == "h"
