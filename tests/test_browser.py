@@ -215,3 +215,69 @@ def test_overview_lists_every_demo_client_with_links(demo_run, chromium):
         assert side["agency"]["name"] == "Northstar Digital"
     finally:
         page.close()
+
+
+_ORDER_JS = """el => {
+    // the left edge of each visible character of the element's text, in reading order
+    const xs = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.length; i++) {
+            if (!node.data[i].trim()) continue;
+            const range = document.createRange();
+            range.setStart(node, i); range.setEnd(node, i + 1);
+            xs.push(range.getBoundingClientRect().left);
+        }
+    }
+    return xs;
+}"""
+
+
+def test_figures_after_a_right_to_left_name_stay_in_order(tmp_path, chromium, artifacts):
+    """User text is isolated (<bdi>, reportkit.present.text): an unterminated right-to-left
+    override in a work entry (the loaders refuse one; the view must hold even so) and a Hebrew
+    goal name leave the figures after them in reading order, left to right, in Chromium."""
+    from datetime import date
+
+    from reportkit.present import page as page_html
+    from reportkit.present import work as work_view
+    from reportkit.work.files import WorkItem
+    from reportkit.work.sections import what_we_did
+
+    hostile = "Sale \u202e%05- "  # an override that is never closed (no U+202C)
+    items = [WorkItem(date(2026, 10, d), hostile, 1.5, goal="g1") for d in (1, 2)]
+    items.append(WorkItem(date(2026, 10, 3), "Feed rebuild", 3.0, goal="g2"))
+    done = what_we_did(items, date(2026, 10, 1), date(2026, 10, 31), goal_order=["g1", "g2"],
+                       names={"g1": "More leads", "g2": "\u05de\u05db\u05d9\u05e8\u05d5\u05ea 2026"})
+
+    class Report:  # what the view reads: the work of the period
+        class work:
+            pass
+    Report.work.done = done
+    body = work_view.what_we_did(Report)
+    path = tmp_path / "rtl.html"
+    path.write_text(page_html.standalone("RTL", body, ["Prepared by \u05e9\u05dc\u05d5\u05dd", "2 Nov 2026"]))
+    page, log = open_page(chromium, path, 1280, 800)
+    try:
+        screenshot(page, artifacts, "rtl-names-1280x800")
+        routine = page.locator("ul.rk-work li").first   # "<hostile> (2 times, 3.0 h)"
+        assert "(2 times, 3.0 h)" in routine.inner_text()
+        figure = page.evaluate("""li => {
+            const node = li.lastChild, xs = [];   // the text after the name's span
+            for (let i = 0; i < node.length; i++) {
+                if (!node.data[i].trim()) continue;
+                const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+                xs.push(r.getBoundingClientRect().left);
+            }
+            return [node.data, xs];
+        }""", routine.element_handle())
+        assert figure[0].strip() == "(2 times, 3.0 h)"
+        assert figure[1] == sorted(figure[1]) and len(set(figure[1])) == len(figure[1]), figure
+        hours = page.locator("h3.rk-goal-work small").nth(1)   # "(3.0 h)" after the Hebrew goal name
+        xs = hours.evaluate(_ORDER_JS)
+        assert hours.inner_text() == "(3.0 h)" and xs == sorted(xs), xs
+        name_right = page.locator("h3.rk-goal-work bdi").nth(1).evaluate("e => e.getBoundingClientRect().right")
+        assert name_right <= xs[0]  # the hours come after (right of) the name, not inside it
+        assert log.page_errors == [] and log.outside_requests() == []
+    finally:
+        page.close()

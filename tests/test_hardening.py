@@ -139,6 +139,37 @@ def test_incremental_runs_render_exactly_the_changed_clients(tmp_path, root, sma
     assert rendered(force=True) == ["adata", "bparams", "cwork", "dsame"]  # --force: every client
 
 
+HEAVY = ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert", "nbformat", "nbclient",
+         "IPython", "duckdb", "pyarrow", "google", "googleapiclient", "facebook_business", "dask")
+
+
+def _imported(stderr: str) -> set[str]:
+    """The top-level packages a ``python -X importtime`` run imported (every dotted part of a name
+    counts under its top-level package: pandas imported through its submodules is pandas)."""
+    names = re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s+(\S+)\s*$", stderr, re.M)
+    assert names, stderr[-2000:]
+    return {name.split(".")[0] for name in names}
+
+
+@pytest.mark.slow
+def test_an_unchanged_run_decides_skip_without_the_heavy_libraries(tmp_path, root, small_facts):
+    """`reportkit run` on unchanged inputs imports none of pandas, numpy, matplotlib, papermill,
+    nbconvert, duckdb, the API clients: deciding "skip" needs params, hashes and the manifest only
+    (reportkit.core.lazy). The same detector sees pandas in the run that renders."""
+    files = [csv_params(tmp_path, cid, small_facts) for cid in ("alpha", "beta")]
+    cmd = [sys.executable, "-X", "importtime", str(Path(sys.executable).parent / "reportkit"), "run",
+           *map(str, files), "--out", str(tmp_path / "reports"), "--workers", "2"]
+    first = subprocess.run(cmd, capture_output=True, text=True, cwd=root, timeout=300)
+    assert first.returncode == 0, first.stdout + first.stderr[-3000:]
+    assert "pandas" in _imported(first.stderr) and "papermill" in _imported(first.stderr)
+    second = subprocess.run(cmd, capture_output=True, text=True, cwd=root, timeout=120)
+    assert second.returncode == 0, second.stdout + second.stderr[-3000:]
+    assert "skipped 2 client(s)" in second.stdout and "ok " not in second.stdout
+    assert sorted(_imported(second.stderr) & set(HEAVY)) == []
+    m = manifest(tmp_path / "reports", "2024-03")
+    assert {m[c]["skipped"] for c in ("alpha", "beta")} == {UNCHANGED}
+
+
 @pytest.mark.slow
 def test_resume_after_changed_inputs_renders_the_stale_reports(tmp_path, small_facts, marker):
     files = [csv_params(tmp_path, c, small_facts) for c in ("alpha", "beta", "gamma")]
@@ -239,3 +270,68 @@ def test_a_full_disk_gives_clear_errors_and_keeps_the_good_report(tmp_path, root
     for name in visible:  # the good reports (and their manifest) are byte for byte the earlier ones
         if name != "manifest.json.lock":
             assert (after / name).read_bytes() == (before / name).read_bytes(), name
+
+
+# ---------------------------------------------------------------- concurrent batches, one GA4 client
+
+def test_two_batches_pull_a_client_once(tmp_path):
+    """Two `reportkit run` batches at once, both for the same GA4 client: the client's pull lock
+    (sources.pulling.pull_lock) makes the second wait for the first one's pull and use it from
+    the warehouse; the fake server sees one pull's requests, not two."""
+    import yaml
+    from datetime import date, timedelta
+    from ga4_fake import FakeGA4
+
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "alpha.yaml").write_text(yaml.safe_dump({
+        "client_id": "alpha", "client_name": "Alpha", "business_model": "publisher", "period": "2026-10",
+        "as_of": "2026-11-21", "currency": "EUR", "source": {"type": "ga4", "property_id": "1", "include_ads": False}}))
+    rows = [{"date": (date(2025, 9, 1) + timedelta(d)).strftime("%Y%m%d"), "sessionDefaultChannelGroup": "Organic Search",
+             "sessionCampaignName": "(organic)", "sessions": 10} for d in range(450)]
+    with FakeGA4(rows, delay_s=3.0) as fake:  # each call takes 3 s: the two batches' pulls would overlap
+        env = {**os.environ, "REPORTKIT_ROOT": str(tmp_path), "REPORTKIT_GA4_ENDPOINT": fake.url}
+        procs = [subprocess.Popen([sys.executable, "-m", "reportkit.cli", "run", "params/alpha.yaml",
+                                   "--out", f"reports_{name}", "--workers", "1"], cwd=tmp_path, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for name in ("a", "b")]
+        outs = [p.communicate(timeout=300) for p in procs]
+        calls = len(fake.calls)
+    assert [p.returncode for p in procs] == [0, 0], outs
+    pulls = [json.loads((tmp_path / f"reports_{n}" / "2026-10" / "alpha.json").read_text())["data_quality"]["pulls"]
+             for n in ("a", "b")]
+    # one batch pulled all six ranges (traffic and users x current, previous, year ago) ...
+    cached = sorted(tuple(sorted({p["cached"] for p in batch})) for batch in pulls)
+    assert cached == [(False,), (True,)], pulls
+    # ... in the one call a pull of this client makes: a batchRunReports with its traffic and users
+    # reports (without the lock each batch makes it: 2)
+    assert calls == 1, fake.calls
+
+
+# ---------------------------------------------------------------- the kept notebook
+
+def test_the_kept_notebook_holds_paths_relative_to_the_project_root(tmp_path):
+    """Injected parameters (the cell and papermill's metadata) name files under the project root
+    relative to it -- as params do; they resolve the same -- and keep paths elsewhere as written."""
+    import nbformat
+    from papermill.parameterize import parameterize_notebook
+
+    from reportkit.run.render import clean_notebook
+    root = tmp_path / "project"
+    params = {"client_id": "abs", "source": {"type": "csv", "path": str(root / "data" / "facts.csv")},
+              "warehouse": {"path": str(root / "data" / "wh.duckdb"), "fresh_hours": 24.0},
+              "work": {"log": "/elsewhere/log.csv"}, "client_name": "/ not a path under the root"}
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("client_id = None", metadata={"tags": ["parameters"]})],
+                                  metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "P"}})
+    nb.metadata["papermill"] = {}
+    nb = parameterize_notebook(nb, params)  # papermill's own injection, as in a run
+    nb.metadata["papermill"] = {"parameters": params, "input_path": str(root / "nb.ipynb"),
+                                "output_path": str(root / "reports" / ".abs.1.running.ipynb")}
+    kept = clean_notebook(nb, "h", "abs.ipynb", root=root)
+    text = nbformat.writes(kept)
+    assert str(root) not in text
+    cell = next(c for c in kept.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert '"path": "data/facts.csv"' in cell.source and '"path": "data/wh.duckdb"' in cell.source
+    assert '"/elsewhere/log.csv"' in cell.source and '"/ not a path under the root"' in cell.source
+    meta = kept.metadata["papermill"]
+    assert meta["parameters"]["source"]["path"] == "data/facts.csv" and meta["output_path"] == "abs.ipynb"
+    assert meta["input_path"] == "nb.ipynb" and kept.metadata["reportkit"]["inputs"] == "h"

@@ -67,6 +67,15 @@ def test_commentary_for_a_hidden_section_is_an_error(tmp_path, root):
     assert str(notes) in str(err.value) and "'## Budget'" in str(err.value) and "hides" in str(err.value)
 
 
+def test_commentary_with_a_control_character_names_the_line(tmp_path, root):
+    # line 3 holds an unterminated right-to-left override: it would reverse the figures after it
+    notes = tmp_path / "n.md"
+    notes.write_text("Good month.\n\nRevenue \u202erose 12% to 40,000.\n")
+    cfg = config.validate({**config.read_params(root / "params" / "acme_outdoor.yaml"), "commentary": str(notes)})
+    with pytest.raises(ConfigError, match=re.escape(f"{notes}: line 3: contains the control character U+202E")):
+        commentary.load(cfg)
+
+
 def test_a_missing_commentary_file_named_in_params_is_an_error(root):
     cfg = config.validate({**config.read_params(root / "params" / "acme_outdoor.yaml"),
                            "commentary": "notes/nope.md"})

@@ -250,6 +250,41 @@ def test_other_inputs_errors(tmp_path, loader, text, where, problem):
     assert "fix: " in str(caught.value)
 
 
+@pytest.mark.parametrize("cell", ["Landing\x0bpage", '"Landing\x0bpage"', "Landing\x0cpage", "Landing\x00page",
+                                  "Tags\x85fix", "Sale \u202e%05-"])
+def test_a_control_character_in_a_text_names_its_own_row(tmp_path, cell):
+    """A vertical tab (a spreadsheet's line break), form feed, NUL or bidi override inside a cell,
+    quoted or not, is refused naming that row and column; rows are split at line breaks only, so
+    the rows after it keep their numbers (before, str.splitlines() cut the row at the vertical tab
+    and a later, valid row was blamed)."""
+    path = write(tmp_path, "work_log.csv", HEAD + GOOD + f"2026-10-02,{cell},6,g1,,,,\n" + GOOD)
+    with pytest.raises(DataError) as caught:
+        worklog.load_work_log(path, {"g1"})
+    text = str(caught.value)
+    assert text.startswith(f"{path}: row 2 (line 3), column 'task': "), text
+    assert "contains the control character U+" in text and "\n  fix: remove it" in text
+    assert caught.value.exit_code == 2
+
+
+def test_rows_after_a_line_separator_keep_their_numbers(tmp_path):
+    # U+2028 and U+2029 are text, not control characters: kept in the cell; the row after is row 3
+    path = write(tmp_path, "work_log.csv", HEAD + "2026-10-01,Feed\u2028rebuild,6,g1,,,,\n"
+                 "2026-10-02,Tags\u2029fix,1,g1,,,,\n" + "2026-10-03,Bids,-1,g1,,,,\n")
+    with pytest.raises(DataError, match=r"row 3 \(line 4\), column 'hours': negative hours"):
+        worklog.load_work_log(path, {"g1"})
+    items = worklog.load_work_log(write(tmp_path, "ok.csv", HEAD + "2026-10-01,Feed\u2028rebuild,6,g1,,,,\n"), {"g1"})
+    assert [i.task for i in items] == ["Feed\u2028rebuild"]
+
+
+def test_control_characters_in_yaml_and_in_lists_are_refused(tmp_path):
+    path = write(tmp_path, "c.yaml", '- date: 2026-10-02\n  channel: call\n  summary: ok\n'
+                                     '- date: 2026-10-03\n  channel: call\n  summary: Talk\n'
+                                     '  decisions: ["Budget up", "Pause\\vbrand"]\n')
+    with pytest.raises(DataError, match=r"c.yaml: row 2, column 'decisions': 'Pause\\x0bbrand' contains "
+                                        r"the control character U\+000B"):
+        worklog.load_communication(path)
+
+
 def test_yaml_errors_name_the_entry(tmp_path):
     path = write(tmp_path, "c.yaml", "- date: 2026-10-02\n  channel: call\n  summary: ok\n"
                                      "- date: 2026-10-03\n  channel: call\n  summary: Talk\n  time: 10:30\n")
@@ -320,7 +355,7 @@ def test_views_escape_every_text_and_only_link_http(tmp_path, small_facts):
     assert "<script>" not in html and "<img" not in html and "<b>" not in html and "<i>" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "&lt;img src=x&gt;" in html
     assert 'href="https://x.example/?a=1&amp;b=&quot;2&quot;"' in html
-    assert "<td>A &amp; B</td>" in html   # the client owns the task: shown by name
+    assert "<td><bdi>A &amp; B</bdi></td>" in html   # the client owns the task: shown by name, isolated
 
 
 def test_routine_work_is_shown_once_with_count_and_hours(tmp_path, small_facts):
@@ -332,7 +367,7 @@ def test_routine_work_is_shown_once_with_count_and_hours(tmp_path, small_facts):
                                           "work": {"log": str(log)}}))
     html = worklog_view.what_we_did(built)
     # 1.5 + 1.5 + 1 = 4 h in three entries, listed once before the tag fix (first seen on 4 Mar)
-    assert html.count("Weekly review") == 1 and "Weekly review</span> (3 times, 4.0 h)" in html
+    assert html.count("Weekly review") == 1 and "Weekly review</bdi></span> (3 times, 4.0 h)" in html
     assert html.index("Weekly review") < html.index("Tag fix")
     assert '<td class="num" data-field="total_hours">6.0 h</td>' in html   # 4 + 2
 

@@ -89,7 +89,7 @@ def test_sections_appear_in_the_domain_order(rendered):
 def test_work_sections_show_the_files_escaped(rendered):
     html = (rendered / "workco.html").read_text()
     assert "Feed &lt;rebuild&gt;" in html and "<rebuild>" not in html
-    assert '<a href="https://x.example/feed?a=1&amp;b=2" rel="noopener noreferrer">Feed v2</a>' in html
+    assert '<a href="https://x.example/feed?a=1&amp;b=2" rel="noopener noreferrer"><bdi>Feed v2</bdi></a>' in html
     assert "Plus 2 minor tasks (2.0 h)." in html          # 1.5 h + 0.5 h
     assert "0% of our time went to work on your goals." in html  # no goal work: 0 / 8 h
     assert "Lena &amp; Tom" in html and "Move budget to Shopping" in html

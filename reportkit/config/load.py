@@ -25,6 +25,7 @@ NAME_KEYS = {"client_name", "name", "label", "title"}
 # control characters (tab and newline aside) and the bidi embeddings/overrides/isolates:
 # they break chart SVGs and can reverse the figures around a name on the page
 _BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+BAD_CHARS = _BAD_CHARS  # the same rule for the texts of the work files (reportkit.work.files)
 
 
 def check_text(values, where: str, path: str = "") -> None:

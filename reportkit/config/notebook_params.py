@@ -10,10 +10,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import nbformat
-
 from reportkit.config.client import ClientConfig
 from reportkit.errors import ConfigError
+from reportkit.core.lazy import lazy
+
+nbformat = lazy("nbformat")
 
 RUNNER_NAMES = {"params_file"}  # set by the runner, not a params key
 

@@ -7,10 +7,11 @@ the row and the column.
 
 from __future__ import annotations
 
-import pandas as pd
-
 from reportkit.errors import DataError
 from reportkit.core.measures import ADDITIVE_MEASURES, KEY_COLUMNS, NOT_SET, UNKNOWN_CHANNEL
+from reportkit.core.lazy import lazy
+
+pd = lazy("pandas")
 
 
 CONTROL_CHARS = "[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]"  # and bidi overrides

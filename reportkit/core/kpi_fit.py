@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
-
 from reportkit.core.measures import ADDITIVE_MEASURES, KEY_COLUMNS, PERIOD_MEASURES
 from reportkit.core.metrics import KPI
+from reportkit.core.lazy import lazy
+
+pd = lazy("pandas")
 
 # Shown when the business model's defaults leave a measure of the data unused, in this order.
 FOR_THE_DATA = ("organic_clicks", "organic_impressions", "organic_ctr", "avg_position",

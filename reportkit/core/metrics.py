@@ -12,9 +12,10 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Literal, Mapping
+from reportkit.core.lazy import lazy
 
-import numpy as np
-import pandas as pd
+np = lazy("numpy")
+pd = lazy("pandas")
 
 Unit = Literal["count", "currency", "percent", "ratio"]
 Better = Literal["higher", "lower"]

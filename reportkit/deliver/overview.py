@@ -39,6 +39,7 @@ from reportkit.deliver.manifest import read_manifest
 from reportkit.core.metrics import verdict
 from reportkit.paths import write_atomic
 from reportkit.present import page
+from reportkit.present.text import user_text
 from reportkit.work.sections import STALE_CONTACT_DAYS
 
 GOOD_STATUSES = {"ok", *GOAL_OK, *BUDGET_OK}
@@ -301,7 +302,7 @@ def _cockpit_goals(row: ClientRow) -> str:
     if not row.goals:
         return "—"
     return "".join(f'<div class="rk-line" title="{escape(g.name)}: {escape(g.status_words)}">'
-                   f'{_badge(g.status, g.status_words)}{escape(g.name)}</div>' for g in row.goals)
+                   f'{_badge(g.status, g.status_words)}{user_text(g.name)}</div>' for g in row.goals)
 
 
 def _alerts_cell(row: ClientRow) -> str:
@@ -319,7 +320,7 @@ def _short(text: str, limit: int) -> str:
 
 
 def _row(row: ClientRow) -> str:
-    name = escape(row.name)
+    name = user_text(row.name)
     link = f'<a href="{escape(row.report)}">{name}</a>' if row.report else name
     return (f'<tr data-client="{escape(row.client_id)}" data-attention="{row.attention()}">'
             f'<th scope="row">{link}</th><td>{_state_cell(row)}</td><td>{_holds_cell(row)}</td>'

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
+from reportkit.config.load import BAD_CHARS
 from reportkit.config.sections import SECTIONS, target
 from reportkit.errors import ConfigError
 from reportkit.paths import resolve_path
@@ -65,7 +66,13 @@ def load(cfg) -> Commentary:
             raise ConfigError(name, "commentary file not found",
                               "check the path in commentary:, relative to the project root")
         return Commentary(name)
-    parts = split(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    bad = BAD_CHARS.search(text)
+    if bad:  # an unterminated right-to-left override would reverse the figures after it
+        line = text.count("\n", 0, bad.start()) + 1
+        raise ConfigError(f"{name}: line {line}", f"contains the control character U+{ord(bad.group()):04X}",
+                          "remove it (retype the text in a plain editor)")
+    parts = split(text)
     shown = cfg.sections.ordered()
     for section in parts:
         if section not in shown:

@@ -16,6 +16,8 @@ from urllib.parse import quote
 
 from nbconvert.preprocessors import Preprocessor
 
+from reportkit.present.text import user_text
+
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "reportkit"
 STYLESHEET = TEMPLATE_DIR / "style.css"
 # The one Content-Security-Policy of every page (reports via the template, the overview via
@@ -115,10 +117,10 @@ def resources(cfg, sidecar: dict) -> dict:
 def header(logo_html: str, agency_name: str, title: str, subtitle_html: str) -> str:
     """The top of every page: the agency's logo and name, the page's title, a subtitle line.
 
-    ``agency_name`` and ``title`` are plain text (escaped here); ``logo_html`` and
+    ``agency_name`` and ``title`` are plain text (escaped and isolated here); ``logo_html`` and
     ``subtitle_html`` are HTML the caller escaped."""
     return (f'<div class="rk-header"><div class="rk-brand">{logo_html}<span class="rk-agency">'
-            f'{escape(agency_name)}</span></div><h1 class="rk-client">{escape(title)}</h1>'
+            f'{user_text(agency_name)}</span></div><h1 class="rk-client">{user_text(title)}</h1>'
             f'<div class="rk-period">{subtitle_html}</div></div>')
 
 

@@ -1,4 +1,5 @@
-"""HTML for the work sections. Every text from the input files is escaped here; a section
+"""HTML for the work sections. Every text from the input files is escaped and isolated here
+(:func:`reportkit.present.text.user_text`); a section
 without data returns "" so the notebook shows nothing (not even its heading)."""
 
 from __future__ import annotations
@@ -6,6 +7,7 @@ from __future__ import annotations
 import re
 from html import escape
 
+from reportkit.present.text import user_text
 from reportkit.work.sections import goal_name
 
 
@@ -20,16 +22,16 @@ def _day(d) -> str:
 def _link(title: str, link: str | None) -> str:
     """The deliverable's title, linked only to an http(s) address (the loader checks it too)."""
     if link and re.match(r"^https?://", link, flags=re.IGNORECASE):
-        return f'<a href="{escape(link, quote=True)}" rel="noopener noreferrer">{escape(title)}</a>'
-    return escape(title)
+        return f'<a href="{escape(link, quote=True)}" rel="noopener noreferrer">{user_text(title)}</a>'
+    return user_text(title)
 
 
 def _item(i) -> str:
-    parts = [f'<span class="rk-task">{escape(i.task)}</span>']
+    parts = [f'<span class="rk-task">{user_text(i.task)}</span>']
     if i.deliverable or i.link:
         parts.append(f'<span class="rk-deliverable">deliverable: {_link(i.deliverable or "link", i.link)}</span>')
     if i.result:
-        parts.append(f'<span class="rk-result">result: {escape(i.result)}</span>')
+        parts.append(f'<span class="rk-result">result: {user_text(i.result)}</span>')
     return f'<li data-hours="{i.hours:g}">' + " · ".join(parts) + "</li>"
 
 
@@ -48,7 +50,7 @@ def _items(items) -> str:
         elif i.task not in shown:
             shown.add(i.task)
             hours = sum(s.hours for s in same)
-            html.append(f'<li data-hours="{hours:g}"><span class="rk-task">{escape(i.task)}</span> '
+            html.append(f'<li data-hours="{hours:g}"><span class="rk-task">{user_text(i.task)}</span> '
                         f'({len(same)} times, {_hours(hours)})</li>')
     return "".join(html)
 
@@ -59,7 +61,7 @@ def what_we_did(report) -> str:
         return ""
     html = ['<h2 id="what-we-did">What we did</h2>']
     for g in done.goals:
-        html.append(f'<h3 class="rk-goal-work" data-goal="{escape(g.goal_id)}">{escape(g.name)} '
+        html.append(f'<h3 class="rk-goal-work" data-goal="{escape(g.goal_id)}">{user_text(g.name)} '
                     f'<small>({_hours(g.hours)})</small></h3><ul class="rk-work">'
                     + _items(g.items) + "</ul>")
     if done.a_tasks:
@@ -68,7 +70,7 @@ def what_we_did(report) -> str:
     if done.b_count:
         html.append(f'<p class="rk-minor" data-field="b_tasks">Plus {done.b_count} minor '
                     f'task{"s" if done.b_count != 1 else ""} ({_hours(done.b_hours)}).</p>')
-    rows = "".join(f'<tr><th scope="row">{escape(g.name)}</th><td class="num">{_hours(g.hours)}</td></tr>'
+    rows = "".join(f'<tr><th scope="row">{user_text(g.name)}</th><td class="num">{_hours(g.hours)}</td></tr>'
                    for g in done.goals)
     other = done.total_hours - done.goal_hours
     share = "n/a" if done.goal_share is None else f"{done.goal_share * 100:.0f}%"
@@ -92,11 +94,11 @@ def next_period(report) -> str:
     plan = report.work.plan
     if not plan:
         return ""
-    owner = {"us": "us", "client": escape(report.cfg.client_name)}
+    owner = {"us": "us", "client": user_text(report.cfg.client_name)}
     rows = "".join(
-        f'<tr><td>{escape(p.task)}</td><td>{owner[p.owner]}</td><td>{_day(p.due)}</td>'
-        f'<td>{escape(p.deliverable or "")}</td>'
-        f'<td>{escape(goal_name(p.goal, report.work.goal_names)) if p.goal else ""}</td></tr>'
+        f'<tr><td>{user_text(p.task)}</td><td>{owner[p.owner]}</td><td>{_day(p.due)}</td>'
+        f'<td>{user_text(p.deliverable)}</td>'
+        f'<td>{user_text(goal_name(p.goal, report.work.goal_names)) if p.goal else ""}</td></tr>'
         for p in plan)
     return ('<h2 id="next-period">Next period</h2>'
             + _text_table("rk-plan", ("What", "Who", "By", "Deliverable", "Goal"), rows))
@@ -107,8 +109,8 @@ def needs_from_you(report) -> str:
     if not actions:
         return ""
     rows = "".join(
-        f'<tr class="{"overdue" if a.overdue else "open"}"><td>{escape(a.action.item)}</td>'
-        f'<td>{escape(a.action.why or "")}</td><td>{_day(a.action.due)}</td>'
+        f'<tr class="{"overdue" if a.overdue else "open"}"><td>{user_text(a.action.item)}</td>'
+        f'<td>{user_text(a.action.why)}</td><td>{_day(a.action.due)}</td>'
         f'<td class="{"bad" if a.overdue else ""}">{escape(a.when())}</td></tr>'
         for a in actions)
     return ('<h2 id="what-we-need-from-you">What we need from you</h2>'
@@ -124,21 +126,21 @@ def communication(report) -> str:
     if c.interactions:
         rows = "".join(
             f'<tr><td>{_day(i.date)}{" " + i.time.strftime("%H:%M") if i.time else ""}</td>'
-            f'<td>{escape(i.channel)}</td><td>{escape(i.participants or "")}</td>'
-            f'<td>{escape(i.summary)}</td></tr>' for i in c.interactions)
+            f'<td>{escape(i.channel)}</td><td>{user_text(i.participants)}</td>'
+            f'<td>{user_text(i.summary)}</td></tr>' for i in c.interactions)
         html.append(_text_table("rk-contacts", ("When", "How", "Who", "About"), rows))
     else:
         html.append("<p>No calls, meetings or e-mails were logged in this period.</p>")
     if c.decisions:
-        html.append("<h3>Decisions</h3><ul>" + "".join(f"<li>{_day(d)}: {escape(t)}</li>"
+        html.append("<h3>Decisions</h3><ul>" + "".join(f"<li>{_day(d)}: {user_text(t)}</li>"
                                                       for d, t in c.decisions) + "</ul>")
     if c.open_issues:
         html.append("<h3>Open issues</h3><ul>" + "".join(
-            f"<li>{escape(i.issue)} (raised {_day(i.date)})</li>" for i in c.open_issues) + "</ul>")
+            f"<li>{user_text(i.issue)} (raised {_day(i.date)})</li>" for i in c.open_issues) + "</ul>")
     if c.resolved_issues:
         html.append("<h3>Resolved issues</h3><ul>" + "".join(
-            f"<li>{escape(i.issue)} (raised {_day(i.date)}, resolved {_day(i.resolved_on)}"
-            + (f": {escape(i.resolution)}" if i.resolution else "") + ")</li>"
+            f"<li>{user_text(i.issue)} (raised {_day(i.date)}, resolved {_day(i.resolved_on)}"
+            + (f": {user_text(i.resolution)}" if i.resolution else "") + ")</li>"
             for i in c.resolved_issues) + "</ul>")
     nxt = f"Next scheduled contact: {_day(c.next_contact)}." if c.next_contact else \
         "No next contact is scheduled yet."

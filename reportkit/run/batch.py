@@ -206,6 +206,19 @@ def status_line(result: RenderResult) -> str:
     return f"FAILED  {result.client_id:<24} {result.duration_s:6.1f}s  {result.error}"
 
 
+class _NoBar:
+    """The progress bar's stand-in when there is nothing to render: lines go to stdout."""
+
+    def write(self, line: str) -> None:
+        print(line, flush=True)
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def _say(bar, line: str) -> None:
     """A status line on stdout. A reader that went away (``reportkit run ... | head``) stops
     the lines, never the batch: the reports and the manifest are still written."""
@@ -228,9 +241,6 @@ def run_batch(files: list[Path | str], out: str | Path = "reports", workers: int
     since their last successful run are skipped (``force=True`` renders all). Ctrl-C,
     SIGTERM or SIGHUP stop the batch: the manifest still lists every client that finished,
     and :attr:`BatchResult.interrupted` is set."""
-    import tqdm as _tqdm
-    from tqdm import tqdm
-
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     os.environ.setdefault("REPORTKIT_ROOT", str(project_root()))
@@ -241,9 +251,14 @@ def run_batch(files: list[Path | str], out: str | Path = "reports", workers: int
                                   notebook=str(Path(notebook).resolve()) if notebook else None,
                                   cell_timeout_s=cell_timeout_s, report_timeout_s=report_timeout_s,
                                   pdf=pdf)
-    _tqdm.tqdm.monitor_interval = 0  # no monitor thread: the parent stays single-threaded to fork
-    bar = tqdm(total=len(jobs) + len(results), desc="reports", unit="client", file=sys.stderr,
-               disable=(not progress) if progress is not None else None)
+    if jobs or results:
+        import tqdm as _tqdm
+        from tqdm import tqdm
+        _tqdm.tqdm.monitor_interval = 0  # no monitor thread: the parent stays single-threaded to fork
+        bar = tqdm(total=len(jobs) + len(results), desc="reports", unit="client", file=sys.stderr,
+                   disable=(not progress) if progress is not None else None)
+    else:  # every client skipped: nothing to show progress of (and tqdm not imported)
+        bar = _NoBar()
     if skipped:
         _say(bar, f"skipped {len(skipped)} client(s) whose inputs are unchanged since their last "
                   "successful run (--force renders them again)")

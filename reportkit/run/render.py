@@ -17,8 +17,6 @@ from pathlib import Path
 from reportkit import config as _config
 from reportkit.config import ClientConfig
 from reportkit.config.notebook_params import check_notebook
-from reportkit.contracts import sidecar as sidecar_contract
-from reportkit.contracts.sidecar import Sidecar
 from reportkit.errors import InputError, RenderError, ReportkitError
 from reportkit.paths import TEMPLATE_NOTEBOOK, kit_path, project_root, replace_set, resolve_path, staged_path
 
@@ -89,6 +87,8 @@ def execute(cfg: ClientConfig, notebook: Path, target: Path, cell_timeout_s: int
 
 def extract_sidecar(nb) -> Sidecar:
     """The sidecar the notebook's ``sidecar`` cell displayed, checked against its model."""
+    from reportkit.contracts import sidecar as sidecar_contract  # here: a batch that skips every client never builds it
+    from reportkit.contracts.sidecar import Sidecar
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
@@ -108,20 +108,53 @@ def disk_error(error: OSError, folder: Path, client_id: str) -> str:
             "then run again; the earlier report, if any, is unchanged")
 
 
-def clean_notebook(nb, inputs: str | None = None, name: str | None = None):
+def relative_paths(value, root: Path):
+    """``value`` with every string that is an absolute path under ``root`` made relative to
+    it (the project root: params paths resolve against it), in dicts and lists too; paths
+    elsewhere and other strings unchanged."""
+    if isinstance(value, dict):
+        return {k: relative_paths(v, root) for k, v in value.items()}
+    if isinstance(value, list):
+        return [relative_paths(v, root) for v in value]
+    if isinstance(value, str) and value.startswith("/") and "\n" not in value:
+        for base in dict.fromkeys((root, root.resolve())):
+            try:
+                return Path(value).relative_to(base).as_posix()
+            except ValueError:
+                continue
+    return value
+
+
+def clean_notebook(nb, inputs: str | None = None, name: str | None = None, root: Path | None = None):
     """The executed notebook as it is kept: papermill's record of this machine's paths
     (the template's and the scratch file's) reduced to file names (``name``: the kept
-    file's), and the inputs hash."""
+    file's), the injected parameters' paths under the project root made relative to it (the
+    cell and papermill's metadata; they run the same: params paths resolve against the root),
+    and the inputs hash."""
     meta = nb.metadata.get("papermill")
+    root = Path(root or project_root())
     if meta is not None:
         for key in ("input_path", "output_path"):
             if meta.get(key):
                 meta[key] = Path(str(meta[key])).name
         if name:
             meta["output_path"] = name
+        if meta.get("parameters"):
+            meta["parameters"] = relative_paths(dict(meta["parameters"]), root)
+            _reinject(nb, meta["parameters"])
     if inputs:
         nb.metadata.setdefault("reportkit", {})["inputs"] = inputs
     return nb
+
+
+def _reinject(nb, parameters: dict) -> None:
+    """The injected-parameters cell written again from ``parameters``, as papermill writes it."""
+    from papermill.translators import translate_parameters
+    spec = nb.metadata.get("kernelspec", {})
+    language = spec.get("language") or nb.metadata.get("language_info", {}).get("name") or "python"
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = translate_parameters(spec.get("name") or "python3", language, parameters, "Parameters")
 
 
 def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLike = "reports",

@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 from typing import Literal
 
-import pandas as pd
 from pydantic import Field
 
 from reportkit.paths import resolve_path
@@ -15,6 +14,9 @@ from reportkit.errors import DataError
 from reportkit.core.delimited import read_text, separator
 from reportkit.core.facts import normalize
 from reportkit.sources.registry import Source, SourceData
+from reportkit.core.lazy import lazy
+
+pd = lazy("pandas")
 
 
 def read_facts_csv(path: Path, default_source: str = "csv") -> pd.DataFrame:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pandas as pd
-
 from reportkit.core import kpi_fit
 from reportkit.core.measures import PERIOD_MEASURES
 from reportkit.errors import ConfigError, DataError
+from reportkit.core.lazy import lazy
+
+pd = lazy("pandas")
 
 TIME_ZONE_SLACK = timedelta(days=1)   # a property a few hours ahead of this machine
 

@@ -13,8 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
-import pandas as pd
 from pydantic import Field
 
 from reportkit.core.measures import TRACKED_MEASURES
@@ -22,6 +20,10 @@ from reportkit.paths import resolve_path, write_atomic
 from reportkit.errors import ConfigError
 from reportkit.sources.canonical_csv import read_facts_csv, read_users_csv
 from reportkit.sources.registry import Source, SourceData
+from reportkit.core.lazy import lazy
+
+np = lazy("numpy")
+pd = lazy("pandas")
 
 FIRST_DAY = date(2024, 8, 1)
 LAST_DAY = date(2026, 11, 20)   # the demo "today" is 2026-11-21: November is half-way

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 from reportkit.errors import DataError
+from reportkit.core.lazy import lazy
+
+pd = lazy("pandas")
 
 _ISO = re.compile(r"^\d{4}([-/.])\d{1,2}\1\d{1,2}(?:[ T][\d:.+Z-]*)?$")
 _COMPACT = re.compile(r"^\d{8}$")

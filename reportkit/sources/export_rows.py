@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 from reportkit.core.measures import ADDITIVE_MEASURES
 from reportkit.errors import DataError
+from reportkit.core.lazy import lazy
+
+pd = lazy("pandas")
 
 TOTAL_RE = re.compile(r"^\s*(grand\s+)?totals?\b|^\s*gesamt(summe|ergebnis)?\b|^\s*summe\b",
                       re.IGNORECASE)

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import pandas as pd
 from pydantic import Field
 
 from reportkit.core.delimited import read_text, separator
@@ -33,6 +32,9 @@ from reportkit.sources.export_dates import read_dates
 from reportkit.sources.export_rows import is_total, sum_to_grain, total_note
 from reportkit.sources.registry import Source, SourceData
 from reportkit.sources.presets import GENERIC, PRESETS, Preset
+from reportkit.core.lazy import lazy
+
+pd = lazy("pandas")
 
 KEYS = ("date", "channel", "campaign")
 TEXT_COLUMNS = KEYS + ("campaign_type", "currency_code", "source")

@@ -9,11 +9,12 @@ Rows keep their ``source`` column, so every figure can be traced to where it cam
 
 from __future__ import annotations
 
-import pandas as pd
-
 from reportkit.errors import ConfigError, DataError
 from reportkit.core.measures import ADDITIVE_MEASURES, KEY_COLUMNS
 from reportkit.sources.registry import SourceData
+from reportkit.core.lazy import lazy
+
+pd = lazy("pandas")
 
 def _carried(frame: pd.DataFrame) -> list[str]:
     return [m for m in ADDITIVE_MEASURES if m in frame.columns and frame[m].notna().any()]

@@ -9,15 +9,39 @@ entries, with the calls each made and the quota the platform reported.
 
 from __future__ import annotations
 
+import hashlib
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from reportkit.errors import ConfigError
-from reportkit.sources import warehouse as _wh
+from reportkit.paths import file_lock
 
 
 def ranges(periods) -> dict:
     return {"current": periods.current, "previous": periods.previous, "yoy": periods.yoy}
+
+
+@contextmanager
+def pull_lock(warehouse_path: str | Path, client_id: str, source: str):
+    """One pull of a client's source at a time, across processes: a second batch (or ``reportkit
+    pull``) that needs the same pulls waits here, then finds the first one's in the warehouse
+    and makes no call. One lock file per client and source (beside the warehouse, like the quota
+    slots), so other clients are never held up."""
+    path = Path(warehouse_path)
+    name = hashlib.sha256(f"{client_id}\n{source}".encode()).hexdigest()[:24]
+    with file_lock(path.with_name(path.name + ".pulls") / f"{name}.lock"):
+        yield
+
+
+def reusable(cached, fresh_hours: float, refresh: bool, since) -> bool:
+    """Can a cached pull be used: by the warehouse's rule (final, or younger than
+    ``fresh_hours``), or -- with ``refresh`` -- when it was pulled after ``since`` (the start of
+    this load: another process pulled it while this one waited for the lock)."""
+    from reportkit.sources import warehouse as _wh
+    if cached is None:
+        return False
+    return cached.pulled_at >= since if refresh else _wh.usable(cached, fresh_hours)
 
 
 def pull_ranges(cfg, periods, refresh: bool, source: str, query: str, fetch) -> tuple[dict, set]:
@@ -26,18 +50,26 @@ def pull_ranges(cfg, periods, refresh: bool, source: str, query: str, fetch) -> 
     ``fetch(period, range)`` returns ``(frame, meta, final)``: the rows for the warehouse,
     the metadata to keep (``calls`` and ``quota`` among it) and whether the data is final
     (None: the warehouse's rule, the range ended more than three days before the pull).
+    Fetching holds the client's :func:`pull_lock`; what is due is decided again under it.
     """
+    from reportkit.sources import warehouse as _wh  # here: reading params never loads the warehouse
+    since = _wh.utcnow()
     store = _wh.open_for(cfg)
-    pulls, fresh = {}, set()
-    for period, rng in ranges(periods).items():
-        key = _wh.PullKey(cfg.client_id, source, query, rng.start, rng.end)
-        cached = None if refresh else store.get(key)
-        if _wh.usable(cached, cfg.warehouse.fresh_hours):
-            pulls[period] = cached
-            continue
-        frame, meta, final = fetch(period, rng)
-        pulls[period] = store.put(key, frame, meta, final=final)
-        fresh.add(period)
+    keys = {period: _wh.PullKey(cfg.client_id, source, query, rng.start, rng.end)
+            for period, rng in ranges(periods).items()}
+
+    def due(pulls: dict) -> list:
+        return [p for p in keys if not reusable(pulls[p], cfg.warehouse.fresh_hours, refresh, since)]
+
+    pulls, fresh = {period: store.get(key) for period, key in keys.items()}, set()
+    if due(pulls):
+        with pull_lock(store.path, cfg.client_id, source):
+            pulls = {period: store.get(key) for period, key in keys.items()}
+            for period, rng in ranges(periods).items():
+                if period in due(pulls):
+                    frame, meta, final = fetch(period, rng)
+                    pulls[period] = store.put(keys[period], frame, meta, final=final)
+                    fresh.add(period)
     return pulls, fresh
 
 

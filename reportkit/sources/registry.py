@@ -17,10 +17,12 @@ from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Annotated, Union
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from reportkit.core.periods import DateRange
+from reportkit.core.lazy import lazy
+
+pd = lazy("pandas")
 
 _REGISTRY: dict[str, type["Source"]] = {}
 # modules of this package that hold machinery, not sources

@@ -10,6 +10,7 @@ line in the file is given too, for editors that show line numbers.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from reportkit.config import load_yaml
+from reportkit.config.load import BAD_CHARS
 from reportkit.core.delimited import separator
 from reportkit.errors import DataError
 
@@ -109,7 +111,18 @@ class Row:
             return None
         if isinstance(value, (list, dict)):
             raise self.fail(column, f"{column} must be plain text", "write it as one line of text")
-        return str(value)
+        return self.clean(column, str(value))
+
+    def clean(self, column: str, text: str) -> str:
+        """``text``, refused when it holds a control character (tab and newline aside) or a bidi
+        override: on the page they break chart SVGs or reverse the figures around them."""
+        bad = BAD_CHARS.search(text)
+        if bad:
+            raise self.fail(column, f"{text[:80]!r} contains the control character U+{ord(bad.group()):04X} "
+                            f"at position {bad.start() + 1}",
+                            "remove it (retype the text in a plain editor; a spreadsheet cell may hold a "
+                            "line break typed as a vertical tab)")
+        return text
 
     def date(self, column: str, required: bool = False) -> date | None:
         value = self.raw(column)
@@ -194,7 +207,7 @@ class Row:
         if value is None:
             return ()
         parts = value if isinstance(value, list) else str(value).split(";")
-        return tuple(str(p).strip() for p in parts if p is not None and str(p).strip())
+        return tuple(self.clean(column, str(p).strip()) for p in parts if p is not None and str(p).strip())
 
 
 def read_rows(path: str | Path, columns: Iterable[str], what: str) -> list[Row]:
@@ -228,7 +241,9 @@ def _read_csv(path: Path) -> list[Row]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise DataError(str(path), "is not UTF-8 text", "save the file again as UTF-8 CSV") from None
-    reader = csv.reader(text.splitlines(), delimiter=separator(text))
+    # rows end at line breaks only: str.splitlines() would also split at a vertical tab, form
+    # feed or U+2028 inside a cell and so number every later row wrongly
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(text))
     header = next(reader, None)
     if not header:
         return []

@@ -15,17 +15,21 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
 from pydantic import Field
 
 from reportkit.errors import ConfigError
 from reportkit.core.facts import normalize
 from reportkit.core.periods import DateRange
-from reportkit.sources import warehouse as _wh
 from reportkit.sources.registry import Source, SourceData
 from reportkit.sources.ga4.notes import findings_for
+from reportkit.core.lazy import lazy
+
+pd = lazy("pandas")
+
+if TYPE_CHECKING:  # imported where used: reading params never loads the warehouse (nor pandas)
+    from reportkit.sources import warehouse as _wh
 
 DIMENSIONS = {"date": "date", "sessionDefaultChannelGroup": "channel", "sessionCampaignName": "campaign"}
 QUERIES = {
@@ -100,6 +104,7 @@ def cache_source(property_id: str) -> str:
 
 
 def plan(src, client_id: str, periods) -> list[Job]:
+    from reportkit.sources import warehouse as _wh
     names = ["traffic", "ads", "users"] if src.include_ads else ["traffic", "users"]
     ranges = {"current": periods.current, "previous": periods.previous, "yoy": periods.yoy}
     return [Job(name, period, rng, _wh.PullKey(client_id, cache_source(src.property_id),
@@ -132,19 +137,30 @@ class GA4Source(Source):
     page_size: int = Field(100_000, ge=1, le=250_000, description="Rows per GA4 request page")
 
     def load(self, cfg, periods, refresh: bool = False) -> SourceData:
+        from reportkit.sources import warehouse as _wh
+        from reportkit.sources.pulling import pull_lock, reusable
+        since = _wh.utcnow()
         store = _wh.open_for(cfg)
         jobs = plan(self, cfg.client_id, periods)
-        cached = {job: store.get(job.key) for job in jobs} if not refresh else {}
-        todo = [job for job in jobs if not _wh.usable(cached.get(job), cfg.warehouse.fresh_hours)]
-        pulls = {job: cached[job] for job in jobs if job not in todo}
+
+        def due(pulls: dict) -> list[Job]:
+            return [job for job in jobs if not reusable(pulls[job], cfg.warehouse.fresh_hours, refresh, since)]
+
+        pulls = {job: store.get(job.key) for job in jobs}
+        todo = due(pulls)
         if todo:
-            from reportkit.sources.ga4.api import fetch  # google-api-core is imported only when a pull is needed
-            from reportkit.sources.quota import CAPS, Gate
-            gate = Gate.beside(store.path, f"ga4:{self.property_id}", CAPS["ga4"])
-            results = fetch(make_client(), self.property_id, todo, QUERIES, self.page_size, gate=gate)
-            for job in todo:
-                rows, meta = results[job]
-                pulls[job] = store.put(job.key, _to_frame(job, rows), meta)
+            # one pull of this client's property at a time: a concurrent batch waits, then uses it
+            with pull_lock(store.path, cfg.client_id, cache_source(self.property_id)):
+                pulls = {job: store.get(job.key) for job in jobs}
+                todo = due(pulls)
+                if todo:
+                    from reportkit.sources.ga4.api import fetch  # google-api-core only when a pull is needed
+                    from reportkit.sources.quota import CAPS, Gate
+                    gate = Gate.beside(store.path, f"ga4:{self.property_id}", CAPS["ga4"])
+                    results = fetch(make_client(), self.property_id, todo, QUERIES, self.page_size, gate=gate)
+                    for job in todo:
+                        rows, meta = results[job]
+                        pulls[job] = store.put(job.key, _to_frame(job, rows), meta)
         return _assemble(self, cfg.currency, jobs, pulls, fresh=set(todo))
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 from typing import Literal
 
-import pandas as pd
 from pydantic import Field
 
 from reportkit.core.facts import normalize
@@ -21,6 +20,9 @@ from reportkit.paths import resolve_path
 from reportkit.sources.presets import GOOGLE_ADS
 from reportkit.sources.pulling import account_findings, finding, pull_ranges, records
 from reportkit.sources.registry import Source, SourceData
+from reportkit.core.lazy import lazy
+
+pd = lazy("pandas")
 
 QUERY = ("SELECT segments.date, campaign.name, campaign.advertising_channel_type, "
          "metrics.cost_micros, metrics.clicks, metrics.impressions, metrics.conversions, "

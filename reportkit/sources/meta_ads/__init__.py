@@ -15,13 +15,15 @@ import hashlib
 import json
 from typing import Literal
 
-import pandas as pd
 from pydantic import Field
 
 from reportkit.core.facts import normalize
 from reportkit.paths import resolve_path
 from reportkit.sources.pulling import account_findings, finding, pull_ranges, records
 from reportkit.sources.registry import Source, SourceData
+from reportkit.core.lazy import lazy
+
+pd = lazy("pandas")
 
 CHANNEL = "Paid Social"
 FIELDS = ("campaign_id", "campaign_name", "date_start", "spend", "impressions", "clicks",

@@ -16,13 +16,15 @@ import hashlib
 import json
 from typing import Literal
 
-import pandas as pd
 from pydantic import Field
 
 from reportkit.core.facts import normalize
 from reportkit.paths import resolve_path
 from reportkit.sources.pulling import PERIOD_WORDS, finding, pull_ranges, records
 from reportkit.sources.registry import Source, SourceData
+from reportkit.core.lazy import lazy
+
+pd = lazy("pandas")
 
 CHANNEL = "Organic Search"
 PACIFIC = "America/Los_Angeles"    # Search Console counts days in Pacific time
