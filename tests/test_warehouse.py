@@ -250,3 +250,36 @@ def test_a_writer_holding_the_warehouse_gives_a_clear_message(tmp_path):
     assert proc.returncode == 1, (out, err)
     assert "another process holds it open for writing" in err and f"PID {writer.pid}" in err
     assert "read_only=True" in err and "Traceback" not in err
+
+
+def test_a_killed_writers_scratch_copy_is_removed_by_the_next_write(tmp_path):
+    import pandas as pd
+    store = Warehouse(tmp_path / "w.duckdb")
+    key = PullKey("c", "ga4:1", "q", date(2026, 10, 1), date(2026, 10, 31))
+    frame = pd.DataFrame({"date": pd.to_datetime(["2026-10-01"]), "channel": ["Email"],
+                          "campaign": ["(not set)"], "sessions": [3.0]})
+    store.put(key, frame, {})
+    left = tmp_path / ".w.duckdb.99999999.tmp"           # what a writer killed mid-write leaves
+    left.write_bytes(b"half a copy")
+    store.put(key, frame, {})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
+    assert store.get(key).frame["sessions"].tolist() == [3.0]
+
+
+def test_a_wal_left_by_a_dead_outside_writer_is_read_and_folded_in(tmp_path):
+    import pandas as pd
+    store = Warehouse(tmp_path / "w.duckdb")
+    key = PullKey("c", "ga4:1", "q", date(2026, 10, 1), date(2026, 10, 31))
+    frame = pd.DataFrame({"date": pd.to_datetime(["2026-10-01"]), "channel": ["Email"],
+                          "campaign": ["(not set)"], "sessions": [3.0]})
+    store.put(key, frame, {})
+    # a process outside reportkit writes without a checkpoint and dies: its change is in the WAL
+    subprocess.run([sys.executable, "-c", "import duckdb, os, sys\n"
+                    "con = duckdb.connect(sys.argv[1])\ncon.execute(\"SET checkpoint_threshold='1GB'\")\n"
+                    "con.execute('UPDATE pull_rows SET sessions = 7')\nos._exit(0)", str(store.path)], check=True)
+    assert (tmp_path / "w.duckdb.wal").is_file()
+    assert store.get(key).frame["sessions"].tolist() == [7.0]            # read-only replays it
+    other = PullKey("c", "ga4:1", "q2", date(2026, 10, 1), date(2026, 10, 31))
+    store.put(other, frame, {})                                          # the copy folds it in
+    assert not (tmp_path / "w.duckdb.wal").exists()
+    assert store.get(key).frame["sessions"].tolist() == [7.0] and store.get(other) is not None

@@ -105,8 +105,11 @@ class Warehouse:
                 yield con
             return
         with file_lock(self.lock_path):
+            # a scratch copy exists only while its writer holds the lock: any found now was
+            # left by a writer that was killed
+            for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+                _remove(stale)
             scratch = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            _remove(scratch)
             try:
                 if self.path.is_file():
                     # copied while a read-only connection holds it: no writer can be changing
