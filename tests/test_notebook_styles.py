@@ -86,8 +86,11 @@ def test_the_kernels_outputs_carry_their_styles(kernel_notebook):
     assert ".rk-nb .rk-table thead th { background: #f1f3f4;" in table
 
 
+# The notebook's own elements, outside any section, with the kit's class names: an unscoped
+# rule would style them.
 PROBES = ('<h2 id="probe-h2">The notebook\'s own heading</h2><p class="good" id="probe-good">x</p>'
-          '<table><thead><tr><th id="probe-th">x</th></tr></thead></table>')
+          '<div class="rk-cards" id="probe-cards"><div class="rk-card">x</div></div>'
+          '<table class="rk-table"><thead><tr><th id="probe-th">x</th></tr></thead></table>')
 
 
 @pytest.mark.slow
@@ -106,16 +109,17 @@ def test_the_outputs_alone_look_like_the_report_and_leak_nothing(kernel_notebook
         style = page.evaluate("""() => {
             const cs = (sel, prop) => getComputedStyle(document.querySelector(sel))[prop];
             return {
-              cards: cs('.rk-cards', 'display'), columns: cs('.rk-cards', 'gridTemplateColumns'),
-              header: cs('.rk-header', 'display'), card_top: cs('.rk-card', 'borderTopWidth'),
-              card_top_colour: cs('.rk-card', 'borderTopColor'),
+              cards: cs('.rk-nb .rk-cards', 'display'), columns: cs('.rk-nb .rk-cards', 'gridTemplateColumns'),
+              header: cs('.rk-nb .rk-header', 'display'), card_top: cs('.rk-nb .rk-card', 'borderTopWidth'),
+              card_top_colour: cs('.rk-nb .rk-card', 'borderTopColor'),
               good: cs('.rk-kpis td.chg.good', 'color'), bad: cs('.rk-kpis td.chg.bad', 'color'),
-              th: cs('.rk-kpis thead th', 'backgroundColor'), h2: cs('.rk-nb h2', 'color'),
+              th: cs('.rk-nb .rk-kpis thead th', 'backgroundColor'), h2: cs('.rk-nb h2', 'color'),
               h2_line: cs('.rk-nb h2', 'borderBottomWidth'),
               probe_h2: cs('#probe-h2', 'borderBottomWidth'), probe_h2_colour: cs('#probe-h2', 'color'),
               probe_good: cs('#probe-good', 'color'), after_good: cs('#after-good', 'color'),
               probe_th: cs('#probe-th', 'backgroundColor'), body: cs('body', 'fontFamily'),
-              body_bg: cs('body', 'backgroundColor'),
+              body_bg: cs('body', 'backgroundColor'), probe_cards: cs('#probe-cards', 'display'),
+              after_cards: cs('#after-cards', 'display'), after_th: cs('#after-th', 'backgroundColor'),
             };
         }""")
     assert style["cards"] == "grid" and len(style["columns"].split()) >= 4    # cards side by side
@@ -127,7 +131,8 @@ def test_the_outputs_alone_look_like_the_report_and_leak_nothing(kernel_notebook
     # nothing outside the sections changed: the browser's defaults
     assert style["probe_h2"] == "0px" and style["probe_h2_colour"] == "rgb(0, 0, 0)"
     assert style["probe_good"] == style["after_good"] == "rgb(0, 0, 0)"
-    assert style["probe_th"] == "rgba(0, 0, 0, 0)" and style["body_bg"] == "rgba(0, 0, 0, 0)"
+    assert style["probe_th"] == style["after_th"] == "rgba(0, 0, 0, 0)" and style["body_bg"] == "rgba(0, 0, 0, 0)"
+    assert style["probe_cards"] == style["after_cards"] == "block"
     assert "apple-system" not in style["body"]
 
 
