@@ -182,10 +182,10 @@ def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLi
             from reportkit.deliver.pdf import write_pdf
             staged[final["pdf"]] = staged_path(final["pdf"])
             write_pdf(staged[final["html"]], staged[final["pdf"]], cfg.pdf.paper, name=cfg.client_id)
+        refresh_facts(cfg)  # before the swap: a worker killed here leaves the old report and a failure, never a mix
         replace_set(cfg.client_id, folder, staged, drop=[p for e, p in final.items() if p not in staged])
         staged = {}
         failed.unlink(missing_ok=True)
-        refresh_facts(cfg)
         result.outputs = {e: str(p) for e, p in final.items() if e in ("html", "ipynb", "json")
                           or (e == "pdf" and (pdf or cfg.pdf.enabled))}
     except ReportkitError as error:
@@ -204,11 +204,11 @@ def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLi
 
 
 def refresh_facts(cfg: ClientConfig) -> None:
-    """After a good render, rewrite the client's facts file (``data/facts/<client_id>.duckdb``,
-    :mod:`reportkit.deliver.facts_db`) with the facts and ranges of the report just made, so
-    analysts' SQL answers what the report says. It is moved into place atomically: readers
-    holding the old file keep it. A failure here never fails the report (it is already in
-    place): it is said on stderr."""
+    """After a good render (its outputs staged, just before they are put in place), rewrite the
+    client's facts file (``data/facts/<client_id>.duckdb``, :mod:`reportkit.deliver.facts_db`)
+    with the facts and ranges of the report, so analysts' SQL answers what the report says. It
+    is moved into place atomically: readers holding the old file keep it. A failure here never
+    fails the report: it is said on stderr."""
     import duckdb
 
     from reportkit.deliver import facts_db
