@@ -30,12 +30,12 @@ from __future__ import annotations
 import json
 from html import escape
 
-from IPython.display import HTML, display
+from IPython.display import display
 
 from reportkit.present import charts
 from reportkit import config
 from reportkit.config.sections import SECTIONS
-from reportkit.present import analysis, commentary, content, page, results, work
+from reportkit.present import analysis, commentary, content, page, results, styled, work
 from reportkit.contracts import sidecar
 from reportkit.report import Report, build
 
@@ -82,6 +82,13 @@ def show_figures_as_svg() -> None:
     formatters["image/svg+xml"].for_type(Figure, _figure_svg)
 
 
+def _html(report: Report, html: str) -> None:
+    """Display one section's HTML with the report's styles for it, scoped to it
+    (:class:`reportkit.present.styled.Styled`): cards and coloured tables look in JupyterLab
+    as in the client's page, and nothing restyles the notebook around them."""
+    display(styled.Styled(html, report.cfg.agency.accent_color))
+
+
 def _show_figure(fig) -> None:
     """Display a chart as SVG at its natural width, with its titles as alt text (the export
     embeds it as an image: independent of the backend, nothing from outside the page)."""
@@ -92,17 +99,17 @@ def _show_figure(fig) -> None:
 
 def show_header(report: Report) -> None:
     """The page's top: agency logo and name, client name, the period and what it is compared with."""
-    display(HTML(results.header(report)))
+    _html(report, results.header(report))
 
 
 def show_summary(report: Report) -> None:
     """The headline KPI cards (value, change on the previous period and last year; None shows as n/a) and the summary sentences."""
-    display(HTML(results.summary(report)))
+    _html(report, results.summary(report))
 
 
 def show_kpi_table(report: Report) -> None:
     """Every selected KPI: this period, previous period, same period last year, relative changes (coloured better/worse by the KPI's polarity); undefined values as n/a."""
-    display(HTML(results.kpi_table(report)))
+    _html(report, results.kpi_table(report))
 
 
 def show_trend(report: Report) -> None:
@@ -112,64 +119,64 @@ def show_trend(report: Report) -> None:
 
 def show_channels(report: Report) -> None:
     """The KPIs by channel (table) and the first KPI by channel (chart)."""
-    display(HTML(results.channel_table(report)))
+    _html(report, results.channel_table(report))
     _show_figure(charts.channel_breakdown(report))
 
 
 def show_data_notes(report: Report) -> None:
     """Where the data comes from, how fresh it is and its gaps."""
-    display(HTML(results.data_notes(report)))
+    _html(report, results.data_notes(report))
 
 
-def _show_section(html: str) -> None:
+def _show_section(report: Report, html: str) -> None:
     """Display a work section; an empty one (no data) shows nothing, not even its heading."""
     if html:
-        display(HTML(html))
+        _html(report, html)
 
 
 def show_what_we_did(report: Report) -> None:
     """The work log of the period by goal; nothing (not even a heading) without a work log."""
-    _show_section(work.what_we_did(report))
+    _show_section(report, work.what_we_did(report))
 
 
 def show_next_period(report: Report) -> None:
     """The plan for the next period; nothing without a plan file."""
-    _show_section(work.next_period(report))
+    _show_section(report, work.next_period(report))
 
 
 def show_needs_from_you(report: Report) -> None:
     """What the agency needs from the client; nothing without action items."""
-    _show_section(work.needs_from_you(report))
+    _show_section(report, work.needs_from_you(report))
 
 
 def show_communication(report: Report) -> None:
     """Meetings, decisions and open issues of the period; nothing without a communication log."""
-    _show_section(work.communication(report))
+    _show_section(report, work.communication(report))
 
 
 def show_goals(report: Report) -> None:
     """Each goal: status, value now against target, pace to the deadline, milestones and its chart."""
     if not report.analysis.goals:
-        display(HTML(analysis.goals(report)))
+        _html(report, analysis.goals(report))
     for result in report.analysis.goals:
-        display(HTML(analysis.goal(report, result.figures)))
+        _html(report, analysis.goal(report, result.figures))
         if result.series.get("actual"):
             _show_figure(charts.goal_progress(report, result))
 
 
 def show_benchmarks(report: Report) -> None:
     """Each KPI against the client's own history and published or custom benchmarks."""
-    display(HTML(analysis.benchmarks(report)))
+    _html(report, analysis.benchmarks(report))
 
 
 def show_why(report: Report) -> None:
     """For each KPI that moved at least material_change: the channels that drove it and whether it is normal variation, seasonal or touched by a data gap."""
-    display(HTML(analysis.why(report)))
+    _html(report, analysis.why(report))
 
 
 def show_budget(report: Report) -> None:
     """Ad spend against budget (currency of the params), pacing and projection to the period end, with the burn chart(s)."""
-    display(HTML(analysis.budget(report)))
+    _html(report, analysis.budget(report))
     if report.analysis.budget.get("cumulative"):
         _show_figure(charts.budget_burn(report))
     if (report.analysis.budget.get("month_to_date") or {}).get("cumulative"):
@@ -189,9 +196,9 @@ def emit_sidecar(report: Report) -> None:
 
 def _show_results(report: Report) -> None:
     show_kpi_table(report)
-    display(HTML("<h3>Day by day</h3>"))
+    _html(report, "<h3>Day by day</h3>")
     show_trend(report)
-    display(HTML("<h3>By channel</h3>"))
+    _html(report, "<h3>By channel</h3>")
     show_channels(report)
 
 
@@ -244,16 +251,16 @@ def show_section(report: Report, section: str) -> None:
     if text.own_heading:
         show(report)
         if notes:
-            display(HTML(notes))
+            _html(report, notes)
         return
     tag = f"h{text.level}"
     head = f'<{tag} id="{escape(page.section_id(text.heading))}">{escape(text.heading)}</{tag}>'
-    display(HTML(head + (f'<p class="rk-intro">{escape(text.intro)}</p>' if text.intro else "")))
+    _html(report, head + (f'<p class="rk-intro">{escape(text.intro)}</p>' if text.intro else ""))
     if notes and section != "summary":
-        display(HTML(notes))
+        _html(report, notes)
     show(report)
     if notes and section == "summary":  # the analyst's words after the summary's cards
-        display(HTML(notes))
+        _html(report, notes)
 
 
 def show_sections(report: Report, until: str | None = None) -> None:

@@ -55,3 +55,25 @@ def test_every_public_rk_function_says_what_it_shows():
     import reportkit.notebook as rk
     assert not [n for n in rk.__all__ if not inspect.getdoc(getattr(rk, n))]
     assert "rk.load_report(globals())" in rk.__doc__ and "compute_by" in rk.__doc__
+
+
+def test_the_analysis_api_says_its_units_and_what_undefined_is():
+    """The functions an analyst calls from a notebook promise their units and None/NaN."""
+    import doctest
+    import inspect
+
+    from reportkit.analysis.comparisons import KpiFigures, Measured
+    from reportkit.core import metrics, periods
+    from reportkit.present import charts
+    api = {metrics.compute_by: ("NaN", "fraction", "currency"), metrics.compute: ("None", "fraction", "currency"),
+           metrics.as_kpis: ("KeyError",), metrics.relative_change: ("None", "fraction"),
+           metrics.absolute_change: ("None", "unit"), metrics.measure_sums: ("None", "currency"),
+           charts.daily_trend: ("undefined", "currency", "ValueError"),
+           charts.channel_breakdown: ("undefined", "currency", "ValueError"),
+           Measured: ("NaN", "currency", "None"), KpiFigures.change_previous: ("None", "fraction"),
+           periods.for_range: ("inclusive", "ValueError"), periods.ReportPeriods: ("inclusive", "None")}
+    for obj, words in api.items():
+        doc = inspect.getdoc(obj) or ""
+        assert all(w in doc for w in words), (obj, [w for w in words if w not in doc])
+    # their examples are true
+    assert doctest.testmod(metrics).failed == doctest.testmod(periods).failed == 0

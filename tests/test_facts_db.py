@@ -32,16 +32,21 @@ def test_the_facts_and_the_three_ranges_answer_sql(small_facts):
 @pytest.mark.slow
 def test_a_reader_held_open_never_breaks_a_rewrite_or_a_run(small_facts, tmp_path):
     cfg = _cfg(small_facts)
-    path, _ = facts_db.write(cfg)
+    february = config.validate({**cfg.model_dump(mode="json", exclude_defaults=True), "period": "2024-02"})
+    path, _ = facts_db.write(february)                       # current = February: cost 40
     reader = duckdb.connect(str(path), read_only=True)
     try:
-        facts_db.write(cfg)                                   # the facts rewritten under the reader
+        assert reader.execute("SELECT sum(cost) FROM current").fetchone() == (40,)
+        facts_db.write(february)                              # the facts rewritten under the reader
         params = tmp_path / "testco.yaml"
         params.write_text(yaml.safe_dump(cfg.model_dump(mode="json", exclude_defaults=True)))
         proc = run_cli(facts_db.facts_path("x").parents[2], params, "--out", tmp_path / "reports", "--workers", "1")
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert reader.execute("SELECT sum(cost) FROM current").fetchone() == (200,)  # still reads
+        assert "facts file was not refreshed" not in proc.stderr
+        assert reader.execute("SELECT sum(cost) FROM current").fetchone() == (40,)  # still reads its copy
     finally:
         reader.close()
+    # ``reportkit run`` (March) refreshed the file: current is now March, cost 100 + 100
     with duckdb.connect(str(path), read_only=True) as again:
         assert again.execute("SELECT count(*) FROM facts").fetchone() == (5,)
+        assert again.execute("SELECT sum(cost) FROM current").fetchone() == (200,)

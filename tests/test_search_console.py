@@ -151,7 +151,7 @@ def test_fresh_days_are_not_final_and_pulled_again(sc_cfg, tmp_path):
         assert any(f["kind"] == "not_final" and "2026-10-30" in f["message"] for f in data.findings)
         # a day later (fresh_hours has passed): only the not-final range is pulled again
         store = warehouse.Warehouse(tmp_path / "wh.duckdb")
-        with store.connect() as con:
+        with store.connect(write=True) as con:
             con.execute("UPDATE pulls SET pulled_at = pulled_at - INTERVAL 2 DAY")
         load(cfg, cfg.periods())
     assert len(fake.calls) == 4 and fake.queries()[3]["startDate"] == "2026-10-01"

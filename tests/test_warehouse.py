@@ -182,3 +182,104 @@ def test_pull_of_a_file_source_has_nothing_to_cache(source, monkeypatch, tmp_pat
                            "warehouse": {"path": str(tmp_path / "wh.duckdb")}})
     done = pull(cfg)
     assert done["pulled"] == done["cached"] == 0 and done["rows"] > 0
+
+
+# --- readers: a notebook's read-only connection never breaks a pull or a run --------------
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "ro")
+print(con.execute("SELECT count(*) FROM pulls").fetchone()[0], flush=True)
+sys.stdin.readline()                      # held open until the test says so
+count, last = con.execute("SELECT count(*), max(pulled_at) FROM pulls").fetchone()
+print(count, last.isoformat(), flush=True)
+"""
+
+
+def _holder(path, mode):
+    """A second process holding a real DuckDB connection on ``path`` (``ro``: read-only)."""
+    proc = subprocess.Popen([sys.executable, "-c", READER, str(path), mode], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = proc.stdout.readline().strip()
+    assert first.isdigit(), proc.stderr.read()
+    return proc, int(first)
+
+
+def test_a_read_only_reader_never_breaks_a_pull_or_a_run(tmp_path):
+    _project(tmp_path, [("alpha", "1"), ("beta", "2")])
+    warehouse = tmp_path / "data" / "warehouse.duckdb"
+    with FakeGA4(ROWS) as fake:
+        assert _reportkit(tmp_path, fake, "pull", "params/alpha.yaml").wait(timeout=120) == 0
+        before = Warehouse(warehouse).summary()["pulled_at"].max()
+        reader, seen = _holder(warehouse, "ro")
+        try:
+            pull = _reportkit(tmp_path, fake, "pull", "params/alpha.yaml", "--refresh")
+            pull_out = pull.communicate(timeout=120)
+            # beta was never pulled: its run pulls and writes the warehouse under the reader
+            run = _reportkit(tmp_path, fake, "run", "params/beta.yaml", "--out", "reports")
+            run_out = run.communicate(timeout=300)
+            late_reader, _ = _holder(warehouse, "ro")      # a reader that connects now sees the new file
+            late_reader.communicate("\n", timeout=30)
+            held = reader.communicate("\n", timeout=30)[0]
+        finally:
+            reader.kill()
+    assert pull.returncode == 0, pull_out
+    assert "pulled 6, cached 0" in pull_out[0]
+    assert run.returncode == 0, run_out
+    assert (tmp_path / "reports" / "2026-10" / "beta.html").is_file()
+    assert len(fake.calls) == 3      # alpha's pull, its --refresh, beta's run: one batch call each
+    # the reader held open all along still answers, from the copy it opened
+    assert seen == 6 and held.split() == ["6", before.isoformat()]
+    after = Warehouse(warehouse).summary()
+    assert sorted(after.groupby("client_id").size().items()) == [("alpha", 6), ("beta", 6)]
+    assert (after["pulled_at"] > before).all()
+    assert not list(warehouse.parent.glob(".warehouse.duckdb.*"))   # no scratch copy left behind
+
+
+def test_a_writer_holding_the_warehouse_gives_a_clear_message(tmp_path):
+    _project(tmp_path, [("alpha", "1")])
+    warehouse = tmp_path / "data" / "warehouse.duckdb"
+    with FakeGA4(ROWS) as fake:
+        assert _reportkit(tmp_path, fake, "pull", "--all").wait(timeout=120) == 0
+        writer, _ = _holder(warehouse, "rw")       # duckdb.connect(path) without read_only=True
+        try:
+            proc = _reportkit(tmp_path, fake, "pull", "params/alpha.yaml", "--refresh")
+            out, err = proc.communicate(timeout=120)
+        finally:
+            writer.kill()
+    assert proc.returncode == 1, (out, err)
+    assert "another process holds it open for writing" in err and f"PID {writer.pid}" in err
+    assert "read_only=True" in err and "Traceback" not in err
+
+
+def test_a_killed_writers_scratch_copy_is_removed_by_the_next_write(tmp_path):
+    import pandas as pd
+    store = Warehouse(tmp_path / "w.duckdb")
+    key = PullKey("c", "ga4:1", "q", date(2026, 10, 1), date(2026, 10, 31))
+    frame = pd.DataFrame({"date": pd.to_datetime(["2026-10-01"]), "channel": ["Email"],
+                          "campaign": ["(not set)"], "sessions": [3.0]})
+    store.put(key, frame, {})
+    left = tmp_path / ".w.duckdb.99999999.tmp"           # what a writer killed mid-write leaves
+    left.write_bytes(b"half a copy")
+    store.put(key, frame, {})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
+    assert store.get(key).frame["sessions"].tolist() == [3.0]
+
+
+def test_a_wal_left_by_a_dead_outside_writer_is_read_and_folded_in(tmp_path):
+    import pandas as pd
+    store = Warehouse(tmp_path / "w.duckdb")
+    key = PullKey("c", "ga4:1", "q", date(2026, 10, 1), date(2026, 10, 31))
+    frame = pd.DataFrame({"date": pd.to_datetime(["2026-10-01"]), "channel": ["Email"],
+                          "campaign": ["(not set)"], "sessions": [3.0]})
+    store.put(key, frame, {})
+    # a process outside reportkit writes without a checkpoint and dies: its change is in the WAL
+    subprocess.run([sys.executable, "-c", "import duckdb, os, sys\n"
+                    "con = duckdb.connect(sys.argv[1])\ncon.execute(\"SET checkpoint_threshold='1GB'\")\n"
+                    "con.execute('UPDATE pull_rows SET sessions = 7')\nos._exit(0)", str(store.path)], check=True)
+    assert (tmp_path / "w.duckdb.wal").is_file()
+    assert store.get(key).frame["sessions"].tolist() == [7.0]            # read-only replays it
+    other = PullKey("c", "ga4:1", "q2", date(2026, 10, 1), date(2026, 10, 31))
+    store.put(other, frame, {})                                          # the copy folds it in
+    assert not (tmp_path / "w.duckdb.wal").exists()
+    assert store.get(key).frame["sessions"].tolist() == [7.0] and store.get(other) is not None

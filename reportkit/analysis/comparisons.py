@@ -99,10 +99,14 @@ class KpiFigures:
 
     @property
     def change_previous(self):
+        """Relative change on the previous period as a fraction (0.05 = +5 %), between the
+        adjusted values; None when either is undefined, the previous is 0, or the comparison
+        is not fair (:meth:`not_comparable`)."""
         return self._change("previous", metrics.relative_change)
 
     @property
     def change_yoy(self):
+        """As :attr:`change_previous`, against the same period a year earlier."""
         return self._change("yoy", metrics.relative_change)
 
     @property
@@ -128,7 +132,18 @@ class KpiFigures:
 
 @dataclass(frozen=True)
 class Measured:
-    """The facts of one client, sliced into the periods, with every KPI computed."""
+    """The facts of one client, sliced into the periods, with every KPI computed.
+
+    ``facts`` is the tidy fact table of every source: one row per date × source × channel ×
+    campaign; ``date`` a pandas datetime (a day in the client's time zone), ``source``,
+    ``channel``, ``campaign`` text, and one float column per measure the data has (counts;
+    ``revenue`` and ``cost`` in ``cfg.currency``); NaN where a source does not record a measure,
+    never 0 for "unknown". Users are not in it (not additive): they come per period.
+    ``slices`` are the same rows per range ("current", "previous", "yoy").
+    ``figures``: KPI key -> :class:`KpiFigures` (value, previous, yoy in the KPI's unit, rates
+    as fractions; None when undefined; ``change_previous``/``change_yoy`` relative, as fractions,
+    None when undefined or not comparable). ``daily`` and ``channels``: KPI values by day and by
+    channel (columns ``<key>`` and ``<key>_previous``; NaN when undefined)."""
 
     cfg: object                   # the ClientConfig
     periods: ReportPeriods

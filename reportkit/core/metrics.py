@@ -193,7 +193,9 @@ def paid_channels(facts: pd.DataFrame) -> list[str]:
 
 
 def measure_sums(facts: pd.DataFrame, measures: Iterable[str]) -> dict[str, float | None]:
-    """Sum each measure; a measure absent from the data (or all blank) is None."""
+    """Sum each measure over every row of ``facts``: {measure: total} in the measure's unit
+    (a count, or money in the data's currency). A measure absent from the data, or blank in
+    every row, is None (never 0); blank cells among recorded ones count as nothing."""
     out = {}
     for name in measures:
         if name in facts.columns:
@@ -206,7 +208,12 @@ def measure_sums(facts: pd.DataFrame, measures: Iterable[str]) -> dict[str, floa
 
 def compute(facts: pd.DataFrame, kpis: Iterable[KPI],
             period_measures: Mapping[str, float | None] | None = None) -> dict[str, float | None]:
-    """Each KPI over all rows of ``facts`` (one period), as a ratio of sums.
+    """Each KPI over all rows of ``facts`` (one period), as a ratio of sums: {key: value}.
+
+    Units: a count or money KPI in its measure's unit (money in the data's currency, never
+    converted); a ``percent`` or ``ratio`` KPI as a fraction (conversion rate 0.032 = 3.2 %,
+    ROAS 4.2 = 4.2× the cost). None when undefined: a denominator that sums to 0, a measure
+    the data lacks, or a period-level measure not given — never 0 or infinity.
 
     ``period_measures`` supplies non-additive measures known only for the whole period
     (``users``); they are never summed from rows.
@@ -223,7 +230,10 @@ def as_kpis(items: "str | KPI | Iterable[str | KPI]", registry: Mapping[str, KPI
     """KPI objects from KPI keys (``"cpc"``), KPI objects, or a mix; a single key or KPI is a
     list of one. Keys are looked up in ``registry`` (default: the built-in :data:`REGISTRY`;
     pass ``cfg.registry()`` for a client's wording and custom KPIs). An unknown key is a
-    KeyError naming the known ones."""
+    KeyError naming the known ones. The KPIs come back in the order given (duplicates kept).
+
+    >>> [k.key for k in as_kpis(["cpc", REGISTRY["ctr"]])]
+    ['cpc', 'ctr']"""
     registry = REGISTRY if registry is None else registry
     if isinstance(items, (str, KPI)):
         items = [items]
@@ -242,8 +252,16 @@ def compute_by(facts: pd.DataFrame, by: str | list[str], kpis: "Iterable[KPI | s
                registry: Mapping[str, KPI] | None = None) -> pd.DataFrame:
     """KPIs per group (channel, date, ...), each a ratio of the group's sums.
 
-    ``kpis``: KPI keys or KPI objects (see :func:`as_kpis`). KPIs that need a period-level
-    measure (users) are NaN at this grain, as is a group whose denominator is 0 or missing.
+    ``facts``: fact rows (e.g. ``report.slices["current"]``); ``by``: a column name or a list
+    of them (the result's index, sorted); ``kpis``: KPI keys or KPI objects (see
+    :func:`as_kpis`; ``registry`` as there). One column per KPI key, in the units of
+    :func:`compute` (money in the data's currency; rates as fractions, 0.05 = 5 %).
+
+    Undefined values are NaN (pandas' None for a table): a group whose denominator sums to 0
+    or is blank, a measure the data lacks, and every KPI needing a period-level measure
+    (users: never summed from rows). Never 0 or infinity; ``.isna()`` finds them.
+
+    >>> compute_by(report.slices["current"], "channel", ["cpc", "ctr"])   # doctest: +SKIP
     """
     kpis = as_kpis(kpis, registry)
     names = sorted(set().union(*(k.measures for k in kpis)) & set(facts.columns)) if kpis else []
@@ -252,13 +270,16 @@ def compute_by(facts: pd.DataFrame, by: str | list[str], kpis: "Iterable[KPI | s
 
 
 def relative_change(value: float | None, base: float | None) -> float | None:
-    """(value - base) / |base|; None when either is undefined or base is 0."""
+    """(value - base) / |base| as a fraction (0.05 = +5 %, -0.5 = halved); None when either is
+    undefined or base is 0 (no change can be said against nothing)."""
     if value is None or base is None or base == 0:
         return None
     return (value - base) / abs(base)
 
 
 def absolute_change(value: float | None, base: float | None) -> float | None:
+    """value - base, in the KPI's own unit (a rate's change in fraction points: 0.01 = one
+    percentage point); None when either is undefined."""
     if value is None or base is None:
         return None
     return value - base

@@ -33,9 +33,11 @@ class DateRange:
 
     @property
     def days(self) -> int:
+        """The number of days, both ends included (1 Oct–31 Oct is 31)."""
         return (self.end - self.start).days + 1
 
     def as_dict(self) -> dict:
+        """``{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}`` (the sidecar's shape)."""
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
 
     def label(self) -> str:
@@ -47,6 +49,11 @@ class DateRange:
 
 @dataclass(frozen=True)
 class ReportPeriods:
+    """The report's three ranges: ``current`` (the period reported), ``previous`` (what it is
+    compared with: the previous month, or a range's ``compare:`` rule), ``yoy`` (the same dates a
+    year earlier); ``key`` names the output folder. Every range is a whole, inclusive
+    :class:`DateRange`; a range with no data is still a range (its figures are None)."""
+
     current: DateRange
     previous: DateRange
     yoy: DateRange
@@ -58,6 +65,7 @@ class ReportPeriods:
 
 
 def month_end(day: date) -> date:
+    """The last day of ``day``'s calendar month."""
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
@@ -70,11 +78,13 @@ def shift_year(day: date, years: int) -> date:
 
 
 def month_range(year: int, month: int) -> DateRange:
+    """The calendar month as a range (1st to last day)."""
     first = date(year, month, 1)
     return DateRange(first, month_end(first))
 
 
 def parse_month(text: str) -> tuple[int, int]:
+    """``"2026-10"`` -> ``(2026, 10)``; anything else is a ValueError showing the form."""
     match = MONTH_RE.match(str(text).strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValueError(f"period {text!r} is not a month written as YYYY-MM, e.g. 2026-10")
@@ -82,6 +92,8 @@ def parse_month(text: str) -> tuple[int, int]:
 
 
 def for_month(text: str) -> ReportPeriods:
+    """A month (``"2026-10"``) against the previous calendar month and the same month a year
+    earlier; key ``"2026-10"``."""
     year, month = parse_month(text)
     current = month_range(year, month)
     prev_year, prev_month = (year - 1, 12) if month == 1 else (year, month - 1)
@@ -109,6 +121,15 @@ COMPARE_RULES = {
 
 
 def for_range(start: date, end: date, compare: "str | DateRange | None" = None) -> ReportPeriods:
+    """An inclusive ``start``–``end`` range. ``compare`` chooses the previous range: a name of
+    :data:`COMPARE_RULES` (None: ``previous_days``, the same number of days just before;
+    ``previous_month``/``previous_quarter``: the calendar month/quarter before the one the
+    range starts in; ``last_year``: the same dates a year earlier) or an explicit
+    :class:`DateRange`. ``yoy`` is always the same dates a year earlier (29 Feb -> 28 Feb);
+    key ``"START_END"``. An unknown rule is a ValueError listing the rules.
+
+    >>> for_range(date(2026, 7, 1), date(2026, 9, 30), "previous_quarter").previous.as_dict()
+    {'start': '2026-04-01', 'end': '2026-06-30'}"""
     current = DateRange(start, end)
     if isinstance(compare, DateRange):
         previous = compare

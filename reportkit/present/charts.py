@@ -156,7 +156,13 @@ def daily_trend(report, keys=None):
     """Daily values of up to three KPIs, this period against the previous one (same day number).
 
     ``keys``: KPI keys or KPI objects (default: the report's chartable KPIs); any KPI of the
-    client's registry its data can compute, else a ValueError saying what is missing."""
+    client's registry its data can compute, else a ValueError saying what is missing (users
+    exist only per period; a KPI whose measures the data lacks), and a KeyError for an
+    unknown key. Returns a matplotlib Figure (display it, or make it the cell's last line):
+    one panel per KPI, values in the KPI's unit (money in the client's currency, rates in
+    percent on the axis), each title the period's figure and its change. A day whose value is
+    undefined (no data, or a zero denominator) is a gap in the line, never a 0. The kit's
+    theme applies to this figure only."""
     kpis = chart_kpis(report, keys)[:3]
     fig = _figure(FIG_WIDTH_IN, 2.3 * len(kpis) + 0.3)
     axes = fig.subplots(len(kpis), 1, sharex=True, squeeze=False)
@@ -188,7 +194,11 @@ def channel_breakdown(report, key=None):
     """One KPI by channel, this period against the previous one, largest first.
 
     ``key``: a KPI key or KPI object (default: the report's first chartable KPI); any KPI of
-    the client's registry its data can compute, else a ValueError saying what is missing."""
+    the client's registry its data can compute, else a ValueError saying what is missing (or
+    a KeyError for an unknown key). Returns a matplotlib Figure with two bars per channel, in
+    the KPI's unit (money in the client's currency), titled with the leading channel. A
+    channel whose value is undefined in both periods is left out; undefined in one period,
+    that bar is empty (no bar, not a measured 0). The kit's theme applies to this figure only."""
     kpis = chart_kpis(report, key)
     if not kpis:
         raise ValueError(f"{report.cfg.client_id} has no KPI to chart by channel: name one (key=...)")

@@ -18,7 +18,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
 from reportkit.config import ClientConfig
-from reportkit.present import page
+from reportkit.present import page, styled
 
 HIDDEN_TAGS = ("parameters", "injected-parameters", "sidecar", "remove")
 
@@ -30,6 +30,19 @@ class StripNoise(Preprocessor):
         if cell.get("cell_type") == "code":
             cell.outputs = [o for o in cell.get("outputs", [])
                             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        return cell, resources
+
+
+class Unstyled(Preprocessor):
+    """Take each section's own scoped styles off (:func:`reportkit.present.styled.unwrap`):
+    the page's ``<head>`` has the whole stylesheet, so the page is as it would be without them."""
+
+    def preprocess_cell(self, cell, resources, index):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                html = data["text/html"]
+                data["text/html"] = styled.unwrap("".join(html) if isinstance(html, list) else html)
         return cell, resources
 
 
@@ -65,11 +78,11 @@ def _config() -> Config:
     c = Config()
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
-    # only these three run (nbconvert's eleven default ones are off for HTML anyway, and
+    # only these four run (nbconvert's eleven default ones are off for HTML anyway, and
     # each would still copy and validate the notebook: ~10 ms a report)
     c.ReportExporter.default_preprocessors = []
     c.ReportExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor", StripNoise,
-                                      page.TableOfContents]
+                                      Unstyled, page.TableOfContents]
     c.ReportExporter.exclude_anchor_links = True  # no "¶"; page.TableOfContents gives sections ids
     return c
 

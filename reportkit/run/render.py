@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -214,6 +215,7 @@ def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLi
             from reportkit.deliver.pdf import write_pdf
             staged[final["pdf"]] = staged_path(final["pdf"])
             write_pdf(staged[final["html"]], staged[final["pdf"]], cfg.pdf.paper, name=cfg.client_id)
+        refresh_facts(cfg)  # before the swap: a worker killed here leaves the old report and a failure, never a mix
         replace_set(cfg.client_id, folder, staged, drop=[p for e, p in final.items() if p not in staged])
         staged = {}
         failed.unlink(missing_ok=True)
@@ -232,6 +234,21 @@ def render_client(params: str | os.PathLike | ClientConfig, out: str | os.PathLi
             path.unlink(missing_ok=True)
     result.duration_s = time.perf_counter() - started
     return result
+
+
+def refresh_facts(cfg: ClientConfig) -> None:
+    """After a good render (its outputs staged, just before they are put in place), rewrite the
+    client's facts file (``data/facts/<client_id>.duckdb``, :mod:`reportkit.deliver.facts_db`)
+    with the facts and ranges of the report, so analysts' SQL answers what the report says. It
+    is moved into place atomically: readers holding the old file keep it. A failure here never
+    fails the report: it is said on stderr."""
+    import duckdb
+
+    from reportkit.deliver import facts_db
+    try:
+        facts_db.write(cfg)
+    except (ReportkitError, OSError, duckdb.Error) as error:
+        print(f"warning {cfg.client_id}: its facts file was not refreshed: {error}", file=sys.stderr)
 
 
 def keep_failed(scratch: Path, failed: Path) -> bool:
