@@ -108,9 +108,10 @@ def test_parallel_batch_with_broken_and_hanging_clients(tmp_path, root, small_fa
     sleepy = csv_params(tmp_path, "sleepy", small_facts, period="2026-10")
     out = tmp_path / "reports"
     started = time.monotonic()
-    # the limit is every report's: the demo reports (about 2 s each, fast engine) must fit in it
+    # the limit is every report's: the demo reports (about 2 s each on an idle machine, fast
+    # engine; 7-12 s with the machine's two cores busy) must fit in it
     batch = run_batch([*demo_params(root), broken, sleepy], out=out, workers=2,
-                      notebook=sleepy_notebook, report_timeout_s=8, progress=False)
+                      notebook=sleepy_notebook, report_timeout_s=30, progress=False)
     elapsed = time.monotonic() - started
     by_id = {r.client_id: r for r in batch.results}
     assert sorted(by_id) == sorted([*DEMO, "broken", "sleepy"])
@@ -119,10 +120,10 @@ def test_parallel_batch_with_broken_and_hanging_clients(tmp_path, root, small_fa
     assert by_id["broken"].status == "failed" and by_id["broken"].exit_code == 2
     assert "currency" in by_id["broken"].error and "broken.yaml" in by_id["broken"].error
     assert by_id["sleepy"].status == "failed"
-    assert "wall-clock limit of 8 s" in by_id["sleepy"].error
+    assert "wall-clock limit of 30 s" in by_id["sleepy"].error
     assert hang_started(sleepy_notebook) is not None  # the limit cut the hanging cell itself
     assert batch.exit_code == 1  # a failure that is not bad input
-    assert elapsed < 60  # the hang was cut at 8 s, not at the 600 s sleep
+    assert elapsed < 120  # the hang was cut at 30 s, not at the 600 s sleep
     assert_no_leftovers(marker)
 
     m = manifest(out, "2026-10")
