@@ -142,32 +142,34 @@ def why(report) -> str:
                          f"({escape(sign + fmt.value(abs(d['gap']), unit, cur))}); the change above counts an "
                          f"estimate for them instead, and no channel, mix or rate effect below includes them.")
         if d["variation"]["within"]:
-            notes.append("This is within the normal day-to-day variation of the two months "
-                         f"(z = {d['variation']['z']:.1f}), so we do not call it a win or a loss.")
+            notes.append("This is within the usual ups and downs from one day to the next in these two "
+                         "months, so we do not call it a win or a loss.")
         elif d["variation"]["within"] is False:
-            notes.append(f"This is larger than day-to-day variation explains (z = {d['variation']['z']:.1f}).")
+            notes.append("This is larger than the usual ups and downs from one day to the next: a real change.")
         if d["method"] == "contribution":
             parts = ", ".join(
-                f'{escape(r["channel"])} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
-                for r in d["by_channel"][:4])
+                f'{escape(plain_name(r["channel"]))} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
+                for r in d["by_channel"][:4] if not _rounds_to_zero(r["change"], unit, cur))
             notes.append(f"By channel: {parts} (the changes of all channels add up to the total).")
             if d.get("by_campaign"):
                 camps = ", ".join(
-                    f'{escape(r["campaign"])} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
-                    for r in d["by_campaign"][:3])
+                    f'{escape(plain_name(r["campaign"]))} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
+                    for r in d["by_campaign"][:3] if not _rounds_to_zero(r["change"], unit, cur))
                 notes.append(f"Largest campaign changes: {camps}.")
         elif d.get("mix_rate"):
             mr = d["mix_rate"]
             sign = lambda x: ("+" if x >= 0 else "-") + fmt.value(abs(x), unit, cur)  # noqa: E731
-            notes.append(f"Of the {escape(sign(mr['total']))} change, {escape(sign(mr['rate']))} came from channels "
-                         f"doing better or worse (rate) and {escape(sign(mr['mix']))} from traffic moving between "
-                         f"channels (mix)"
-                         + (f", and {escape(sign(mr['other']))} from channels with no {escape(d['denominator'])} "
-                            "at all (for example revenue from unpaid channels)" if mr.get("other") else "") + ".")
-            top = [r for r in mr["groups"][:2] if r["mix"] or r["rate_effect"]]
+            parts = {"rate": "channels doing better or worse themselves",
+                     "mix": "visitors moving between channels that perform differently",
+                     "other": f"channels with no {escape(d['denominator'])} at all (for example revenue from unpaid channels)"}
+            shown = [f"{escape(sign(mr[k]))} from {words}" for k, words in parts.items()
+                     if mr.get(k) and not _rounds_to_zero(mr[k], unit, cur)]
+            if shown:
+                notes.append(f"Of the {escape(sign(mr['total']))} change, " + ", and ".join(shown) + ".")
+            top = [r for r in mr["groups"][:2] if not _rounds_to_zero(r["rate_effect"], unit, cur)]
             if top:
                 notes.append("Largest: " + "; ".join(
-                    f'{escape(r["channel"])} rate {escape(sign(r["rate_effect"]))}, mix {escape(sign(r["mix"]))}'
+                    f'{escape(plain_name(r["channel"]))} {escape(sign(r["rate_effect"]))} from its own results'
                     for r in top) + ".")
         if d["seasonal"]:
             notes.append(f"Last year the same months moved {escape(fmt.change(d['last_year_change']))}: "
@@ -195,6 +197,11 @@ def why(report) -> str:
     return ('<ul class="rk-why">' + "".join(items) + "</ul>"
             f'<p class="rk-legend">Shown: KPIs that moved {threshold * 100:.0f}% or more, up or down.</p>'
             + skipped)
+
+
+def _rounds_to_zero(x, unit: str, cur: str) -> bool:
+    """True when a part of a change would read as +0 or -0.00%: it says nothing, so it is left out."""
+    return not any(digit in fmt.value(abs(x), unit, cur) for digit in "123456789")
 
 
 def benchmarks(report) -> str:
@@ -278,3 +285,101 @@ def budget(report) -> str:
             f'<tbody>{"".join(rows)}</tbody></table></div><ul class="rk-financial">{fin}</ul>'
             f'<p class="rk-legend">Projection: spend so far per day × days in the period;{escape(tol)}.</p>')
 
+
+
+# --- the main part of layout: compact (short views; the full ones above go to the appendix) ---
+
+BRIEF_DRIVERS = 3
+NOT_SET = "(not set)"
+
+
+def plain_name(name) -> str:
+    """A channel or campaign name as the client reads it: GA4's '(not set)' is traffic without one."""
+    return "traffic without a campaign" if str(name) == NOT_SET else str(name)
+
+
+def goals_glance(report) -> str:
+    """Goals at a glance: one row per goal with its status, value now, target and forecast."""
+    cur = report.cfg.currency
+    rows = []
+    for r in report.analysis.goals:
+        g = r.figures
+        unit = g["unit"]
+        ahead = g.get("forecast") if g["kind"] == "reach" else None
+        rows.append(
+            f'<tr data-goal="{escape(g["id"])}"><th scope="row">{escape(g["name"])}</th>'
+            f'<td class="text" data-label="Status"><span class="rk-status {STATUS_CLASS[g["status"]]}">'
+            f'{escape(g["status_words"])}</span></td>'
+            f'<td class="num" data-label="Now" data-field="value">{_v(g.get("value"), unit, cur)}</td>'
+            f'<td class="num" data-label="Target" data-field="target">{_v(g["target"], unit, cur)}</td>'
+            f'<td class="num" data-label="By" data-field="deadline">{escape(_day(g["deadline"]))}</td>'
+            f'<td class="num" data-label="Forecast" data-field="forecast">{_v(ahead, unit, cur)}</td></tr>')
+    head = "<tr><th>Goal</th><th>Status</th><th>Now</th><th>Target</th><th>By</th><th>Forecast</th></tr>"
+    return (f'<div class="rk-table-wrap"><table class="rk-table rk-glance rk-stack"><thead>{head}</thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>'
+            '<p class="rk-legend">Each goal in full, with its milestones and chart, is in the appendix.</p>')
+
+
+def _linked_work(report, kpi: str) -> str | None:
+    """The delivered work of the period on a goal measured by this KPI (most hours first)."""
+    done = report.work.done
+    if done is None:
+        return None
+    goal_ids = {r.figures["id"] for r in report.analysis.goals if r.figures["kpi"] == kpi}
+    items = [i for g in done.goals if g.goal_id in goal_ids for i in g.items if i.deliverable or i.result]
+    if not items:
+        return None
+    return max(items, key=lambda i: i.hours).task
+
+
+def _driver_line(report, d: dict) -> str:
+    cur, unit = report.cfg.currency, d["unit"]
+    fig = report.figures[d["kpi"]]
+    before, after = ((fig.adjusted["previous"], fig.adjusted["current"]) if fig.adjusted
+                     else (d["previous"], d["value"]))
+    fields = {"kpi": d["label"], "change": fmt.change_words(d["change"]),
+              "previous": report.periods.previous.label(),
+              "before": fmt.value(before, unit, cur), "after": fmt.value(after, unit, cur)}
+    parts = ["{kpi}: {change} on {previous}, to {after} from {before}.".format(**fields)]
+    top = [r for r in d.get("by_channel") or [] if fmt.value(abs(r["change"]), unit, cur) not in ("0", "0.00")]
+    if d["method"] == "contribution" and top:
+        total = d.get("abs_change")
+        share = top[0]["change"] / total if total else None
+        text = ("Most of it came from {channel} ({amount})." if share is not None and share >= 0.5
+                else "The largest part came from {channel} ({amount}).")
+        sign = "+" if top[0]["change"] >= 0 else "-"
+        parts.append(text.format(channel=plain_name(top[0]["channel"]),
+                                 amount=sign + fmt.value(abs(top[0]["change"]), unit, cur)))
+    elif d.get("mix_rate"):
+        mr = d["mix_rate"]
+        cause = max(("rate", "mix", "other"), key=lambda k: abs(mr.get(k) or 0.0))
+        parts.append({"rate": "Mostly because the channels themselves did better or worse, not because "
+                              "visitors moved between channels.",
+                      "mix": "Mostly because visitors moved between channels that convert differently, "
+                             "not because a channel itself did better or worse.",
+                      "other": "Mostly from channels without ad spend, such as unpaid search."}[cause])
+    if d["seasonal"]:
+        parts.append("Last year the same months moved {ly}, so much of this is the season."
+                     .format(ly=fmt.change_words(d["last_year_change"])))
+    task = _linked_work(report, d["kpi"])
+    if task:
+        parts.append("It follows our work on “{task}”.".format(task=task))
+    return f'<li data-driver="{escape(d["kpi"])}">' + escape(" ".join(parts)) + "</li>"
+
+
+def why_brief(report) -> str:
+    """The two or three changes that matter, in plain words: the KPIs that moved beyond normal
+    day-to-day variation (in the client's KPI order), with the channel that moved them, the
+    season and the work behind them; the ones within normal variation named in one line."""
+    drivers = report.analysis.drivers
+    real = [d for d in drivers if d["variation"]["within"] is not True][:BRIEF_DRIVERS]
+    calm = [d for d in drivers if d["variation"]["within"] is True]
+    items = "".join(_driver_line(report, d) for d in real)
+    html = f'<ul class="rk-why">{items}</ul>' if items else ""
+    if calm:
+        html += ('<p>{names}: these moved too, but within the usual ups and downs from one day to the '
+                 'next, so we do not read them as real changes yet.</p>').format(
+            names=escape(", ".join(d["label"] for d in calm)))
+    if not drivers:
+        html += why(report)
+    return html + '<p class="rk-legend">How each change breaks down by channel and campaign is in the appendix.</p>'

@@ -68,7 +68,8 @@ def _card_change(f, rel, field: str, against: str, name: str, colour: str | None
         return (f'<div class="rk-card-chg none" title="no fair comparison"><span data-kpi="{escape(f.kpi.key)}" '
                 f'data-field="{field}">{escape(not_comparable_text(reason))}</span> '
                 f'<span class="vs">vs {escape(against)}</span></div>')
-    estimated = " (untracked days estimated)" if f.coverage and (
+    # said once per card: this period's estimate is the card's note line (estimate_note)
+    estimated = " (untracked days estimated)" if f.coverage and not estimate_note(f, "EUR") and (
         f.coverage["current"]["days_estimated"] or f.coverage[name]["days_estimated"]) else ""
     v = verdict(f.kpi.better, rel)
     arrow = _arrow(v, rel)
@@ -98,9 +99,10 @@ def _card_note(f, currency: str) -> str:
     return f'<div class="rk-card-note rk-note" data-field="adjusted">{escape(note)}</div>' if note else ""
 
 
-def summary(report) -> str:
+def cards(report) -> str:
+    """The headline KPI cards."""
     p = report.periods
-    cards = "".join(
+    return "".join(
         f'<div class="rk-card" data-kpi="{escape(f.kpi.key)}"><div class="rk-card-label" '
         f'title="{escape(f.kpi.explain)}">{escape(f.kpi.label)}</div><div class="rk-card-value" '
         f'data-field="value">{escape(fmt.value(f.value, f.kpi.unit, report.cfg.currency))}</div>'
@@ -109,11 +111,19 @@ def summary(report) -> str:
                        spend_class(report, f.kpi))
         + _card_change(f, f.change_yoy, "change_yoy", p.yoy.label(), "yoy", spend_class(report, f.kpi)) + '</div>'
         for f in report.headline)
+
+
+def summary(report) -> str:
+    """The KPI cards and the summary sentences (the first screen adds goals, risk and ask)."""
     sentences = "".join(f"<li>{escape(s)}</li>" for s in report.summary)
-    return f'<div class="rk-cards">{cards}</div><ul class="rk-summary">{sentences}</ul>'
+    return f'<div class="rk-cards">{cards(report)}</div><ul class="rk-summary">{sentences}</ul>'
 
 
-def kpi_table(report) -> str:
+def kpi_table(report, brief: bool = False) -> str:
+    """Every selected KPI against the previous period and last year; ``brief``: the main part's
+    short table (this period and the two changes; the full table is in the appendix)."""
+    if brief:
+        return _kpi_table_brief(report)
     p, cur = report.periods, report.cfg.currency
     rows = []
     for key, f in report.figures.items():
@@ -139,6 +149,23 @@ def kpi_table(report) -> str:
             'divide the cost by). Not comparable: one of the two periods lacks data on some of its '
             'days for that KPI (days with data of days in the period). Where tracking recorded nothing '
             'on some days, changes count an estimate for those days (see the data notes).</p>')
+
+
+def _kpi_table_brief(report) -> str:
+    p, cur = report.periods, report.cfg.currency
+    rows = "".join(
+        f'<tr><th scope="row" title="{escape(f.kpi.explain)}">{escape(f.kpi.label)}</th>'
+        f'<td class="num" data-kpi="{escape(key)}" data-field="value">{escape(fmt.value(f.value, f.kpi.unit, cur))}</td>'
+        + _change_cell(f.kpi, f.change_previous, key, "change_previous", f.not_comparable("previous"),
+                       spend_class(report, f.kpi))
+        + _change_cell(f.kpi, f.change_yoy, key, "change_yoy", f.not_comparable("yoy"), spend_class(report, f.kpi))
+        + "</tr>" for key, f in report.figures.items())
+    head = (f"<tr><th>KPI</th><th>{escape(p.current.label())}</th><th>vs {escape(p.previous.label())}</th>"
+            f"<th>vs {escape(p.yoy.label())}</th></tr>")
+    return (f'<div class="rk-table-wrap"><table class="rk-table rk-kpis rk-kpis-brief"><thead>{head}</thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>'
+            '<p class="rk-legend">Green is better and red is worse for that KPI; grey: about the same. '
+            'Each KPI explained, with the previous values, is in the appendix.</p>')
 
 
 def channel_table(report, keys: list[str] | None = None) -> str:

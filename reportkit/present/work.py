@@ -93,6 +93,9 @@ def next_period(report) -> str:
     if not plan:
         return ""
     owner = {"us": "us", "client": escape(report.cfg.client_name)}
+    # a client's to-do that is also an action item is said once, in "What we need from you"
+    asked = {a.action.item.casefold() for a in report.work.actions or []}
+    plan = [p for p in plan if not (p.owner == "client" and p.task.casefold() in asked)]
     rows = "".join(
         f'<tr><td>{escape(p.task)}</td><td>{owner[p.owner]}</td><td>{_day(p.due)}</td>'
         f'<td>{escape(p.deliverable or "")}</td>'
