@@ -35,7 +35,7 @@ from IPython.display import HTML, display
 from reportkit.present import charts
 from reportkit import config
 from reportkit.config.sections import APPENDIX, APPENDIX_HEADINGS, PARTS, SECTIONS
-from reportkit.present import analysis, commentary, content, first_screen, page, results, work
+from reportkit.present import analysis, commentary, content, first_screen, page, results, work, work_brief
 from reportkit.contracts import sidecar
 from reportkit.report import Report, build
 
@@ -222,10 +222,13 @@ def _show_results_brief(report: Report) -> None:
 # layout: compact: the short view of a "brief" section in the main part (its full view goes
 # to the appendix; config.sections.PARTS says where each section goes)
 BRIEF_VIEWS: dict[str, object] = {
-    "goals": lambda r: display(HTML(analysis.goals_glance(r))),
+    "what_we_did": lambda r: display(HTML(work_brief.what_we_did(r))),
+    "next_period": lambda r: display(HTML(work_brief.next_period(r))),
     "results": _show_results_brief,
     "why": lambda r: display(HTML(analysis.why_brief(r))),
 }
+
+OWN_HTML = {"what_we_did": work.what_we_did, "next_period": work.next_period}  # sections with own h2
 
 _shown: dict[int, set] = {}   # id(report) -> the sections already shown for it
 _notes: dict[int, "commentary.Commentary"] = {}   # id(report) -> its commentary, read once
@@ -298,8 +301,11 @@ def show_appendix(report: Report) -> None:
     display(HTML(f'<h2 id="{escape(page.section_id(APPENDIX.heading))}" class="rk-appendix">'
                  f'{escape(APPENDIX.heading)}</h2><p class="rk-intro">{escape(APPENDIX.intro)}</p>'))
     for section in shown:
-        _show(report, section, SECTION_VIEWS[section][0], APPENDIX_HEADINGS.get(section, SECTIONS[section].heading),
-              with_notes=PARTS[section] == "appendix")
+        heading = APPENDIX_HEADINGS.get(section, SECTIONS[section].heading)
+        view = SECTION_VIEWS[section][0]
+        if SECTIONS[section].own_heading and section in APPENDIX_HEADINGS:   # its own heading, retitled
+            view = lambda r, html=OWN_HTML[section]: display(HTML(page.retitle(html(r), heading)))  # noqa: E731
+        _show(report, section, view, heading, with_notes=PARTS[section] == "appendix")
 
 
 def show_sections(report: Report, until: str | None = None) -> None:

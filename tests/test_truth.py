@@ -73,7 +73,7 @@ def test_outage_in_the_current_period_is_estimated_and_is_not_a_fall(tmp_path):
     assert not any("down" in t for t in r.summary)
     # the card shows the recorded value and what it is with the day estimated
     cards = results.summary(r)
-    assert "€14,000 with the 1 untracked day(s) estimated" in cards
+    assert "€14,000 with the 1 untracked day estimated" in cards
 
 
 def test_outage_in_the_previous_period_does_not_inflate_the_change(tmp_path):

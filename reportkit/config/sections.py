@@ -39,20 +39,22 @@ SECTIONS: dict[str, SectionText] = {
 }
 
 
-# ``layout: compact`` (the default): where each section goes. "main": in full in the main part;
+# ``layout: compact`` (the default): where each section goes (the goals at a glance are the
+# first screen's goal chips, so the Goals section itself is in the appendix). "main": in full in the main part;
 # "brief": a short view in the main part, the full section in the appendix; "appendix": only
 # in the appendix. ``layout: full`` shows every section in full, in order, with no appendix.
 PARTS: dict[str, str] = {
-    "summary": "main", "goals": "brief", "what_we_did": "main", "results": "brief",
-    "benchmarks": "appendix", "why": "brief", "budget": "appendix", "next_period": "main",
+    "summary": "main", "goals": "appendix", "what_we_did": "brief", "results": "brief",
+    "benchmarks": "appendix", "why": "brief", "budget": "appendix", "next_period": "brief",
     "needs_from_you": "main", "communication": "appendix", "data_notes": "appendix",
 }
 APPENDIX = SectionText("Appendix", "The details behind the figures above: each goal in full, the "
                        "results by day and by channel, how each change breaks down, benchmarks, "
                        "budget and where the data comes from.")
 # the full section's heading in the appendix, where the main part already used the section's own
-APPENDIX_HEADINGS: dict[str, str] = {"goals": "Goals in detail", "results": "Results by day and channel",
-                                     "why": "Why it moved, in detail"}
+APPENDIX_HEADINGS: dict[str, str] = {"what_we_did": "What we did, in detail",
+                                     "results": "Results by day and channel",
+                                     "why": "Why it moved, in detail", "next_period": "Next period, in detail"}
 
 
 def _known(ids: list[str]) -> list[str]:

@@ -298,28 +298,6 @@ def plain_name(name) -> str:
     return "traffic without a campaign" if str(name) == NOT_SET else str(name)
 
 
-def goals_glance(report) -> str:
-    """Goals at a glance: one row per goal with its status, value now, target and forecast."""
-    cur = report.cfg.currency
-    rows = []
-    for r in report.analysis.goals:
-        g = r.figures
-        unit = g["unit"]
-        ahead = g.get("forecast") if g["kind"] == "reach" else None
-        rows.append(
-            f'<tr data-goal="{escape(g["id"])}"><th scope="row">{escape(g["name"])}</th>'
-            f'<td class="text" data-label="Status"><span class="rk-status {STATUS_CLASS[g["status"]]}">'
-            f'{escape(g["status_words"])}</span></td>'
-            f'<td class="num" data-label="Now" data-field="value">{_v(g.get("value"), unit, cur)}</td>'
-            f'<td class="num" data-label="Target" data-field="target">{_v(g["target"], unit, cur)}</td>'
-            f'<td class="num" data-label="By" data-field="deadline">{escape(_day(g["deadline"]))}</td>'
-            f'<td class="num" data-label="Forecast" data-field="forecast">{_v(ahead, unit, cur)}</td></tr>')
-    head = "<tr><th>Goal</th><th>Status</th><th>Now</th><th>Target</th><th>By</th><th>Forecast</th></tr>"
-    return (f'<div class="rk-table-wrap"><table class="rk-table rk-glance rk-stack"><thead>{head}</thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>'
-            '<p class="rk-legend">Each goal in full, with its milestones and chart, is in the appendix.</p>')
-
-
 def _linked_work(report, kpi: str) -> str | None:
     """The delivered work of the period on a goal measured by this KPI (most hours first)."""
     done = report.work.done
@@ -359,7 +337,7 @@ def _driver_line(report, d: dict) -> str:
                              "not because a channel itself did better or worse.",
                       "other": "Mostly from channels without ad spend, such as unpaid search."}[cause])
     if d["seasonal"]:
-        parts.append("Last year the same months moved {ly}, so much of this is the season."
+        parts.append("Last year these months moved the same way ({ly}), so part of this is the season."
                      .format(ly=fmt.change_words(d["last_year_change"])))
     task = _linked_work(report, d["kpi"])
     if task:
@@ -376,9 +354,12 @@ def why_brief(report) -> str:
     calm = [d for d in drivers if d["variation"]["within"] is True]
     items = "".join(_driver_line(report, d) for d in real)
     html = f'<ul class="rk-why">{items}</ul>' if items else ""
-    if calm:
-        html += ('<p>{names}: these moved too, but within the usual ups and downs from one day to the '
-                 'next, so we do not read them as real changes yet.</p>').format(
+    if len(calm) == 1:
+        html += ('<p>{name} moved too, but within the usual ups and downs from one day to the next, so '
+                 'we do not read it as a real change yet.</p>').format(name=escape(calm[0]["label"]))
+    elif calm:
+        html += ('<p>{names} moved too, but within the usual ups and downs from one day to the next, so '
+                 'we do not read them as real changes yet.</p>').format(
             names=escape(", ".join(d["label"] for d in calm)))
     if not drivers:
         html += why(report)

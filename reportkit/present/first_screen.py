@@ -4,6 +4,7 @@ The sentences come from :mod:`reportkit.story.first_screen`; all text is escaped
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from reportkit.core import formatting as fmt
@@ -11,15 +12,32 @@ from reportkit.present.results import SPEND_CLASS, cards
 
 STATUS_CLASS = {"achieved": "good", "on_track": "good", "at_risk": "warn", "behind": "bad",
                 "missed": "bad", "not_started": "flat"}
+def _day(iso: str | None) -> str:
+    return f"{date.fromisoformat(iso):%-d %b %Y}" if iso else "n/a"
+
+
 BUDGET_WORDS = {"on_budget": "on budget", "over": "over budget", "under": "under budget"}
 
 
+def _chip_figures(g: dict, cur: str) -> str:
+    """'€210,317 of €635,535 by 31 Dec 2026' (a reach goal) or '6.59, line 5.00' (stay above/below)."""
+    unit = g["unit"]
+    fields = {"value": fmt.value(g.get("value"), unit, cur), "target": fmt.value(g.get("target"), unit, cur),
+              "deadline": _day(g["deadline"])}
+    if g["kind"] == "reach":
+        return "{value} of {target} by {deadline}".format(**fields)
+    return "{value}, line {target}".format(**fields)
+
+
 def goal_chips(report) -> str:
-    """One chip per goal, in priority order: its number, name and status word."""
+    """One chip per goal, in priority order: its status word, name, value now and target
+    (the goals at a glance; each goal in full is in the appendix)."""
+    cur = report.cfg.currency
     chips = "".join(
         f'<li class="rk-chip {STATUS_CLASS.get(g.figures["status"], "flat")}" data-goal="{escape(g.figures["id"])}">'
         f'<span class="rk-chip-status" data-field="status">{escape(g.figures["status_words"])}</span> '
-        f'<span class="rk-chip-name">{escape(g.figures["name"])}</span></li>'
+        f'<span class="rk-chip-name">{escape(g.figures["name"])}</span> '
+        f'<span class="rk-chip-figures" data-field="value">{escape(_chip_figures(g.figures, cur))}</span></li>'
         for g in report.analysis.goals)
     return f'<ul class="rk-chips" aria-label="Goals">{chips}</ul>' if chips else ""
 

@@ -32,6 +32,12 @@ def section_id(title: str) -> str:
 _HTML_H2 = re.compile(r'<h2 id="([^"]+)">([^<]+)</h2>')
 
 
+def retitle(html: str, title: str) -> str:
+    """``html`` with its first ``<h2>`` replaced by ``title`` (plain text) and that title's id:
+    a section shown twice (short in the main part, in full in the appendix) keeps unique ids."""
+    return _HTML_H2.sub(lambda m: f'<h2 id="{escape(section_id(title))}">{escape(title)}</h2>', html, count=1)
+
+
 def section_titles(nb) -> list[tuple[str, str]]:
     """(title, id) of each section in order: the ``##`` headings of markdown cells and the
     ``<h2 id=...>`` headings that sections shown only when they have data put in their output."""

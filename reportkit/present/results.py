@@ -46,10 +46,13 @@ def _change_cell(kpi, rel, key: str, field: str, reason: str | None = None,
 
 def estimate_note(f, currency: str) -> str:
     """'€210,317 with the untracked days estimated' when this period's figure has an estimate."""
-    if not f.adjusted or not f.coverage["current"]["days_estimated"] or f.adjusted["current"] == f.value:
-        return ""
-    return (f'{fmt.value(f.adjusted["current"], f.kpi.unit, currency)} with the '
-            f'{f.coverage["current"]["days_estimated"]} untracked day(s) estimated')
+    if not f.adjusted or not f.coverage["current"]["days_estimated"] or \
+            fmt.value(f.adjusted["current"], f.kpi.unit, currency) == fmt.value(f.value, f.kpi.unit, currency):
+        return ""   # the same as shown: nothing to add
+    days = f.coverage["current"]["days_estimated"]
+    text = ("{value} with the 1 untracked day estimated" if days == 1 else
+            "{value} with the {days} untracked days estimated")
+    return text.format(value=fmt.value(f.adjusted["current"], f.kpi.unit, currency), days=days)
 
 
 def header(report) -> str:

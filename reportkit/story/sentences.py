@@ -80,12 +80,18 @@ def data_gap_sentence(s: Sentence, data_quality: dict, period: str, conversion_w
     gaps = data_quality["zero_traffic_days"]
     if gaps.get("current"):
         n = s.fig(gaps["current"], ["data_quality", "zero_traffic_days", "current"], "len")
-        return (f"Tracking recorded no visits on {n} day(s) this {period}, so visit-based figures "
-                f"are understated; see the data notes.")
+        text = ("Tracking recorded no visits on 1 day this {period}, so visit-based figures are "
+                "understated; see the data notes." if len(gaps["current"]) == 1 else
+                "Tracking recorded no visits on {n} days this {period}, so visit-based figures are "
+                "understated; see the data notes.")
+        return text.format(n=n, period=period)
     if gaps.get("previous"):
         n = s.fig(gaps["previous"], ["data_quality", "zero_traffic_days", "previous"], "len")
-        return (f"Tracking recorded no visits on {n} day(s) of the previous {period}, which makes "
-                f"this {period}'s rise in visit-based figures look larger than it is.")
+        text = ("Tracking recorded no visits on 1 day of the previous {period}, which makes this "
+                "{period}'s rise in visit-based figures look larger than it is." if len(gaps["previous"]) == 1 else
+                "Tracking recorded no visits on {n} days of the previous {period}, which makes this "
+                "{period}'s rise in visit-based figures look larger than it is.")
+        return text.format(n=n, period=period)
     return None
 
 
