@@ -61,9 +61,12 @@ def goal(report, g: dict) -> str:
         broke = [m for m, v in checks.items()
                  if (v < g["target"] if g["direction"] == "up" else v > g["target"])] if g["target"] is not None else []
         side = "above" if g["kind"] == "stay_above" else "below"
-        words = (f"{len(checks)} month(s) checked, all {side} the line" if not broke else
-                 f"{len(checks)} month(s) checked; not {side} the line in " + ", ".join(
-                     f"{date.fromisoformat(m + '-01'):%b %Y}" for m in broke))
+        fields = {"n": len(checks), "side": side, "months": ", ".join(
+            f"{date.fromisoformat(m + '-01'):%b %Y}" for m in broke)}
+        words = (("1 month checked, {side} the line" if len(checks) == 1 else
+                  "{n} months checked, all {side} the line") if not broke else
+                 ("1 month checked; not {side} the line in {months}" if len(checks) == 1 else
+                  "{n} months checked; not {side} the line in {months}")).format(**fields)
         rows.append(("Months checked", escape(words), "checks"))
     if g.get("progress") is not None:
         rows.append(("Progress to target" if g["measure"] == "cumulative" else "Progress from baseline to target", escape(f"{g['progress'] * 100:.0f}%"), "progress"))
@@ -87,9 +90,11 @@ def goal(report, g: dict) -> str:
     if gaps.get("baseline") or gaps.get("value"):
         words = []
         if gaps.get("baseline"):
-            words.append(f'{gaps["baseline"]} day(s) of the baseline period')
+            words.append(("1 day of the baseline period" if gaps["baseline"] == 1 else
+                          "{n} days of the baseline period").format(n=gaps["baseline"]))
         if gaps.get("value"):
-            words.append(f'{gaps["value"]} day(s) of the current value')
+            words.append(("1 day of the current value" if gaps["value"] == 1 else
+                          "{n} days of the current value").format(n=gaps["value"]))
         rows.append(("Data gaps", escape(" and ".join(words)) + ' <span class="rk-note">have no data or no '
                      'recorded visits (see the data notes): the comparison is less certain</span>', "data_gaps"))
     body = "".join(f'<tr><th scope="row">{label}</th><td data-goal="{escape(g["id"])}" '
@@ -136,11 +141,11 @@ def why(report) -> str:
         head = (f'<strong>{escape(d["label"])}</strong> {escape(fmt.change_words(d["change"]))} on the '
                 f'previous period{est} ({_v(before, unit, cur)} → {_v(after, unit, cur)}).')
         notes = []
-        if d.get("gap"):
+        if d.get("gap") and not _rounds_to_zero(d["gap"], unit, cur):
             sign = "+" if d["gap"] >= 0 else "-"
-            notes.append(f"The days tracking recorded nothing are their own part of the recorded change "
-                         f"({escape(sign + fmt.value(abs(d['gap']), unit, cur))}); the change above counts an "
-                         f"estimate for them instead, and no channel, mix or rate effect below includes them.")
+            notes.append("The days tracking recorded nothing are their own part of the recorded change "
+                         "({gap}); the change above counts an estimate for them instead, and none of the "
+                         "channel figures below include them.".format(gap=escape(sign + fmt.value(abs(d["gap"]), unit, cur))))
         if d["variation"]["within"]:
             notes.append("This is within the usual ups and downs from one day to the next in these two "
                          "months, so we do not call it a win or a loss.")
@@ -150,40 +155,37 @@ def why(report) -> str:
             parts = ", ".join(
                 f'{escape(plain_name(r["channel"]))} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
                 for r in d["by_channel"][:4] if not _rounds_to_zero(r["change"], unit, cur))
-            notes.append(f"By channel: {parts} (the changes of all channels add up to the total).")
+            if parts:
+                notes.append("By channel: {parts} (the changes of all channels add up to the total).".format(parts=parts))
             if d.get("by_campaign"):
                 camps = ", ".join(
                     f'{escape(plain_name(r["campaign"]))} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
                     for r in d["by_campaign"][:3] if not _rounds_to_zero(r["change"], unit, cur))
-                notes.append(f"Largest campaign changes: {camps}.")
+                if camps:
+                    notes.append("Largest campaign changes: {camps}.".format(camps=camps))
         elif d.get("mix_rate"):
-            mr = d["mix_rate"]
-            sign = lambda x: ("+" if x >= 0 else "-") + fmt.value(abs(x), unit, cur)  # noqa: E731
-            parts = {"rate": "channels doing better or worse themselves",
-                     "mix": "visitors moving between channels that perform differently",
-                     "other": f"channels with no {escape(d['denominator'])} at all (for example revenue from unpaid channels)"}
-            shown = [f"{escape(sign(mr[k]))} from {words}" for k, words in parts.items()
-                     if mr.get(k) and not _rounds_to_zero(mr[k], unit, cur)]
-            if shown:
-                notes.append(f"Of the {escape(sign(mr['total']))} change, " + ", and ".join(shown) + ".")
-            top = [r for r in mr["groups"][:2] if not _rounds_to_zero(r["rate_effect"], unit, cur)]
-            if top:
-                notes.append("Largest: " + "; ".join(
-                    f'{escape(plain_name(r["channel"]))} {escape(sign(r["rate_effect"]))} from its own results'
-                    for r in top) + ".")
+            notes += _mix_rate_words(d)
         if d["seasonal"]:
-            notes.append(f"Last year the same months moved {escape(fmt.change(d['last_year_change']))}: "
-                         "this looks seasonal.")
+            notes.append("Last year the same months moved {ly}: this looks seasonal."
+                         .format(ly=escape(fmt.change(d["last_year_change"]))))
         elif d["seasonal"] is False and d["last_year_change"] is not None:
-            notes.append(f"Last year the same months moved {escape(fmt.change(d['last_year_change']))}, "
-                         "so this is not just the season.")
+            notes.append("Last year the same months moved {ly}, so this is not just the season."
+                         .format(ly=escape(fmt.change(d["last_year_change"]))))
         for a in d["anomalies"]:
             if a["kind"] == "zero_traffic_days" and not d.get("estimated"):
                 continue   # untracked days do not touch this KPI's measures
-            words = ("no visits recorded (estimated, see the data notes)" if a["kind"] == "zero_traffic_days"
-                     else "no data")
-            notes.append(f'{a["days"]} day(s) with {words} in the {escape(a["period"])} period '
-                         f'({escape(_day(a["first"]))} – {escape(_day(a["last"]))}) affect this comparison.')
+            fields = {"days": a["days"], "first": escape(_day(a["first"])), "last": escape(_day(a["last"])),
+                      "period": "this period" if a["period"] == "current" else "the previous period"}
+            if a["kind"] == "zero_traffic_days":
+                text = ("Tracking recorded no visits on 1 day in {period} ({first}); we count an estimate "
+                        "for it (see the data notes)." if a["days"] == 1 else
+                        "Tracking recorded no visits on {days} days in {period} ({first} – {last}); we count "
+                        "an estimate for them (see the data notes).")
+            else:
+                text = ("1 day in {period} has no data ({first}), which makes this comparison less certain."
+                        if a["days"] == 1 else "{days} days in {period} have no data ({first} – {last}), "
+                        "which makes this comparison less certain.")
+            notes.append(text.format(**fields))
         items.append(f'<li data-driver="{escape(d["kpi"])}">{head} ' + " ".join(notes) + "</li>")
     unfair = [(f.kpi.label, f.not_comparable("previous")) for f in report.figures.values()
               if f.not_comparable("previous") and f.kpi.daily]
@@ -197,6 +199,36 @@ def why(report) -> str:
     return ('<ul class="rk-why">' + "".join(items) + "</ul>"
             f'<p class="rk-legend">Shown: KPIs that moved {threshold * 100:.0f}% or more, up or down.</p>'
             + skipped)
+
+
+MIX_RATE_CAUSES = {"rate": "channels doing better or worse themselves",
+                   "mix": "visitors moving between channels that convert differently",
+                   "other": "channels without ad spend, such as unpaid search"}
+
+
+def _mix_rate_words(d: dict) -> list[str]:
+    """A ratio KPI's change in words: what share of it came from channels doing better or worse,
+    from visitors moving between channels, from channels outside the ratio's base; and the
+    channel whose own results moved it most. Shares, not tiny differences of rates."""
+    mr = d["mix_rate"]
+    total = mr.get("total") or 0.0
+    parts = {k: mr.get(k) or 0.0 for k in MIX_RATE_CAUSES}
+    if not total:
+        return []
+    shares = {k: v / total for k, v in parts.items() if v}
+    if all(0 <= x <= 1 for x in shares.values()):
+        said = " and ".join("{share} from {cause}".format(share=fmt.share(x), cause=MIX_RATE_CAUSES[k])
+                            for k, x in shares.items() if round(x, 2))
+        out = ["Of this change, {parts}.".format(parts=said)] if said else []
+    else:   # the parts pull in opposite directions: say which way each pulled
+        out = ["{cause} moved it {way}.".format(cause=MIX_RATE_CAUSES[k][0].upper() + MIX_RATE_CAUSES[k][1:],
+                                                way="up" if v > 0 else "down")
+               for k, v in parts.items() if v]
+    top = max(mr.get("groups") or [], key=lambda r: abs(r["rate_effect"]), default=None)
+    if top and top["rate_effect"]:
+        out.append("The channel whose own results moved it most: {channel}."
+                   .format(channel=escape(plain_name(top["channel"]))))
+    return out
 
 
 def _rounds_to_zero(x, unit: str, cur: str) -> bool:
