@@ -228,7 +228,8 @@ BRIEF_VIEWS: dict[str, object] = {
     "why": lambda r: display(HTML(analysis.why_brief(r))),
 }
 
-OWN_HTML = {"what_we_did": work.what_we_did, "next_period": work.next_period}  # sections with own h2
+OWN_HTML = {"what_we_did": work.what_we_did, "next_period": work.next_period,   # sections with own h2
+            "needs_from_you": work.needs_from_you, "communication": work.communication}
 
 _shown: dict[int, set] = {}   # id(report) -> the sections already shown for it
 _notes: dict[int, "commentary.Commentary"] = {}   # id(report) -> its commentary, read once
@@ -258,7 +259,8 @@ def show_section(report: Report, section: str) -> None:
         _show(report, section, SECTION_VIEWS[section][0], SECTIONS[section].heading, with_notes=True)
 
 
-def _show(report: Report, section: str, show, heading: str, with_notes: bool, intro: bool = True) -> None:
+def _show(report: Report, section: str, show, heading: str, with_notes: bool, intro: bool = True,
+          appendix: bool = False) -> None:
     text = SECTIONS[section]
     notes = _commentary(report).html(section) if with_notes else ""
     if text.own_heading:
@@ -267,7 +269,8 @@ def _show(report: Report, section: str, show, heading: str, with_notes: bool, in
             display(HTML(notes))
         return
     tag = f"h{text.level}"
-    head = f'<{tag} id="{escape(page.section_id(heading))}">{escape(heading)}</{tag}>'
+    head = (page.appendix_heading(heading) if appendix and text.level == 2 else
+            f'<{tag} id="{escape(page.section_id(heading))}">{escape(heading)}</{tag}>')
     display(HTML(head + (f'<p class="rk-intro">{escape(text.intro)}</p>' if text.intro and intro else "")))
     if notes and section != "summary":
         display(HTML(notes))
@@ -298,14 +301,15 @@ def show_appendix(report: Report) -> None:
     shown = [s for s in section_ids(report) if PARTS[s] != "main"]
     if not shown:
         return
-    display(HTML(f'<h2 id="{escape(page.section_id(APPENDIX.heading))}" class="rk-appendix">'
-                 f'{escape(APPENDIX.heading)}</h2><p class="rk-intro">{escape(APPENDIX.intro)}</p>'))
+    display(HTML(f'<div class="rk-appendix-start"><h2 id="{escape(page.section_id(APPENDIX.heading))}">'
+                 f'{escape(APPENDIX.heading)}</h2><p class="rk-intro">{escape(APPENDIX.intro)}</p></div>'))
     for section in shown:
         heading = APPENDIX_HEADINGS.get(section, SECTIONS[section].heading)
         view = SECTION_VIEWS[section][0]
-        if SECTIONS[section].own_heading and section in APPENDIX_HEADINGS:   # its own heading, retitled
-            view = lambda r, html=OWN_HTML[section]: display(HTML(page.retitle(html(r), heading)))  # noqa: E731
-        _show(report, section, view, heading, with_notes=PARTS[section] == "appendix")
+        if SECTIONS[section].own_heading:   # its own heading, made an appendix one
+            view = lambda r, html=OWN_HTML[section], title=APPENDIX_HEADINGS.get(section): \
+                display(HTML(page.retitle(html(r), title)))  # noqa: E731
+        _show(report, section, view, heading, with_notes=PARTS[section] == "appendix", appendix=True)
 
 
 def show_sections(report: Report, until: str | None = None) -> None:

@@ -48,7 +48,7 @@ def budget_card(report) -> str:
     if report.cfg.budget is None or not b or b.get("budget") is None:
         return ""
     colour = SPEND_CLASS.get(b["status"], "flat")
-    used = "n/a" if b.get("share_used") is None else fmt.value(b["share_used"], "percent", cur)
+    used = fmt.share(b.get("share_used"))
     note = "of {budget} budget, {used} used".format(budget=fmt.money(b["budget"], cur), used=used)
     status = BUDGET_WORDS.get(b["status"], "")
     if b.get("projected_vs_budget") is not None and b["days_elapsed"] < b["days_total"]:

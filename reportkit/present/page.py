@@ -32,10 +32,20 @@ def section_id(title: str) -> str:
 _HTML_H2 = re.compile(r'<h2 id="([^"]+)">([^<]+)</h2>')
 
 
-def retitle(html: str, title: str) -> str:
-    """``html`` with its first ``<h2>`` replaced by ``title`` (plain text) and that title's id:
-    a section shown twice (short in the main part, in full in the appendix) keeps unique ids."""
-    return _HTML_H2.sub(lambda m: f'<h2 id="{escape(section_id(title))}">{escape(title)}</h2>', html, count=1)
+APPENDIX_CLASS = "rk-in-appendix"   # an appendix section's h2: in the page, not in the contents
+
+
+def appendix_heading(title: str) -> str:
+    """An appendix section's ``<h2>``: with its id, left out of the contents (which list the
+    main part's sections and the appendix as one entry)."""
+    return f'<h2 id="{escape(section_id(title))}" class="{APPENDIX_CLASS}">{escape(title)}</h2>'
+
+
+def retitle(html: str, title: str | None = None) -> str:
+    """``html`` with its first ``<h2>`` made an appendix heading, titled ``title`` (plain text;
+    None: its own title): a section shown twice (short in the main part, in full in the
+    appendix) keeps unique ids."""
+    return _HTML_H2.sub(lambda m: appendix_heading(title or unescape(m.group(2))), html, count=1)
 
 
 def section_titles(nb) -> list[tuple[str, str]]:
