@@ -152,6 +152,9 @@ class FirstScreen(BaseModel):
     headline: str
     top_risk: Optional[str] = None
     ask: Optional[str] = None
+    goals_started: int = 0
+    goals_on_track: int = 0
+    goals_needing_attention: int = 0
     figures: dict[str, list] = Field(default_factory=dict)
 
 

@@ -24,6 +24,14 @@ def _kpi_path(key: str, field: str) -> list:
     return ["kpis", key, field]
 
 
+def goal_counts(goals: list[dict]) -> dict:
+    """Of the goals that have started and have a value: how many are on track or reached, and
+    how many need attention (at risk, behind or missed)."""
+    started = [g for g in goals if g.get("value") is not None and g["status"] != "not_started"]
+    good = sum(g["status"] in ("achieved", "on_track") for g in started)
+    return {"goals_started": len(started), "goals_on_track": good, "goals_needing_attention": len(started) - good}
+
+
 def headline(s: Sentence, measured, goals: list[dict]) -> str:
     """'In October 2026 we are on track with 2 of 3 goals; revenue came to €210,317 (counting
     our estimate for 3 untracked days), up 11.1% on September 2026.'"""
@@ -31,16 +39,20 @@ def headline(s: Sentence, measured, goals: list[dict]) -> str:
     period, previous = p.current.label(), p.previous.label()
     lead = next((f for f in measured.headline if f.value is not None), None)
     started = [g for g in goals if g.get("value") is not None and g["status"] != "not_started"]
-    good = [g for g in started if g["status"] in ("achieved", "on_track")]
     goal_part, goal_text = None, None
     if started:
-        goal_part = {"good": s.fig(good, ["goals"], "len"), "total": s.fig(started, ["goals"], "len"),
-                     "rest": str(len(started) - len(good))}
-        goal_text = ("all {total} of our goals are on track" if len(good) == len(started) else
-                     "none of our {total} goals is on track yet" if not good else
-                     "{good} of our {total} goals is on track and {rest} need attention" if len(good) == 1 else
-                     "{good} of our {total} goals are on track and {rest} needs attention" if len(started) - len(good) == 1
-                     else "{good} of our {total} goals are on track and {rest} need attention").format(**goal_part)
+        counts = goal_counts(goals)
+        n_good, n_total = counts["goals_on_track"], counts["goals_started"]
+        template = ("all {total} of our goals are on track" if n_good == n_total else
+                    "none of our {total} goals is on track yet" if not n_good else
+                    "{good} of our {total} goals is on track and {rest} need attention" if n_good == 1 else
+                    "{good} of our {total} goals are on track and {rest} needs attention" if n_total - n_good == 1
+                    else "{good} of our {total} goals are on track and {rest} need attention")
+        # only the counts the sentence says are typed (and recorded)
+        goal_part = {k: s.fig(counts[name], ["first_screen", name], "text")
+                     for k, name in (("good", "goals_on_track"), ("total", "goals_started"),
+                                     ("rest", "goals_needing_attention")) if "{" + k + "}" in template}
+        goal_text = template.format(**goal_part)
     if lead is None:
         if goal_part:
             return "In {period}, {goals}; we have no data for our headline figures yet.".format(period=period, goals=goal_text)
@@ -153,8 +165,8 @@ def ask(s: Sentence, side: dict) -> str | None:
     if overdue:
         fields["days"] = s.fig(a["days_overdue"], P + ["days_overdue"], "value:count")
         if a["days_overdue"] == 1:
-            text = ("“{item}”: due {due}, 1 day overdue. {why}." if fields["why"]
-                    else "“{item}”: due {due}, 1 day overdue.")
+            text = ("“{item}”: due {due}, {days} day overdue. {why}." if fields["why"]
+                    else "“{item}”: due {due}, {days} day overdue.")
         else:
             text = ("“{item}”: due {due}, {days} days overdue. {why}." if fields["why"]
                     else "“{item}”: due {due}, {days} days overdue.")
@@ -177,4 +189,4 @@ def first_screen(measured, analysis, work) -> dict:
         s = Sentence(measured.cfg.currency)
         out[name] = write(s)
         figures[name] = s.figures
-    return {**out, "figures": figures}
+    return {**out, **goal_counts([g.figures for g in analysis.goals]), "figures": figures}
