@@ -60,7 +60,10 @@ def header(report) -> str:
     return page.header(logo_img(cfg.agency), cfg.agency.name, cfg.client_name,
                        f'Report for <strong>{escape(p.current.label())}</strong> '
                        f'({p.current.start:%-d %b %Y} – {p.current.end:%-d %b %Y}) · compared with '
-                       f'{escape(p.previous.label())} and {escape(p.yoy.label())}')
+                       f'{escape(p.previous.label())} and {escape(p.yoy.label())}'
+                       + '<span class="rk-prepared">{text}</span>'.format(text=escape(
+                           "Prepared by {agency} for {client}".format(agency=cfg.agency.name,
+                                                                      client=cfg.client_name))))
 
 
 def _card_change(f, rel, field: str, against: str, name: str, colour: str | None = None) -> str:
