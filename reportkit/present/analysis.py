@@ -248,9 +248,10 @@ def benchmarks(report) -> str:
         unit = b["unit"]
         by_key = {c["key"]: c for c in b["comparisons"] if c["kind"] == "own"}
         cells = []
-        for key, _ in own:
+        for key, label in own:
             c = by_key.get(key, {})
-            cells.append(f'<td class="num {c.get("verdict", "none")}">{_v(c.get("value"), unit, cur)}</td>')
+            cells.append(f'<td class="num {c.get("verdict", "none")}" data-label="{escape(label)}">'
+                         f'{_v(c.get("value"), unit, cur)}</td>')
         others = []
         for c in (c for c in b["comparisons"] if c["kind"] != "own"):
             if c["kind"] == "industry":
@@ -267,7 +268,7 @@ def benchmarks(report) -> str:
                 others.append(f'<div class="{c["verdict"]}">{_v(c["value"], unit, cur)} '
                               f'<span class="rk-note">{escape(c["label"])} ({escape(str(c["source"]))}{year})</span></div>')
         other = f'<td class="rk-other">{"".join(others) or "–"}</td>' if has_other else ""
-        rows.append(f'<tr><th scope="row">{escape(b["label"])}</th><td class="num">{_v(b["value"], unit, cur)}</td>'
+        rows.append(f'<tr><th scope="row">{escape(b["label"])}</th><td class="num" data-label="{escape(report.periods.current.label())}">{_v(b["value"], unit, cur)}</td>'
                     + "".join(cells) + other + "</tr>")
     head = ("<tr><th>KPI</th>" f"<th>{escape(report.periods.current.label())}</th>"
             + "".join(f"<th>{label}</th>" for _, label in own)
@@ -296,9 +297,10 @@ def budget(report) -> str:
         used = "n/a" if x["share_used"] is None else f"{x['share_used'] * 100:.0f}%"
         proj = ("" if x["projected_vs_budget"] is None
                 else f" ({escape(fmt.change(x['projected_vs_budget']))} on budget)")
-        return (f'<tr><th scope="row">{title}</th><td class="num">{escape(fmt.money(x["spend"], cur))}</td>'
-                f'<td class="num">{_v(x["budget"], "currency", cur)}</td><td class="num">{escape(used)}</td>'
-                f'<td class="num">{_v(x["projected"], "currency", cur)}{proj}</td>'
+        return (f'<tr><th scope="row">{title}</th><td class="num" data-label="spent">{escape(fmt.money(x["spend"], cur))}</td>'
+                f'<td class="num" data-label="budget">{_v(x["budget"], "currency", cur)}</td>'
+                f'<td class="num" data-label="used">{escape(used)}</td>'
+                f'<td class="num" data-label="projected">{_v(x["projected"], "currency", cur)}{proj}</td>'
                 f'<td class="{cls}">{escape(BUDGET_WORDS[status])}</td></tr>')
 
     head = ("<tr><th></th><th>spent</th><th>budget</th><th>used</th><th>projected to period end</th>"
