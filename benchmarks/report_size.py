@@ -32,7 +32,7 @@ def measure(folder: Path) -> int:
         html = html_path.read_text(encoding="utf-8")
         images = re.findall(r'src="data:image/([a-z+]+);base64,([^"]+)"', html)
         image_bytes = sum(len(b) for _, b in images)
-        charts = re.findall(r'<div class="output_svg output_subarea rk-chart">\s*<img [^>]*'
+        charts = re.findall(r'<div class="output_svg output_subarea rk-chart">\s*(?:<picture><source [^>]*>\s*)?<img [^>]*'
                             r'src="data:image/svg\+xml;base64,([^"]+)"', html)
         pdf_path = html_path.with_suffix(".pdf")
         started = time.perf_counter()
