@@ -15,7 +15,6 @@ Exits 1 when a report is over a budget.
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 import tempfile
 from html import unescape
@@ -70,12 +69,9 @@ def measure(folder: Path) -> int:
 
 
 def main() -> int:
-    if len(sys.argv) > 1:
-        return measure(Path(sys.argv[1]))
-    with tempfile.TemporaryDirectory() as out:
-        subprocess.run([sys.executable, "-m", "reportkit.cli", "demo", "--out", out], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        return measure(Path(out) / "2026-10")
+    sys.path.insert(0, str(Path(__file__).parent))
+    from report_size import on_demo_or_folder   # the demo, or the folder named
+    return on_demo_or_folder(measure)
 
 
 if __name__ == "__main__":

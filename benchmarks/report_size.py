@@ -51,13 +51,19 @@ def measure(folder: Path) -> int:
     return over
 
 
-def main() -> int:
+def on_demo_or_folder(measure) -> int:
+    """``measure`` the reports folder named on the command line, else the demo rendered into a
+    temporary folder (the benchmarks that read rendered reports share this)."""
     if len(sys.argv) > 1:
         return measure(Path(sys.argv[1]))
     with tempfile.TemporaryDirectory() as out:
         subprocess.run([sys.executable, "-m", "reportkit.cli", "demo", "--out", out], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return measure(Path(out) / "2026-10")
+
+
+def main() -> int:
+    return on_demo_or_folder(measure)
 
 
 if __name__ == "__main__":

@@ -4,19 +4,12 @@ The sentences come from :mod:`reportkit.story.first_screen`; all text is escaped
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 
+from reportkit.analysis.budget import BUDGET_WORDS
 from reportkit.core import formatting as fmt
+from reportkit.present.analysis import STATUS_CLASS, _day
 from reportkit.present.results import SPEND_CLASS, cards
-
-STATUS_CLASS = {"achieved": "good", "on_track": "good", "at_risk": "warn", "behind": "bad",
-                "missed": "bad", "not_started": "flat"}
-def _day(iso: str | None) -> str:
-    return f"{date.fromisoformat(iso):%-d %b %Y}" if iso else "n/a"
-
-
-BUDGET_WORDS = {"on_budget": "on budget", "over": "over budget", "under": "under budget"}
 
 
 def _chip_figures(g: dict, cur: str) -> str:
