@@ -34,8 +34,8 @@ from IPython.display import display
 
 from reportkit.present import charts
 from reportkit import config
-from reportkit.config.sections import SECTIONS
-from reportkit.present import analysis, commentary, content, page, results, styled, work
+from reportkit.config.sections import APPENDIX, APPENDIX_HEADINGS, PARTS, SECTIONS
+from reportkit.present import analysis, commentary, content, first_screen, page, results, styled, work, work_brief
 from reportkit.contracts import sidecar
 from reportkit.report import Report, build
 
@@ -44,7 +44,7 @@ __all__ = ["load_report", "show_header", "show_summary", "show_kpi_table", "show
            "show_channels", "show_data_notes", "emit_sidecar", "show_what_we_did",
            "show_next_period", "show_needs_from_you", "show_communication", "show_goals",
            "show_benchmarks", "show_why", "show_budget", "show_sections", "show_section",
-           "section_ids", "show_figures_as_svg"]
+           "section_ids", "show_figures_as_svg", "show_appendix"]
 
 
 def load_report(namespace: dict) -> Report:
@@ -89,12 +89,17 @@ def _html(report: Report, html: str) -> None:
     display(styled.Styled(html, report.cfg.agency.accent_color))
 
 
-def _show_figure(fig) -> None:
+def _show_figure(fig, phone=None) -> None:
     """Display a chart as SVG at its natural width, with its titles as alt text (the export
-    embeds it as an image: independent of the backend, nothing from outside the page)."""
+    embeds it as an image: independent of the backend, nothing from outside the page).
+    ``phone``: the same chart drawn narrow, shown instead on a screen up to 600 px wide (its
+    text stays readable there; the template puts both in a <picture>)."""
     svg, alt = charts.to_svg(fig), charts.alt_text(fig)
+    meta = {"width": charts.display_width(svg), "alt": alt}
+    if phone is not None:
+        meta["phone"] = charts.to_svg(phone)
     display({"image/svg+xml": svg, "text/plain": f"<chart: {alt}>"}, raw=True,
-            metadata={"image/svg+xml": {"width": charts.display_width(svg), "alt": alt}})
+            metadata={"image/svg+xml": meta})
 
 
 def show_header(report: Report) -> None:
@@ -103,8 +108,10 @@ def show_header(report: Report) -> None:
 
 
 def show_summary(report: Report) -> None:
-    """The headline KPI cards (value, change on the previous period and last year; None shows as n/a) and the summary sentences."""
-    _html(report, results.summary(report))
+    """The first screen: the headline sentence, the goal status chips, the headline KPI cards
+    (value, change on the previous period and last year; None shows as n/a) with spend against
+    budget, the top risk, the one thing we need from the client and the summary sentences."""
+    _html(report, first_screen.first_screen(report))
 
 
 def show_kpi_table(report: Report) -> None:
@@ -114,13 +121,14 @@ def show_kpi_table(report: Report) -> None:
 
 def show_trend(report: Report) -> None:
     """The daily chart of up to three KPIs against the previous period, as SVG with its title as alt text."""
-    _show_figure(charts.daily_trend(report))
+    _show_figure(charts.daily_trend(report), charts.daily_trend(report, width_in=charts.PHONE_WIDTH_IN))
 
 
 def show_channels(report: Report) -> None:
     """The KPIs by channel (table) and the first KPI by channel (chart)."""
     _html(report, results.channel_table(report))
-    _show_figure(charts.channel_breakdown(report))
+    _show_figure(charts.channel_breakdown(report),
+                 charts.channel_breakdown(report, width_in=charts.PHONE_WIDTH_IN))
 
 
 def show_data_notes(report: Report) -> None:
@@ -161,7 +169,8 @@ def show_goals(report: Report) -> None:
     for result in report.analysis.goals:
         _html(report, analysis.goal(report, result.figures))
         if result.series.get("actual"):
-            _show_figure(charts.goal_progress(report, result))
+            _show_figure(charts.goal_progress(report, result),
+                         charts.goal_progress(report, result, width_in=charts.PHONE_WIDTH_IN))
 
 
 def show_benchmarks(report: Report) -> None:
@@ -178,9 +187,10 @@ def show_budget(report: Report) -> None:
     """Ad spend against budget (currency of the params), pacing and projection to the period end, with the burn chart(s)."""
     _html(report, analysis.budget(report))
     if report.analysis.budget.get("cumulative"):
-        _show_figure(charts.budget_burn(report))
+        _show_figure(charts.budget_burn(report), charts.budget_burn(report, width_in=charts.PHONE_WIDTH_IN))
     if (report.analysis.budget.get("month_to_date") or {}).get("cumulative"):
-        _show_figure(charts.budget_burn(report, "month_to_date"))
+        _show_figure(charts.budget_burn(report, "month_to_date"),
+                     charts.budget_burn(report, "month_to_date", width_in=charts.PHONE_WIDTH_IN))
 
 
 def emit_sidecar(report: Report) -> None:
@@ -220,6 +230,22 @@ SECTION_VIEWS: dict[str, tuple] = {  # id: (show function, has-content test)
     "data_notes": (show_data_notes, _always),
 }
 
+def _show_results_brief(report: Report) -> None:
+    _html(report, results.kpi_table(report, brief=True))
+
+
+# layout: compact: the short view of a "brief" section in the main part (its full view goes
+# to the appendix; config.sections.PARTS says where each section goes)
+BRIEF_VIEWS: dict[str, object] = {
+    "what_we_did": lambda r: _html(r, work_brief.what_we_did(r)),
+    "next_period": lambda r: _html(r, work_brief.next_period(r)),
+    "results": _show_results_brief,
+    "why": lambda r: _html(r, analysis.why_brief(r)),
+}
+
+OWN_HTML = {"what_we_did": work.what_we_did, "next_period": work.next_period,   # sections with own h2
+            "needs_from_you": work.needs_from_you, "communication": work.communication}
+
 _shown: dict[int, set] = {}   # id(report) -> the sections already shown for it
 _notes: dict[int, "commentary.Commentary"] = {}   # id(report) -> its commentary, read once
 
@@ -244,18 +270,23 @@ def show_section(report: Report, section: str) -> None:
     if section not in SECTION_VIEWS:
         raise KeyError(f"unknown section {section!r}; the sections are: {', '.join(SECTION_VIEWS)}")
     _shown.setdefault(id(report), set()).add(section)
-    if section not in section_ids(report):
-        return
-    text, (show, _) = SECTIONS[section], SECTION_VIEWS[section]
-    notes = _commentary(report).html(section)
+    if section in section_ids(report):
+        _show(report, section, SECTION_VIEWS[section][0], SECTIONS[section].heading, with_notes=True)
+
+
+def _show(report: Report, section: str, show, heading: str, with_notes: bool, intro: bool = True,
+          appendix: bool = False) -> None:
+    text = SECTIONS[section]
+    notes = _commentary(report).html(section) if with_notes else ""
     if text.own_heading:
         show(report)
         if notes:
             _html(report, notes)
         return
     tag = f"h{text.level}"
-    head = f'<{tag} id="{escape(page.section_id(text.heading))}">{escape(text.heading)}</{tag}>'
-    _html(report, head + (f'<p class="rk-intro">{escape(text.intro)}</p>' if text.intro else ""))
+    head = (page.appendix_heading(heading) if appendix and text.level == 2 else
+            f'<{tag} id="{escape(page.section_id(heading))}">{escape(heading)}</{tag}>')
+    _html(report, head + (f'<p class="rk-intro">{escape(text.intro)}</p>' if text.intro and intro else ""))
     if notes and section != "summary":
         _html(report, notes)
     show(report)
@@ -263,12 +294,50 @@ def show_section(report: Report, section: str) -> None:
         _html(report, notes)
 
 
+def _show_main(report: Report, section: str) -> None:
+    """``layout: compact``: a section's place in the main part (full, brief or none)."""
+    _shown.setdefault(id(report), set()).add(section)
+    part = PARTS[section]
+    if part == "appendix" or section not in section_ids(report):
+        return
+    if part == "brief":
+        _show(report, section, BRIEF_VIEWS[section], SECTIONS[section].heading, with_notes=True, intro=False)
+    else:
+        _show(report, section, SECTION_VIEWS[section][0], SECTIONS[section].heading, with_notes=True)
+
+
+def show_appendix(report: Report) -> None:
+    """``layout: compact``: the appendix heading, then every brief section in full and every
+    appendix-only section, in the client's order (once per report; nothing when empty)."""
+    done = _shown.setdefault(id(report), set())
+    if "appendix" in done:
+        return
+    done.add("appendix")
+    shown = [s for s in section_ids(report) if PARTS[s] != "main"]
+    if not shown:
+        return
+    _html(report, f'<div class="rk-appendix-start"><h2 id="{escape(page.section_id(APPENDIX.heading))}">'
+                  f'{escape(APPENDIX.heading)}</h2><p class="rk-intro">{escape(APPENDIX.intro)}</p></div>')
+    for section in shown:
+        heading = APPENDIX_HEADINGS.get(section, SECTIONS[section].heading)
+        view = SECTION_VIEWS[section][0]
+        if SECTIONS[section].own_heading:   # its own heading, made an appendix one
+            view = lambda r, html=OWN_HTML[section], title=APPENDIX_HEADINGS.get(section): \
+                _html(r, page.retitle(html(r), title))  # noqa: E731
+        _show(report, section, view, heading, with_notes=PARTS[section] == "appendix", appendix=True)
+
+
 def show_sections(report: Report, until: str | None = None) -> None:
     """Every section not shown yet, in the client's order; with ``until``, stop before that
-    section (an analyst's own cells can then follow, and a later call shows the rest)."""
+    section (an analyst's own cells can then follow, and a later call shows the rest).
+    With ``layout: compact`` (the default) the main part comes first and the appendix after
+    the last section; ``layout: full`` shows every section in full."""
     done = _shown.setdefault(id(report), set())
+    compact = report.cfg.layout == "compact"
     for section in report.cfg.sections.ordered():
         if section == until:
             return
         if section not in done:
-            show_section(report, section)
+            (_show_main if compact else show_section)(report, section)
+    if compact:
+        show_appendix(report)

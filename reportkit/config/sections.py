@@ -21,12 +21,12 @@ class SectionText(NamedTuple):
 
 SECTIONS: dict[str, SectionText] = {
     "summary": SectionText("Summary"),
-    "goals": SectionText("Goals", "The client's goals in priority order: where we stand, the "
+    "goals": SectionText("Goals", "Your goals in priority order: where we stand, the "
                          "milestones on the way and the forecast to the deadline."),
     "what_we_did": SectionText("What we did", own_heading=True),
     "results": SectionText("Results", "Each KPI for the period, against the previous period and "
                            "the same period last year."),
-    "benchmarks": SectionText("Against benchmarks", "Each KPI against the client's own history and "
+    "benchmarks": SectionText("Against benchmarks", "Each KPI against your own history and "
                               "published industry figures.", level=3),
     "why": SectionText("Why it moved", "For each KPI that moved materially: which channels drove "
                        "it, whether it is within normal variation, seasonal, or touched by a data gap."),
@@ -37,6 +37,24 @@ SECTIONS: dict[str, SectionText] = {
     "communication": SectionText("Communication log", own_heading=True),
     "data_notes": SectionText("Data notes"),
 }
+
+
+# ``layout: compact`` (the default): where each section goes (the goals at a glance are the
+# first screen's goal chips, so the Goals section itself is in the appendix). "main": in full in the main part;
+# "brief": a short view in the main part, the full section in the appendix; "appendix": only
+# in the appendix. ``layout: full`` shows every section in full, in order, with no appendix.
+PARTS: dict[str, str] = {
+    "summary": "main", "goals": "appendix", "what_we_did": "brief", "results": "brief",
+    "benchmarks": "appendix", "why": "brief", "budget": "appendix", "next_period": "brief",
+    "needs_from_you": "main", "communication": "appendix", "data_notes": "appendix",
+}
+APPENDIX = SectionText("Appendix", "The details behind the figures above: each goal in full, the "
+                       "results by day and by channel, how each change breaks down, benchmarks, "
+                       "budget and where the data comes from.")
+# the full section's heading in the appendix, where the main part already used the section's own
+APPENDIX_HEADINGS: dict[str, str] = {"what_we_did": "What we did, in detail",
+                                     "results": "Results by day and channel",
+                                     "why": "Why it moved, in detail", "next_period": "Next period, in detail"}
 
 
 def _known(ids: list[str]) -> list[str]:

@@ -48,3 +48,13 @@ def change_words(rel) -> str:
     if abs(rel) < 0.0005:
         return "unchanged"
     return f"{'up' if rel > 0 else 'down'} {abs(rel) * 100:.1f}%"
+
+
+def hours(h) -> str:
+    """Hours of work as '42.5 h'; 'n/a' when undefined."""
+    return UNDEFINED if is_missing(h) else f"{h:,.1f} h"
+
+
+def share(rel) -> str:
+    """A share as a whole percent, '85%'; 'n/a' when undefined."""
+    return UNDEFINED if is_missing(rel) else f"{rel * 100:.0f}%"

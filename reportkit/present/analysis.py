@@ -61,9 +61,12 @@ def goal(report, g: dict) -> str:
         broke = [m for m, v in checks.items()
                  if (v < g["target"] if g["direction"] == "up" else v > g["target"])] if g["target"] is not None else []
         side = "above" if g["kind"] == "stay_above" else "below"
-        words = (f"{len(checks)} month(s) checked, all {side} the line" if not broke else
-                 f"{len(checks)} month(s) checked; not {side} the line in " + ", ".join(
-                     f"{date.fromisoformat(m + '-01'):%b %Y}" for m in broke))
+        fields = {"n": len(checks), "side": side, "months": ", ".join(
+            f"{date.fromisoformat(m + '-01'):%b %Y}" for m in broke)}
+        words = (("1 month checked, {side} the line" if len(checks) == 1 else
+                  "{n} months checked, all {side} the line") if not broke else
+                 ("1 month checked; not {side} the line in {months}" if len(checks) == 1 else
+                  "{n} months checked; not {side} the line in {months}")).format(**fields)
         rows.append(("Months checked", escape(words), "checks"))
     if g.get("progress") is not None:
         rows.append(("Progress to target" if g["measure"] == "cumulative" else "Progress from baseline to target", escape(f"{g['progress'] * 100:.0f}%"), "progress"))
@@ -87,9 +90,11 @@ def goal(report, g: dict) -> str:
     if gaps.get("baseline") or gaps.get("value"):
         words = []
         if gaps.get("baseline"):
-            words.append(f'{gaps["baseline"]} day(s) of the baseline period')
+            words.append(("1 day of the baseline period" if gaps["baseline"] == 1 else
+                          "{n} days of the baseline period").format(n=gaps["baseline"]))
         if gaps.get("value"):
-            words.append(f'{gaps["value"]} day(s) of the current value')
+            words.append(("1 day of the current value" if gaps["value"] == 1 else
+                          "{n} days of the current value").format(n=gaps["value"]))
         rows.append(("Data gaps", escape(" and ".join(words)) + ' <span class="rk-note">have no data or no '
                      'recorded visits (see the data notes): the comparison is less certain</span>', "data_gaps"))
     body = "".join(f'<tr><th scope="row">{label}</th><td data-goal="{escape(g["id"])}" '
@@ -136,52 +141,51 @@ def why(report) -> str:
         head = (f'<strong>{escape(d["label"])}</strong> {escape(fmt.change_words(d["change"]))} on the '
                 f'previous period{est} ({_v(before, unit, cur)} → {_v(after, unit, cur)}).')
         notes = []
-        if d.get("gap"):
+        if d.get("gap") and not _rounds_to_zero(d["gap"], unit, cur):
             sign = "+" if d["gap"] >= 0 else "-"
-            notes.append(f"The days tracking recorded nothing are their own part of the recorded change "
-                         f"({escape(sign + fmt.value(abs(d['gap']), unit, cur))}); the change above counts an "
-                         f"estimate for them instead, and no channel, mix or rate effect below includes them.")
+            notes.append("The days tracking recorded nothing are their own part of the recorded change "
+                         "({gap}); the change above counts an estimate for them instead, and none of the "
+                         "channel figures below include them.".format(gap=escape(sign + fmt.value(abs(d["gap"]), unit, cur))))
         if d["variation"]["within"]:
-            notes.append("This is within the normal day-to-day variation of the two months "
-                         f"(z = {d['variation']['z']:.1f}), so we do not call it a win or a loss.")
+            notes.append("This is within the usual ups and downs from one day to the next in these two "
+                         "months, so we do not call it a win or a loss.")
         elif d["variation"]["within"] is False:
-            notes.append(f"This is larger than day-to-day variation explains (z = {d['variation']['z']:.1f}).")
+            notes.append("This is larger than the usual ups and downs from one day to the next: a real change.")
         if d["method"] == "contribution":
             parts = ", ".join(
-                f'{escape(r["channel"])} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
-                for r in d["by_channel"][:4])
-            notes.append(f"By channel: {parts} (the changes of all channels add up to the total).")
+                f'{escape(plain_name(r["channel"]))} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
+                for r in d["by_channel"][:4] if not _rounds_to_zero(r["change"], unit, cur))
+            if parts:
+                notes.append("By channel: {parts} (the changes of all channels add up to the total).".format(parts=parts))
             if d.get("by_campaign"):
                 camps = ", ".join(
-                    f'{escape(r["campaign"])} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
-                    for r in d["by_campaign"][:3])
-                notes.append(f"Largest campaign changes: {camps}.")
+                    f'{escape(plain_name(r["campaign"]))} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
+                    for r in d["by_campaign"][:3] if not _rounds_to_zero(r["change"], unit, cur))
+                if camps:
+                    notes.append("Largest campaign changes: {camps}.".format(camps=camps))
         elif d.get("mix_rate"):
-            mr = d["mix_rate"]
-            sign = lambda x: ("+" if x >= 0 else "-") + fmt.value(abs(x), unit, cur)  # noqa: E731
-            notes.append(f"Of the {escape(sign(mr['total']))} change, {escape(sign(mr['rate']))} came from channels "
-                         f"doing better or worse (rate) and {escape(sign(mr['mix']))} from traffic moving between "
-                         f"channels (mix)"
-                         + (f", and {escape(sign(mr['other']))} from channels with no {escape(d['denominator'])} "
-                            "at all (for example revenue from unpaid channels)" if mr.get("other") else "") + ".")
-            top = [r for r in mr["groups"][:2] if r["mix"] or r["rate_effect"]]
-            if top:
-                notes.append("Largest: " + "; ".join(
-                    f'{escape(r["channel"])} rate {escape(sign(r["rate_effect"]))}, mix {escape(sign(r["mix"]))}'
-                    for r in top) + ".")
+            notes += _mix_rate_words(d)
         if d["seasonal"]:
-            notes.append(f"Last year the same months moved {escape(fmt.change(d['last_year_change']))}: "
-                         "this looks seasonal.")
+            notes.append("Last year the same months moved {ly}: this looks seasonal."
+                         .format(ly=escape(fmt.change(d["last_year_change"]))))
         elif d["seasonal"] is False and d["last_year_change"] is not None:
-            notes.append(f"Last year the same months moved {escape(fmt.change(d['last_year_change']))}, "
-                         "so this is not just the season.")
+            notes.append("Last year the same months moved {ly}, so this is not just the season."
+                         .format(ly=escape(fmt.change(d["last_year_change"]))))
         for a in d["anomalies"]:
             if a["kind"] == "zero_traffic_days" and not d.get("estimated"):
                 continue   # untracked days do not touch this KPI's measures
-            words = ("no visits recorded (estimated, see the data notes)" if a["kind"] == "zero_traffic_days"
-                     else "no data")
-            notes.append(f'{a["days"]} day(s) with {words} in the {escape(a["period"])} period '
-                         f'({escape(_day(a["first"]))} – {escape(_day(a["last"]))}) affect this comparison.')
+            fields = {"days": a["days"], "first": escape(_day(a["first"])), "last": escape(_day(a["last"])),
+                      "period": "this period" if a["period"] == "current" else "the previous period"}
+            if a["kind"] == "zero_traffic_days":
+                text = ("Tracking recorded no visits on 1 day in {period} ({first}); we count an estimate "
+                        "for it (see the data notes)." if a["days"] == 1 else
+                        "Tracking recorded no visits on {days} days in {period} ({first} – {last}); we count "
+                        "an estimate for them (see the data notes).")
+            else:
+                text = ("1 day in {period} has no data ({first}), which makes this comparison less certain."
+                        if a["days"] == 1 else "{days} days in {period} have no data ({first} – {last}), "
+                        "which makes this comparison less certain.")
+            notes.append(text.format(**fields))
         items.append(f'<li data-driver="{escape(d["kpi"])}">{head} ' + " ".join(notes) + "</li>")
     unfair = [(f.kpi.label, f.not_comparable("previous")) for f in report.figures.values()
               if f.not_comparable("previous") and f.kpi.daily]
@@ -197,6 +201,41 @@ def why(report) -> str:
             + skipped)
 
 
+MIX_RATE_CAUSES = {"rate": "channels doing better or worse themselves",
+                   "mix": "visitors moving between channels that convert differently",
+                   "other": "channels without ad spend, such as unpaid search"}
+
+
+def _mix_rate_words(d: dict) -> list[str]:
+    """A ratio KPI's change in words: what share of it came from channels doing better or worse,
+    from visitors moving between channels, from channels outside the ratio's base; and the
+    channel whose own results moved it most. Shares, not tiny differences of rates."""
+    mr = d["mix_rate"]
+    total = mr.get("total") or 0.0
+    parts = {k: mr.get(k) or 0.0 for k in MIX_RATE_CAUSES}
+    if not total:
+        return []
+    shares = {k: v / total for k, v in parts.items() if v}
+    if all(0 <= x <= 1 for x in shares.values()):
+        said = " and ".join("{share} from {cause}".format(share=fmt.share(x), cause=MIX_RATE_CAUSES[k])
+                            for k, x in shares.items() if round(x, 2))
+        out = ["Of this change, {parts}.".format(parts=said)] if said else []
+    else:   # the parts pull in opposite directions: say which way each pulled
+        out = ["{cause} moved it {way}.".format(cause=MIX_RATE_CAUSES[k][0].upper() + MIX_RATE_CAUSES[k][1:],
+                                                way="up" if v > 0 else "down")
+               for k, v in parts.items() if v]
+    top = max(mr.get("groups") or [], key=lambda r: abs(r["rate_effect"]), default=None)
+    if top and top["rate_effect"]:
+        out.append("The channel whose own results moved it most: {channel}."
+                   .format(channel=escape(plain_name(top["channel"]))))
+    return out
+
+
+def _rounds_to_zero(x, unit: str, cur: str) -> bool:
+    """True when a part of a change would read as +0 or -0.00%: it says nothing, so it is left out."""
+    return not any(digit in fmt.value(abs(x), unit, cur) for digit in "123456789")
+
+
 def benchmarks(report) -> str:
     """One row per KPI: this period, then each benchmark (coloured better/worse for the KPI)."""
     cur = report.cfg.currency
@@ -209,9 +248,10 @@ def benchmarks(report) -> str:
         unit = b["unit"]
         by_key = {c["key"]: c for c in b["comparisons"] if c["kind"] == "own"}
         cells = []
-        for key, _ in own:
+        for key, label in own:
             c = by_key.get(key, {})
-            cells.append(f'<td class="num {c.get("verdict", "none")}">{_v(c.get("value"), unit, cur)}</td>')
+            cells.append(f'<td class="num {c.get("verdict", "none")}" data-label="{escape(label)}">'
+                         f'{_v(c.get("value"), unit, cur)}</td>')
         others = []
         for c in (c for c in b["comparisons"] if c["kind"] != "own"):
             if c["kind"] == "industry":
@@ -228,7 +268,7 @@ def benchmarks(report) -> str:
                 others.append(f'<div class="{c["verdict"]}">{_v(c["value"], unit, cur)} '
                               f'<span class="rk-note">{escape(c["label"])} ({escape(str(c["source"]))}{year})</span></div>')
         other = f'<td class="rk-other">{"".join(others) or "–"}</td>' if has_other else ""
-        rows.append(f'<tr><th scope="row">{escape(b["label"])}</th><td class="num">{_v(b["value"], unit, cur)}</td>'
+        rows.append(f'<tr><th scope="row">{escape(b["label"])}</th><td class="num" data-label="{escape(report.periods.current.label())}">{_v(b["value"], unit, cur)}</td>'
                     + "".join(cells) + other + "</tr>")
     head = ("<tr><th>KPI</th>" f"<th>{escape(report.periods.current.label())}</th>"
             + "".join(f"<th>{label}</th>" for _, label in own)
@@ -273,9 +313,10 @@ def budget(report) -> str:
         used = "n/a" if x["share_used"] is None else f"{x['share_used'] * 100:.0f}%"
         proj = ("" if x["projected_vs_budget"] is None
                 else f" ({escape(fmt.change(x['projected_vs_budget']))} on budget)")
-        return (f'<tr><th scope="row">{title}</th><td class="num">{escape(fmt.money(x["spend"], cur))}</td>'
-                f'<td class="num">{_v(x["budget"], "currency", cur)}</td><td class="num">{escape(used)}</td>'
-                f'<td class="num">{_v(x["projected"], "currency", cur)}{proj}</td>'
+        return (f'<tr><th scope="row">{title}</th><td class="num" data-label="spent">{escape(fmt.money(x["spend"], cur))}</td>'
+                f'<td class="num" data-label="budget">{_v(x["budget"], "currency", cur)}</td>'
+                f'<td class="num" data-label="used">{escape(used)}</td>'
+                f'<td class="num" data-label="projected">{_v(x["projected"], "currency", cur)}{proj}</td>'
                 f'<td class="{cls}">{escape(BUDGET_WORDS[status])}</td></tr>')
 
     head = ("<tr><th></th><th>spent</th><th>budget</th><th>used</th><th>projected to period end</th>"
@@ -294,3 +335,82 @@ def budget(report) -> str:
             f'<tbody>{"".join(rows)}</tbody></table></div><ul class="rk-financial">{fin}</ul>'
             f'<p class="rk-legend">Projection: spend so far per day × days in the period;{escape(tol)}.</p>')
 
+
+
+# --- the main part of layout: compact (short views; the full ones above go to the appendix) ---
+
+BRIEF_DRIVERS = 3
+NOT_SET = "(not set)"
+
+
+def plain_name(name) -> str:
+    """A channel or campaign name as the client reads it: GA4's '(not set)' is traffic without one."""
+    return "traffic without a campaign" if str(name) == NOT_SET else str(name)
+
+
+def _linked_work(report, kpi: str) -> str | None:
+    """The delivered work of the period on a goal measured by this KPI (most hours first)."""
+    done = report.work.done
+    if done is None:
+        return None
+    goal_ids = {r.figures["id"] for r in report.analysis.goals if r.figures["kpi"] == kpi}
+    items = [i for g in done.goals if g.goal_id in goal_ids for i in g.items if i.deliverable or i.result]
+    if not items:
+        return None
+    return max(items, key=lambda i: i.hours).task
+
+
+def _driver_line(report, d: dict) -> str:
+    cur, unit = report.cfg.currency, d["unit"]
+    fig = report.figures[d["kpi"]]
+    before, after = ((fig.adjusted["previous"], fig.adjusted["current"]) if fig.adjusted
+                     else (d["previous"], d["value"]))
+    fields = {"kpi": d["label"], "change": fmt.change_words(d["change"]),
+              "previous": report.periods.previous.label(),
+              "before": fmt.value(before, unit, cur), "after": fmt.value(after, unit, cur)}
+    parts = ["{kpi}: {change} on {previous}, to {after} from {before}.".format(**fields)]
+    top = [r for r in d.get("by_channel") or [] if fmt.value(abs(r["change"]), unit, cur) not in ("0", "0.00")]
+    if d["method"] == "contribution" and top:
+        total = d.get("abs_change")
+        share = top[0]["change"] / total if total else None
+        text = ("Most of it came from {channel} ({amount})." if share is not None and share >= 0.5
+                else "The largest part came from {channel} ({amount}).")
+        sign = "+" if top[0]["change"] >= 0 else "-"
+        parts.append(text.format(channel=plain_name(top[0]["channel"]),
+                                 amount=sign + fmt.value(abs(top[0]["change"]), unit, cur)))
+    elif d.get("mix_rate"):
+        mr = d["mix_rate"]
+        cause = max(("rate", "mix", "other"), key=lambda k: abs(mr.get(k) or 0.0))
+        parts.append({"rate": "Mostly because the channels themselves did better or worse, not because "
+                              "visitors moved between channels.",
+                      "mix": "Mostly because visitors moved between channels that convert differently, "
+                             "not because a channel itself did better or worse.",
+                      "other": "Mostly from channels without ad spend, such as unpaid search."}[cause])
+    if d["seasonal"]:
+        parts.append("Last year these months moved the same way ({ly}), so part of this is the season."
+                     .format(ly=fmt.change_words(d["last_year_change"])))
+    task = _linked_work(report, d["kpi"])
+    if task:
+        parts.append("It follows our work on “{task}”.".format(task=task))
+    return f'<li data-driver="{escape(d["kpi"])}">' + escape(" ".join(parts)) + "</li>"
+
+
+def why_brief(report) -> str:
+    """The two or three changes that matter, in plain words: the KPIs that moved beyond normal
+    day-to-day variation (in the client's KPI order), with the channel that moved them, the
+    season and the work behind them; the ones within normal variation named in one line."""
+    drivers = report.analysis.drivers
+    real = [d for d in drivers if d["variation"]["within"] is not True][:BRIEF_DRIVERS]
+    calm = [d for d in drivers if d["variation"]["within"] is True]
+    items = "".join(_driver_line(report, d) for d in real)
+    html = f'<ul class="rk-why">{items}</ul>' if items else ""
+    if len(calm) == 1:
+        html += ('<p>{name} moved too, but within the usual ups and downs from one day to the next, so '
+                 'we do not read it as a real change yet.</p>').format(name=escape(calm[0]["label"]))
+    elif calm:
+        html += ('<p>{names} moved too, but within the usual ups and downs from one day to the next, so '
+                 'we do not read them as real changes yet.</p>').format(
+            names=escape(", ".join(d["label"] for d in calm)))
+    if not drivers:
+        html += why(report)
+    return html + '<p class="rk-legend">How each change breaks down by channel and campaign is in the appendix.</p>'

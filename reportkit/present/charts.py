@@ -23,7 +23,8 @@ from reportkit.present import chart_layout
 # no GUI backend, the same result in a notebook kernel, a batch worker or a test.
 
 PALETTE = sns.color_palette("colorblind")
-FIG_WIDTH_IN = 7.0  # shown 672 css px wide; on a phone the chart keeps >= 500 px and scrolls sideways
+FIG_WIDTH_IN = 9.6    # shown 922 css px wide: the report's column (980 px less its padding)
+PHONE_WIDTH_IN = 4.0  # the phone version (384 css px): in a 362 px column its 8.5 pt text is >= 10 px
 CURRENT, PREVIOUS = PALETTE[0], "#9a9a9a"
 
 
@@ -151,46 +152,84 @@ def _with_kpis(report, kpis):
             {**report.figures, **more.figures})
 
 
+def weekday_offset(current_start, previous_start) -> int:
+    """Days to move into the previous period so each day meets the same weekday (-3..3):
+    Thursday 1 Oct against Thursday 3 Sep, not Tuesday 1 Sep."""
+    return (current_start.weekday() - previous_start.weekday() + 3) % 7 - 3
+
+
+def _outage_spans(report, offset: int) -> list[tuple[str, object, object]]:
+    """(which, first day, last day) of each tracking outage on the current period's axis; one in
+    the previous period is moved as its line is (by day number and the weekday offset)."""
+    import datetime as dt
+    p, spans = report.periods, []
+    for o in report.data_quality.get("outages") or []:
+        start, end = pd_date(o["start"]), pd_date(o["end"])
+        if o["period"] == "previous":
+            move = p.current.start - p.previous.start - dt.timedelta(days=offset)
+            start, end = start + move, end + move
+        elif o["period"] != "current":
+            continue
+        if end >= p.current.start and start <= p.current.end:
+            spans.append((o["period"], max(start, p.current.start), min(end, p.current.end)))
+    return spans
+
+
 @themed
-def daily_trend(report, keys=None):
-    """Daily values of up to three KPIs, this period against the previous one (same day number).
+def daily_trend(report, keys=None, width_in: float | None = None):
+    """Daily values of up to three KPIs, this period against the previous one moved to the same
+    weekday (so weekly cycles line up), with the days tracking recorded nothing shaded.
 
     ``keys``: KPI keys or KPI objects (default: the report's chartable KPIs); any KPI of the
     client's registry its data can compute, else a ValueError saying what is missing (users
     exist only per period; a KPI whose measures the data lacks), and a KeyError for an
-    unknown key. Returns a matplotlib Figure (display it, or make it the cell's last line):
-    one panel per KPI, values in the KPI's unit (money in the client's currency, rates in
-    percent on the axis), each title the period's figure and its change. A day whose value is
-    undefined (no data, or a zero denominator) is a gap in the line, never a 0. The kit's
-    theme applies to this figure only."""
+    unknown key. ``width_in``: the figure's width in inches (default the page column's).
+    Returns a matplotlib Figure (display it, or make it the cell's last line): one panel per
+    KPI, values in the KPI's unit (money in the client's currency, rates in percent on the
+    axis), each title the period's figure and its change. A day whose value is undefined (no
+    data, or a zero denominator) is a gap in the line, never a 0. The kit's theme applies to
+    this figure only."""
+    import datetime as dt
     kpis = chart_kpis(report, keys)[:3]
-    fig = _figure(FIG_WIDTH_IN, 2.3 * len(kpis) + 0.3)
+    fig = _figure(width_in or FIG_WIDTH_IN, 2.3 * len(kpis) + 0.3)
     axes = fig.subplots(len(kpis), 1, sharex=True, squeeze=False)
     daily, _, figures = _with_kpis(report, kpis)
     p = report.periods
+    offset = weekday_offset(p.current.start, p.previous.start)
+    spans = _outage_spans(report, offset)
     for ax, kpi in zip(axes[:, 0], kpis):
         fig_ = figures[kpi.key]
+        for which, first, last in spans:
+            ax.axvspan(first - dt.timedelta(hours=12), last + dt.timedelta(hours=12), color="#f0c987",
+                       alpha=.45, lw=0, label=("tracking outage (estimated)" if which == "current" else
+                                               "tracking outage in {period}".format(period=p.previous.label())))
         ax.plot(daily["date"], daily[kpi.key], color=CURRENT, lw=2, label=p.current.label())
-        ax.plot(daily["date"], daily[f"{kpi.key}_previous"], color=PREVIOUS, lw=1.3, ls="--",
-                label=f"{p.previous.label()} (same day of period)")
+        ax.plot(daily["date"], daily[f"{kpi.key}_previous"].shift(-offset), color=PREVIOUS, lw=1.3, ls="--",
+                label="{period}, same weekday".format(period=p.previous.label()))
         _value_axis(ax.yaxis, kpi.unit, report.cfg.currency)
         ax.set_ylabel(axis_label(kpi, report.cfg.currency, " per day"))
         ax.set_title(_trend_title(kpi, fig_, report.cfg.currency))
         ax.set_ylim(bottom=0)
+    for which, first, last in spans[:1]:   # one direct label on the top panel
+        top = axes[0, 0]
+        top.text(last + dt.timedelta(hours=14), top.get_ylim()[1] * 0.04, "no tracking" if which == "current"
+                 else "no tracking ({period})".format(period=p.previous.label()), fontsize=8.5,
+                 va="bottom", ha="left", color="#8a5a00")
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    legend_h = _legend_below(fig, handles, labels, 9.5)
+    unique = dict(zip(labels, handles))
+    legend_h = _legend_below(fig, list(unique.values()), list(unique), 9.5)
     # the whole period on the axis, even when days are missing (a gap is a finding too)
     axes[-1, 0].set_xlim(daily["date"].iloc[0], daily["date"].iloc[-1])
     days = len(daily)
     step = 1 if days <= 8 else 3 if days <= 21 else 7 if days <= 62 else 14 if days <= 120 else 30
     axes[-1, 0].set_xticks(list(daily["date"].iloc[::step]))  # counted from the period's first day
-    axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+    axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%a %-d %b" if days <= 62 else "%-d %b"))
     axes[-1, 0].set_xlabel(f"Day ({p.current.label()})")
     return chart_layout.fit(fig, bottom_in=legend_h)
 
 
 @themed
-def channel_breakdown(report, key=None):
+def channel_breakdown(report, key=None, width_in: float | None = None):
     """One KPI by channel, this period against the previous one, largest first.
 
     ``key``: a KPI key or KPI object (default: the report's first chartable KPI); any KPI of
@@ -206,7 +245,7 @@ def channel_breakdown(report, key=None):
     _, channels, _ = _with_kpis(report, [kpi])
     table = channels[[kpi.key, f"{kpi.key}_previous"]].dropna(how="all")
     table = table.sort_values(kpi.key, ascending=True, na_position="first")
-    fig = _figure(FIG_WIDTH_IN, 0.42 * len(table) + 1.5)
+    fig = _figure(width_in or FIG_WIDTH_IN, 0.42 * len(table) + 1.5)
     ax = fig.subplots()
     y = range(len(table))
     ax.barh([i + 0.2 for i in y], table[kpi.key].fillna(0), height=0.4, color=CURRENT,
@@ -269,12 +308,12 @@ def display_width(svg: str) -> int:
 
 
 @themed
-def goal_progress(report, result):
+def goal_progress(report, result, width_in: float | None = None):
     """One goal: actual (monthly values, or the running total) against the target path,
     milestone markers, and the forecast dashed to the deadline."""
     g, s = result.figures, result.series
     cur = report.cfg.currency
-    fig = _figure(8.5, 3.1)
+    fig = _figure(width_in or FIG_WIDTH_IN, 3.1 if (width_in or FIG_WIDTH_IN) > 6 else 3.4)
     ax = fig.subplots()
     actual = [(d, v) for d, v in s.get("actual", []) if v is not None]
     if actual:
@@ -287,13 +326,15 @@ def goal_progress(report, result):
         ax.axhline(g["target"], color=PALETTE[3], lw=1.3, label=f"stay {side} this line")
         path = []
     if len(path) > 1:
-        ax.plot([d for d, _ in path], [v for _, v in path], color=PREVIOUS, lw=1.3, label="target path")
+        ax.plot([d for d, _ in path], [v for _, v in path], color="#555555", lw=1.2, ls=":", label="target path")
     if g["target"] is not None:
         ax.axhline(g["target"], color=PREVIOUS, lw=0.8, ls=":")
     forecast = [(d, v) for d, v in s.get("forecast", []) if v is not None]
     if forecast:
         ax.plot([d for d, _ in forecast], [v for _, v in forecast], color=CURRENT, lw=1.5, ls="--",
                 label="forecast")
+        _gap_shading(ax, forecast, path, g)
+    _end_labels(ax, g, actual, forecast, cur)
     for m in g["milestones"]:
         when = pd_date(m["date"])
         if g["measure"] == "monthly":
@@ -309,11 +350,47 @@ def goal_progress(report, result):
     return chart_layout.fit(fig, bottom_in=_legend_below(fig, list(unique.values()), list(unique), 8.5))
 
 
+def _gap_shading(ax, forecast, path, g) -> None:
+    """The gap between the forecast and the target path, shaded green where the forecast is on
+    the goal's good side of the path, red where it falls short: the gap is seen, not read off."""
+    if len(path) < 2:
+        return
+    import numpy as np
+    days = [mdates.date2num(d) for d, _ in forecast]
+    target = np.interp(days, [mdates.date2num(d) for d, _ in path], [v for _, v in path])
+    values = np.array([v for _, v in forecast], dtype=float)
+    good = values >= target if g["direction"] == "up" else values <= target
+    dates = [d for d, _ in forecast]
+    ax.fill_between(dates, values, target, where=good, color=PALETTE[2], alpha=.18, lw=0, interpolate=True)
+    ax.fill_between(dates, values, target, where=~good, color=PALETTE[3], alpha=.18, lw=0, interpolate=True)
+
+
+def _end_labels(ax, g, actual, forecast, cur: str) -> None:
+    """Direct labels: the actual value at its last point, the forecast and the target at the
+    deadline (the legend is not needed to tell the three apart)."""
+    unit = g["unit"]
+    if actual:
+        d, v = actual[-1]
+        ax.annotate("now {value}".format(value=fmt.value(v, unit, cur)), (d, v), xytext=(-4, 8),
+                    textcoords="offset points", ha="right", fontsize=8.5, color=CURRENT, fontweight="bold")
+    above = bool(forecast) and g["target"] is not None and forecast[-1][1] >= g["target"]
+    if forecast:   # inside the plot, right-aligned at the deadline: the forecast on its side of the target
+        d, v = forecast[-1]
+        ax.annotate("forecast {value}".format(value=fmt.value(v, unit, cur)), (d, v), xytext=(-2, 7 if above else -7),
+                    textcoords="offset points", ha="right", va="bottom" if above else "top", fontsize=8.5,
+                    color=CURRENT)
+    if g["target"] is not None and g.get("deadline"):
+        ax.annotate("target {value}".format(value=fmt.value(g["target"], unit, cur)),
+                    (forecast[-1][0] if forecast else pd_date(g["deadline"]), g["target"]), xytext=(-2, -7 if above else 7),
+                    textcoords="offset points", ha="right", va="top" if above else "bottom", fontsize=8.5,
+                    color="#555555")
+
+
 @themed
-def budget_burn(report, part: str = "period"):
+def budget_burn(report, part: str = "period", width_in: float | None = None):
     """Cumulative spend against the straight budget line of the period (or month to date)."""
     b = report.analysis.budget if part == "period" else report.analysis.budget["month_to_date"]
-    fig = _figure(8.5, 2.6)
+    fig = _figure(width_in or FIG_WIDTH_IN, 2.6 if (width_in or FIG_WIDTH_IN) > 6 else 3.0)
     ax = fig.subplots()
     days = [pd_date(d) for d, _ in b["cumulative"]]
     ax.plot(days, [v for _, v in b["cumulative"]], color=CURRENT, lw=2, label="spend so far")

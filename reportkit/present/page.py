@@ -34,6 +34,22 @@ def section_id(title: str) -> str:
 _HTML_H2 = re.compile(r'<h2 id="([^"]+)">([^<]+)</h2>')
 
 
+APPENDIX_CLASS = "rk-in-appendix"   # an appendix section's h2: in the page, not in the contents
+
+
+def appendix_heading(title: str) -> str:
+    """An appendix section's ``<h2>``: with its id, left out of the contents (which list the
+    main part's sections and the appendix as one entry)."""
+    return f'<h2 id="{escape(section_id(title))}" class="{APPENDIX_CLASS}">{escape(title)}</h2>'
+
+
+def retitle(html: str, title: str | None = None) -> str:
+    """``html`` with its first ``<h2>`` made an appendix heading, titled ``title`` (plain text;
+    None: its own title): a section shown twice (short in the main part, in full in the
+    appendix) keeps unique ids."""
+    return _HTML_H2.sub(lambda m: appendix_heading(title or unescape(m.group(2))), html, count=1)
+
+
 def section_titles(nb) -> list[tuple[str, str]]:
     """(title, id) of each section in order: the ``##`` headings of markdown cells and the
     ``<h2 id=...>`` headings that sections shown only when they have data put in their output."""
@@ -108,10 +124,28 @@ def footer_parts(agency_name: str, sidecar: dict) -> list[str]:
 def resources(cfg, sidecar: dict) -> dict:
     """The template's extra resources for one client's page."""
     p = sidecar["period"]
+    running = "{client} · {start} – {end}".format(client=cfg.client_name, start=_day(p["start"]), end=_day(p["end"]))
     return {"reportkit_csp": CSP,
             "reportkit_title": f"{cfg.client_name} · {_day(p['start'])} – {_day(p['end'])} · {cfg.agency.name}",
             "reportkit_accent": cfg.agency.accent_color,
-            "reportkit_footer": footer_parts(cfg.agency.name, sidecar)}
+            "reportkit_footer": footer_parts(cfg.agency.name, sidecar),
+            "reportkit_print_css": print_margins_css(running, "Prepared by {agency}".format(agency=cfg.agency.name))}
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string, safe inside a <style> element (no quote, backslash,
+    line break or '<' ends it)."""
+    out = "".join(f"\\{ord(c):X} " if c in '"\\<>&\n\r\f' else c for c in text)
+    return f'"{out}"'
+
+
+def print_margins_css(header: str, footer: str) -> str:
+    """The printed page's running header (client and period, top left) and footer (who prepared
+    it, bottom left; the page number x of y is the stylesheet's, bottom right)."""
+    box = "font: 8pt -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; color: #5f6368;"
+    return ("@media print { @page { @top-left { content: " + css_string(header) + "; " + box + " } "
+            "@bottom-left { content: " + css_string(footer) + "; " + box + " } } "
+            "@page :first { @top-left { content: none; } } }")
 
 
 def header(logo_html: str, agency_name: str, title: str, subtitle_html: str) -> str:

@@ -34,22 +34,27 @@ def spend_class(report, kpi) -> str | None:
 
 
 def _change_cell(kpi, rel, key: str, field: str, reason: str | None = None,
-                 colour: str | None = None) -> str:
+                 colour: str | None = None, label: str | None = None) -> str:
+    """A change cell; ``label``: its column's name, shown before it when a phone stacks the row."""
+    lab = f' data-label="{escape(label)}"' if label else ""
     if reason:
-        return (f'<td class="chg none" data-kpi="{escape(key)}" data-field="{field}">'
+        return (f'<td class="chg none" data-kpi="{escape(key)}" data-field="{field}"{lab}>'
                 f'{escape(not_comparable_text(reason))}</td>')
     v = verdict(kpi.better, rel)
     arrow = _arrow(v, rel)
     return (f'<td class="chg {colour if colour and v in ("good", "bad") else v}" data-kpi="{escape(key)}" '
-            f'data-field="{field}">{arrow} {escape(fmt.change(rel))}</td>')
+            f'data-field="{field}"{lab}>{arrow} {escape(fmt.change(rel))}</td>')
 
 
 def estimate_note(f, currency: str) -> str:
     """'€210,317 with the untracked days estimated' when this period's figure has an estimate."""
-    if not f.adjusted or not f.coverage["current"]["days_estimated"] or f.adjusted["current"] == f.value:
-        return ""
-    return (f'{fmt.value(f.adjusted["current"], f.kpi.unit, currency)} with the '
-            f'{f.coverage["current"]["days_estimated"]} untracked day(s) estimated')
+    if not f.adjusted or not f.coverage["current"]["days_estimated"] or \
+            fmt.value(f.adjusted["current"], f.kpi.unit, currency) == fmt.value(f.value, f.kpi.unit, currency):
+        return ""   # the same as shown: nothing to add
+    days = f.coverage["current"]["days_estimated"]
+    text = ("{value} with the 1 untracked day estimated" if days == 1 else
+            "{value} with the {days} untracked days estimated")
+    return text.format(value=fmt.value(f.adjusted["current"], f.kpi.unit, currency), days=days)
 
 
 def header(report) -> str:
@@ -57,7 +62,10 @@ def header(report) -> str:
     return page.header(logo_img(cfg.agency), cfg.agency.name, cfg.client_name,
                        f'Report for <strong>{escape(p.current.label())}</strong> '
                        f'({p.current.start:%-d %b %Y} – {p.current.end:%-d %b %Y}) · compared with '
-                       f'{escape(p.previous.label())} and {escape(p.yoy.label())}')
+                       f'{escape(p.previous.label())} and {escape(p.yoy.label())}'
+                       + '<span class="rk-prepared">{text}</span>'.format(text=escape(
+                           "Prepared by {agency} for {client}".format(agency=cfg.agency.name,
+                                                                      client=cfg.client_name))))
 
 
 def _card_change(f, rel, field: str, against: str, name: str, colour: str | None = None) -> str:
@@ -68,7 +76,8 @@ def _card_change(f, rel, field: str, against: str, name: str, colour: str | None
         return (f'<div class="rk-card-chg none" title="no fair comparison"><span data-kpi="{escape(f.kpi.key)}" '
                 f'data-field="{field}">{escape(not_comparable_text(reason))}</span> '
                 f'<span class="vs">vs {escape(against)}</span></div>')
-    estimated = " (untracked days estimated)" if f.coverage and (
+    # said once per card: this period's estimate is the card's note line (estimate_note)
+    estimated = " (untracked days estimated)" if f.coverage and not estimate_note(f, "EUR") and (
         f.coverage["current"]["days_estimated"] or f.coverage[name]["days_estimated"]) else ""
     v = verdict(f.kpi.better, rel)
     arrow = _arrow(v, rel)
@@ -98,9 +107,10 @@ def _card_note(f, currency: str) -> str:
     return f'<div class="rk-card-note rk-note" data-field="adjusted">{escape(note)}</div>' if note else ""
 
 
-def summary(report) -> str:
+def cards(report) -> str:
+    """The headline KPI cards."""
     p = report.periods
-    cards = "".join(
+    return "".join(
         f'<div class="rk-card" data-kpi="{escape(f.kpi.key)}"><div class="rk-card-label" '
         f'title="{escape(f.kpi.explain)}">{escape(f.kpi.label)}</div><div class="rk-card-value" '
         f'data-field="value">{escape(fmt.value(f.value, f.kpi.unit, report.cfg.currency))}</div>'
@@ -109,11 +119,19 @@ def summary(report) -> str:
                        spend_class(report, f.kpi))
         + _card_change(f, f.change_yoy, "change_yoy", p.yoy.label(), "yoy", spend_class(report, f.kpi)) + '</div>'
         for f in report.headline)
+
+
+def summary(report) -> str:
+    """The KPI cards and the summary sentences (the first screen adds goals, risk and ask)."""
     sentences = "".join(f"<li>{escape(s)}</li>" for s in report.summary)
-    return f'<div class="rk-cards">{cards}</div><ul class="rk-summary">{sentences}</ul>'
+    return f'<div class="rk-cards">{cards(report)}</div><ul class="rk-summary">{sentences}</ul>'
 
 
-def kpi_table(report) -> str:
+def kpi_table(report, brief: bool = False) -> str:
+    """Every selected KPI against the previous period and last year; ``brief``: the main part's
+    short table (this period and the two changes; the full table is in the appendix)."""
+    if brief:
+        return _kpi_table_brief(report)
     p, cur = report.periods, report.cfg.currency
     rows = []
     for key, f in report.figures.items():
@@ -141,6 +159,23 @@ def kpi_table(report) -> str:
             'on some days, changes count an estimate for those days (see the data notes).</p>')
 
 
+def _kpi_table_brief(report) -> str:
+    p, cur = report.periods, report.cfg.currency
+    rows = "".join(
+        f'<tr><th scope="row" title="{escape(f.kpi.explain)}">{escape(f.kpi.label)}</th>'
+        f'<td class="num" data-kpi="{escape(key)}" data-field="value">{escape(fmt.value(f.value, f.kpi.unit, cur))}</td>'
+        + _change_cell(f.kpi, f.change_previous, key, "change_previous", f.not_comparable("previous"),
+                       spend_class(report, f.kpi))
+        + _change_cell(f.kpi, f.change_yoy, key, "change_yoy", f.not_comparable("yoy"), spend_class(report, f.kpi))
+        + "</tr>" for key, f in report.figures.items())
+    head = (f"<tr><th>KPI</th><th>{escape(p.current.label())}</th><th>vs {escape(p.previous.label())}</th>"
+            f"<th>vs {escape(p.yoy.label())}</th></tr>")
+    return (f'<div class="rk-table-wrap"><table class="rk-table rk-kpis rk-kpis-brief"><thead>{head}</thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>'
+            '<p class="rk-legend">Green is better and red is worse for that KPI; grey: about the same. '
+            'Each KPI explained, with the previous values, is in the appendix.</p>')
+
+
 def channel_table(report, keys: list[str] | None = None) -> str:
     kpis = [k for k in report.chartable if keys is None or k.key in keys][:4]
     cur, table = report.cfg.currency, report.channels
@@ -154,8 +189,8 @@ def channel_table(report, keys: list[str] | None = None) -> str:
             change = None if fmt.is_missing(change) else float(change)
             fig = report.figures.get(k.key)
             reason = fig.not_comparable("previous") if fig is not None else None
-            cells.append(f'<td class="num">{escape(fmt.value(value, k.unit, cur))}</td>'
-                         + _change_cell(k, change, k.key, "channel_change", reason))
+            cells.append(f'<td class="num" data-label="{escape(k.label)}">{escape(fmt.value(value, k.unit, cur))}</td>'
+                         + _change_cell(k, change, k.key, "channel_change", reason, label="vs prev."))
         rows.append(f'<tr><th scope="row">{escape(str(channel))}</th>{"".join(cells)}</tr>')
     estimated = any(report.figures[k.key].estimated for k in kpis if k.key in report.figures)
     legend = ('<p class="rk-legend">Values are as recorded; the changes count an estimate for the days '

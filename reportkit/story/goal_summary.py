@@ -159,14 +159,5 @@ def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | Non
         out.append((why, s.figures))
     if not any(g.value is not None and g.status != "not_started" for g in side_goals):
         return [], None  # no goal has a value yet: the KPI summary says more
-    if len(out) < 3:  # always say what comes next, even with a single goal
-        # promise only what the sections below hold
-        parts = ["restate each goal with its milestones and forecast"]
-        if analysis.drivers:
-            parts.append("explain what moved")
-        if measured.cfg.budget is not None and analysis.budget:
-            parts.append("show the budget")
-        out.append(("Below we " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1
-                                   else parts[0]) + ".", []))
     out = out[:5]
     return [t for t, _ in out], [f for _, f in out]

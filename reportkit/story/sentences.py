@@ -8,8 +8,7 @@ from reportkit.story.figures import Sentence
 
 def work_sentence(s: Sentence, side: dict) -> str | None:
     """One sentence from the work sections of the sidecar: the most important delivered work
-    (goal work in goal order, the item with the most hours; else an A-task) and the client's
-    overdue action items. None when there is neither."""
+    (goal work in goal order, the item with the most hours; else an A-task). None without one."""
     work, parts = side.get("work") or {}, []
     found = None
     for gi, goal in enumerate(work.get("goals") or []):
@@ -28,23 +27,21 @@ def work_sentence(s: Sentence, side: dict) -> str | None:
         for key in path:
             item = item[key]
         field = "deliverable" if item.get("deliverable") else "task"
-        text = f"We delivered \u201c{s.fig(item[field], path + [field], 'text')}\u201d"
+        fields = {"item": s.fig(item[field], path + [field], "text"), "goal": None, "result": None}
         if goal_path:
             goal = side
             for key in goal_path:
                 goal = goal[key]
-            text += f" for our goal \u201c{s.fig(goal, goal_path, 'text')}\u201d"
+            fields["goal"] = s.fig(goal, goal_path, "text")
         if item.get("result"):
-            text += f" ({s.fig(item['result'], path + ['result'], 'text')})"
-        parts.append(text)
-    overdue = [(i, a) for i, a in enumerate(side.get("action_items") or []) if a.get("overdue")]
-    if overdue:
-        listed = " and ".join(
-            f"\u201c{s.fig(a['item'], ['action_items', i, 'item'], 'text')}\u201d (due "
-            f"{s.fig(a['due'], ['action_items', i, 'due'], 'date')})" for i, a in overdue[:2])
-        more = f", with {s.fig(overdue, ['action_items'], 'len')} overdue items in all" if len(overdue) > 2 else ""
-        waiting = f"from you we still need {listed}, now overdue{more}"
-        parts.append(waiting if parts else waiting[0].upper() + waiting[1:])
+            fields["result"] = s.fig(item["result"], path + ["result"], "text")
+        text = ("We delivered \u201c{item}\u201d for our goal \u201c{goal}\u201d ({result})" if fields["goal"] and fields["result"]
+                else "We delivered \u201c{item}\u201d for our goal \u201c{goal}\u201d" if fields["goal"]
+                else "We delivered \u201c{item}\u201d ({result})" if fields["result"]
+                else "We delivered \u201c{item}\u201d")
+        parts.append(text.format(**fields))
+    # the client's overdue items are said once, on the first screen (story.first_screen.ask)
+    # and in "What we need from you", not here as well
     return "; ".join(parts) + "." if parts else None
 
 
@@ -83,12 +80,18 @@ def data_gap_sentence(s: Sentence, data_quality: dict, period: str, conversion_w
     gaps = data_quality["zero_traffic_days"]
     if gaps.get("current"):
         n = s.fig(gaps["current"], ["data_quality", "zero_traffic_days", "current"], "len")
-        return (f"Tracking recorded no visits on {n} day(s) this {period}, so visit-based figures "
-                f"are understated; see the data notes.")
+        text = ("Tracking recorded no visits on 1 day this {period}, so visit-based figures are "
+                "understated; see the data notes." if len(gaps["current"]) == 1 else
+                "Tracking recorded no visits on {n} days this {period}, so visit-based figures are "
+                "understated; see the data notes.")
+        return text.format(n=n, period=period)
     if gaps.get("previous"):
         n = s.fig(gaps["previous"], ["data_quality", "zero_traffic_days", "previous"], "len")
-        return (f"Tracking recorded no visits on {n} day(s) of the previous {period}, which makes "
-                f"this {period}'s rise in visit-based figures look larger than it is.")
+        text = ("Tracking recorded no visits on 1 day of the previous {period}, which makes this "
+                "{period}'s rise in visit-based figures look larger than it is." if len(gaps["previous"]) == 1 else
+                "Tracking recorded no visits on {n} days of the previous {period}, which makes this "
+                "{period}'s rise in visit-based figures look larger than it is.")
+        return text.format(n=n, period=period)
     return None
 
 

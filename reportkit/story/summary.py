@@ -35,10 +35,22 @@ def _conversion_word(measured) -> str:
     return measured.cfg.registry()["conversions"].label.lower()
 
 
+def with_numbers(sentences: list[str], figures: list | None) -> tuple[list[str], list | None]:
+    """Only the sentences that carry a number (a digit): a summary sentence without one says
+    nothing the sections below do not say better."""
+    keep = [i for i, text in enumerate(sentences) if any(c.isdigit() for c in text)]
+    return [sentences[i] for i in keep], (None if figures is None else
+                                          [figures[i] for i in keep] if len(figures) == len(sentences) else figures)
+
+
 def summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | None]:
     """(sentences, the figures typed into each): the goal-led summary when the client has goals
     with a value, else 3-5 sentences on the headline KPIs (figures ``[]``; ``None`` when the
-    goal-led summary had nothing to say yet)."""
+    goal-led summary had nothing to say yet). At most five, each carrying a number."""
+    return with_numbers(*_summary(measured, analysis, work))
+
+
+def _summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | None]:
     figures: list | None = []
     if analysis.goals:
         sentences, figures = goal_summary.summary(measured, analysis, work)
