@@ -252,13 +252,19 @@ def test_a_writer_holding_the_warehouse_gives_a_clear_message(tmp_path):
     assert "read_only=True" in err and "Traceback" not in err
 
 
-def test_a_killed_writers_scratch_copy_is_removed_by_the_next_write(tmp_path):
+def _one_pull(tmp_path):
+    """A warehouse at tmp_path/w.duckdb holding one pull of one row (3 sessions)."""
     import pandas as pd
     store = Warehouse(tmp_path / "w.duckdb")
     key = PullKey("c", "ga4:1", "q", date(2026, 10, 1), date(2026, 10, 31))
     frame = pd.DataFrame({"date": pd.to_datetime(["2026-10-01"]), "channel": ["Email"],
                           "campaign": ["(not set)"], "sessions": [3.0]})
     store.put(key, frame, {})
+    return store, key, frame
+
+
+def test_a_killed_writers_scratch_copy_is_removed_by_the_next_write(tmp_path):
+    store, key, frame = _one_pull(tmp_path)
     left = tmp_path / ".w.duckdb.99999999.tmp"           # what a writer killed mid-write leaves
     left.write_bytes(b"half a copy")
     store.put(key, frame, {})
@@ -267,12 +273,7 @@ def test_a_killed_writers_scratch_copy_is_removed_by_the_next_write(tmp_path):
 
 
 def test_a_wal_left_by_a_dead_outside_writer_is_read_and_folded_in(tmp_path):
-    import pandas as pd
-    store = Warehouse(tmp_path / "w.duckdb")
-    key = PullKey("c", "ga4:1", "q", date(2026, 10, 1), date(2026, 10, 31))
-    frame = pd.DataFrame({"date": pd.to_datetime(["2026-10-01"]), "channel": ["Email"],
-                          "campaign": ["(not set)"], "sessions": [3.0]})
-    store.put(key, frame, {})
+    store, key, frame = _one_pull(tmp_path)
     # a process outside reportkit writes without a checkpoint and dies: its change is in the WAL
     subprocess.run([sys.executable, "-c", "import duckdb, os, sys\n"
                     "con = duckdb.connect(sys.argv[1])\ncon.execute(\"SET checkpoint_threshold='1GB'\")\n"
