@@ -356,3 +356,34 @@ def test_pdf_running_header_cover_and_no_orphaned_heading(demo_run, client):
     # the appendix starts on a page of its own
     starts = [i for i, p in enumerate(reader.pages) if any(line == "Appendix" for line in _page_lines(p)[:4])]
     assert starts, "the appendix heading opens a page"
+
+
+# --- page fill: no page under 40% full except a section's last ---------------------------------
+
+from pdf_fill import underfilled  # noqa: E402
+
+
+def _section_headings() -> set[str]:
+    from reportkit.config.sections import APPENDIX, APPENDIX_HEADINGS, SECTIONS
+    return {s.heading for s in SECTIONS.values()} | set(APPENDIX_HEADINGS.values()) | {APPENDIX.heading}
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_no_printed_page_is_under_40_percent_full_but_a_sections_last(demo_run, client):
+    assert underfilled(demo_run / f"{client}.pdf", _section_headings()) == []
+
+
+def test_the_fill_check_sees_a_page_cut_short(tmp_path):
+    """A page holding one line, with the same section going on over the next page, is flagged;
+    the same page is accepted when a section heading opens the next one."""
+    require_chromium()
+    from reportkit.deliver import pdf
+    filler = "".join(f"<p>Line {i} of the section.</p>" for i in range(30))
+    for name, second in (("short", "<p>More of the same section.</p>"), ("last", "<h2>Budget</h2>")):
+        page = tmp_path / f"{name}.html"
+        page.write_text(f"<html><body><main><h2>Results</h2><p>One line.</p>"
+                        f'<div style="break-before: page">{second}{filler}</div></main></body></html>')
+        pdf.write_pdf(page, tmp_path / f"{name}.pdf")
+    [flagged] = underfilled(tmp_path / "short.pdf", _section_headings())
+    assert flagged.startswith("page 1:") and "More of the same section." in flagged
+    assert underfilled(tmp_path / "last.pdf", _section_headings()) == []
