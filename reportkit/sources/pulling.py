@@ -44,33 +44,52 @@ def reusable(cached, fresh_hours: float, refresh: bool, since) -> bool:
     return cached.pulled_at >= since if refresh else _wh.usable(cached, fresh_hours)
 
 
+def cached_or_pulled(store, client_id: str, source: str, keys: dict, fresh_hours: float,
+                     refresh: bool, fetch_due) -> tuple[dict, set]:
+    """({name: Pull}, {names fetched now}) for the warehouse ``keys`` ({name: PullKey}) of one
+    client's ``source``: a :func:`reusable` cached pull is taken as it is; if any is due, the
+    client's :func:`pull_lock` is taken, what is due is decided again under it (another
+    process may have pulled it meanwhile) and ``fetch_due(names)`` fetches and stores those,
+    returning their pulls."""
+    from reportkit.sources import warehouse as _wh
+    since = _wh.utcnow()
+
+    def due(pulls: dict) -> list:
+        return [name for name in keys if not reusable(pulls[name], fresh_hours, refresh, since)]
+
+    pulls = {name: store.get(key) for name, key in keys.items()}
+    if not due(pulls):
+        return pulls, set()
+    with pull_lock(store.path, client_id, source):
+        pulls = {name: store.get(key) for name, key in keys.items()}
+        todo = due(pulls)
+        if todo:
+            pulls.update(fetch_due(todo))
+    return pulls, set(todo)
+
+
 def pull_ranges(cfg, periods, refresh: bool, source: str, query: str, fetch) -> tuple[dict, set]:
     """({period: Pull}, {periods fetched now}) for ``source`` / ``query`` over every range.
 
     ``fetch(period, range)`` returns ``(frame, meta, final)``: the rows for the warehouse,
     the metadata to keep (``calls`` and ``quota`` among it) and whether the data is final
     (None: the warehouse's rule, the range ended more than three days before the pull).
-    Fetching holds the client's :func:`pull_lock`; what is due is decided again under it.
+    Fetching holds the client's :func:`pull_lock` (:func:`cached_or_pulled`).
     """
     from reportkit.sources import warehouse as _wh  # here: reading params never loads the warehouse
-    since = _wh.utcnow()
     store = _wh.open_for(cfg)
+    rngs = ranges(periods)
     keys = {period: _wh.PullKey(cfg.client_id, source, query, rng.start, rng.end)
-            for period, rng in ranges(periods).items()}
+            for period, rng in rngs.items()}
 
-    def due(pulls: dict) -> list:
-        return [p for p in keys if not reusable(pulls[p], cfg.warehouse.fresh_hours, refresh, since)]
+    def fetch_due(todo: list) -> dict:
+        out = {}
+        for period in todo:
+            frame, meta, final = fetch(period, rngs[period])
+            out[period] = store.put(keys[period], frame, meta, final=final)
+        return out
 
-    pulls, fresh = {period: store.get(key) for period, key in keys.items()}, set()
-    if due(pulls):
-        with pull_lock(store.path, cfg.client_id, source):
-            pulls = {period: store.get(key) for period, key in keys.items()}
-            for period, rng in ranges(periods).items():
-                if period in due(pulls):
-                    frame, meta, final = fetch(period, rng)
-                    pulls[period] = store.put(keys[period], frame, meta, final=final)
-                    fresh.add(period)
-    return pulls, fresh
+    return cached_or_pulled(store, cfg.client_id, source, keys, cfg.warehouse.fresh_hours, refresh, fetch_due)
 
 
 def records(pulls: dict, fresh: set, periods) -> list[dict]:

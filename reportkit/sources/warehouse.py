@@ -40,7 +40,7 @@ import pandas as pd
 
 from reportkit.core.measures import ADDITIVE_MEASURES, PERIOD_MEASURES
 from reportkit.errors import SourceError
-from reportkit.paths import file_lock, resolve_path
+from reportkit.paths import file_lock, resolve_path, scratch_path
 
 FINAL_AFTER = timedelta(days=3)   # range end + 3 days: GA4's ~48 h plus the property time zone
 VALUE_COLUMNS = (*ADDITIVE_MEASURES, *PERIOD_MEASURES)
@@ -109,7 +109,7 @@ class Warehouse:
             # left by a writer that was killed
             for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
                 _remove(stale)
-            scratch = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            scratch = scratch_path(self.path)
             try:
                 if self.path.is_file():
                     # copied while a read-only connection holds it: no writer can be changing

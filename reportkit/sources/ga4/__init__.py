@@ -138,30 +138,26 @@ class GA4Source(Source):
 
     def load(self, cfg, periods, refresh: bool = False) -> SourceData:
         from reportkit.sources import warehouse as _wh
-        from reportkit.sources.pulling import pull_lock, reusable
-        since = _wh.utcnow()
+        from reportkit.sources.pulling import cached_or_pulled
         store = _wh.open_for(cfg)
         jobs = plan(self, cfg.client_id, periods)
 
-        def due(pulls: dict) -> list[Job]:
-            return [job for job in jobs if not reusable(pulls[job], cfg.warehouse.fresh_hours, refresh, since)]
+        def fetch_due(todo: list[Job]) -> dict:
+            from reportkit.sources.ga4.api import fetch  # google-api-core only when a pull is needed
+            from reportkit.sources.quota import CAPS, Gate
+            gate = Gate.beside(store.path, f"ga4:{self.property_id}", CAPS["ga4"])
+            results = fetch(make_client(), self.property_id, todo, QUERIES, self.page_size, gate=gate)
+            out = {}
+            for job in todo:
+                rows, meta = results[job]
+                out[job] = store.put(job.key, _to_frame(job, rows), meta)
+            return out
 
-        pulls = {job: store.get(job.key) for job in jobs}
-        todo = due(pulls)
-        if todo:
-            # one pull of this client's property at a time: a concurrent batch waits, then uses it
-            with pull_lock(store.path, cfg.client_id, cache_source(self.property_id)):
-                pulls = {job: store.get(job.key) for job in jobs}
-                todo = due(pulls)
-                if todo:
-                    from reportkit.sources.ga4.api import fetch  # google-api-core only when a pull is needed
-                    from reportkit.sources.quota import CAPS, Gate
-                    gate = Gate.beside(store.path, f"ga4:{self.property_id}", CAPS["ga4"])
-                    results = fetch(make_client(), self.property_id, todo, QUERIES, self.page_size, gate=gate)
-                    for job in todo:
-                        rows, meta = results[job]
-                        pulls[job] = store.put(job.key, _to_frame(job, rows), meta)
-        return _assemble(self, cfg.currency, jobs, pulls, fresh=set(todo))
+        # one pull of this client's property at a time: a concurrent batch waits, then uses it
+        pulls, fresh = cached_or_pulled(store, cfg.client_id, cache_source(self.property_id),
+                                        {job: job.key for job in jobs}, cfg.warehouse.fresh_hours,
+                                        refresh, fetch_due)
+        return _assemble(self, cfg.currency, jobs, pulls, fresh=fresh)
 
 
 def _assemble(src, currency: str, jobs: list[Job], pulls: dict, fresh: set) -> SourceData:
