@@ -37,6 +37,7 @@ from reportkit import config
 from reportkit.config.sections import SECTIONS
 from reportkit.present import analysis, commentary, content, page, results, work
 from reportkit.contracts import sidecar
+from reportkit.core import i18n
 from reportkit.report import Report, build
 
 
@@ -50,7 +51,9 @@ __all__ = ["load_report", "show_header", "show_summary", "show_kpi_table", "show
 def load_report(namespace: dict) -> Report:
     """Validate the notebook's parameters and build the report."""
     show_figures_as_svg()
-    report = build(config.from_notebook(namespace))
+    cfg = config.from_notebook(namespace)
+    i18n.activate(cfg.locale)  # every cell after this one writes in the client's locale
+    report = build(cfg)
     _shown.clear(), _notes.clear()
     _commentary(report)  # a bad commentary file fails here, before any section shows
     return report

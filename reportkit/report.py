@@ -19,6 +19,7 @@ from reportkit.analysis.assessment import Assessment, assess
 from reportkit.analysis.comparisons import Measured, measure
 from reportkit.config import ClientConfig
 from reportkit.contracts.sidecar import Sidecar
+from reportkit.core import i18n
 from reportkit.story.alerts import agency_alerts
 from reportkit.story.summary import summary
 from reportkit.work import sections as work_sections
@@ -46,7 +47,7 @@ class Report(Measured):
             drivers=a.drivers, summary_figures=self.summary_figures,
             data_quality=self.data_quality, source=self.origin, **self.work.sidecar(),
             agency=cfg.agency.model_dump(), agency_alerts=agency_alerts(self),
-            generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+            generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), locale=cfg.locale)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -55,6 +56,12 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def build(cfg: ClientConfig) -> Report:
+    """The client's report, its words, numbers and dates in ``cfg.locale``."""
+    with i18n.using(cfg.locale):
+        return _build(cfg)
+
+
+def _build(cfg: ClientConfig) -> Report:
     data = sources.load(cfg, cfg.periods())
     check_period_has_data(data.facts, cfg.periods().current, f"{cfg.client_id}: {data.origin}")
     measured = measure(cfg, data)

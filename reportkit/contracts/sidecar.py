@@ -179,6 +179,8 @@ class Sidecar(BaseModel):
     agency_alerts: list[AgencyAlert] = Field(default_factory=list, description="Text for the agency "
                                              "only: never in the client's report; the overview shows it")
     generated_at: str
+    locale: str = Field("en_US", description="The report's locale (params locale:): the language of "
+                        "its texts (summary, notes) and how its display strings write numbers and dates")
 
     def to_json(self) -> dict:
         """The JSON-ready mapping written to ``<client_id>.json``."""

@@ -77,7 +77,7 @@ def _legend_below(fig, handles, labels, size: float) -> float:
 
 def _tick(v: float) -> str:
     """A tick number: no decimals when whole ('50', '1,000'), else two ('0.25')."""
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+    return fmt.number(v, 0 if float(v).is_integer() else 2)
 
 
 def _value_axis(axis, unit: str, currency: str) -> None:
@@ -97,8 +97,7 @@ def _axis_formatter(unit: str, currency: str):
     if unit == "percent":
         return mticker.PercentFormatter(1.0, decimals=1)
     if unit == "currency":
-        symbol = fmt.CURRENCY_SYMBOLS.get(currency, currency + " ")
-        return mticker.FuncFormatter(lambda v, _: f"{'-' if v < 0 else ''}{symbol}{_tick(abs(v))}")
+        return mticker.FuncFormatter(lambda v, _: fmt.money_tick(v, currency))
     return mticker.FuncFormatter(lambda v, _: _tick(v))
 
 
