@@ -38,6 +38,7 @@ from reportkit.config.sections import SECTIONS
 from reportkit.present import analysis, commentary, content, page, results, work
 from reportkit.contracts import sidecar
 from reportkit.core import i18n
+from reportkit.core.i18n import _
 from reportkit.report import Report, build
 
 
@@ -192,9 +193,9 @@ def emit_sidecar(report: Report) -> None:
 
 def _show_results(report: Report) -> None:
     show_kpi_table(report)
-    display(HTML("<h3>Day by day</h3>"))
+    display(HTML("<h3>" + escape(_("Day by day")) + "</h3>"))
     show_trend(report)
-    display(HTML("<h3>By channel</h3>"))
+    display(HTML("<h3>" + escape(_("By channel")) + "</h3>"))
     show_channels(report)
 
 
@@ -242,7 +243,7 @@ def show_section(report: Report, section: str) -> None:
     _shown.setdefault(id(report), set()).add(section)
     if section not in section_ids(report):
         return
-    text, (show, _) = SECTIONS[section], SECTION_VIEWS[section]
+    text, (show, _has_content) = SECTIONS[section], SECTION_VIEWS[section]
     notes = _commentary(report).html(section)
     if text.own_heading:
         show(report)
@@ -250,8 +251,9 @@ def show_section(report: Report, section: str) -> None:
             display(HTML(notes))
         return
     tag = f"h{text.level}"
-    head = f'<{tag} id="{escape(page.section_id(text.heading))}">{escape(text.heading)}</{tag}>'
-    display(HTML(head + (f'<p class="rk-intro">{escape(text.intro)}</p>' if text.intro else "")))
+    # the anchor stays the English heading's, so links to a section work in every language
+    head = f'<{tag} id="{escape(page.section_id(text.heading))}">{escape(_(text.heading))}</{tag}>'
+    display(HTML(head + (f'<p class="rk-intro">{escape(_(text.intro))}</p>' if text.intro else "")))
     if notes and section != "summary":
         display(HTML(notes))
     show(report)

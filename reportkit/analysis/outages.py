@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from reportkit.core.i18n import N_
 from reportkit.core.measures import KEY_COLUMNS, TRACKED_MEASURES
 
-METHOD = ("each untracked day is estimated as the average of the same weekday's recorded days "
-          "in the same calendar month, channel by channel")
+METHOD = N_("each untracked day is estimated as the average of the same weekday's recorded days "
+          "in the same calendar month, channel by channel")  # English; _(METHOD) where shown
 
 
 def tracked(facts: pd.DataFrame) -> list[str]:

@@ -18,7 +18,7 @@ from reportkit.config.goals import Budget, CustomBenchmark, Goal, check_goals
 from reportkit.config.sections import SectionsConfig
 from reportkit.core import periods as _periods
 from reportkit.core.currencies import ISO_4217
-from reportkit.core.i18n import DEFAULT_LOCALE, parse_locale
+from reportkit.core.i18n import DEFAULT_LOCALE, N_, parse_locale
 from reportkit.core.measures import KNOWN_MEASURES
 from reportkit.core.metrics import DEFAULT_KPIS, KPI, REGISTRY, parse_expression, registry_for
 from reportkit.sources import registry as _sources
@@ -94,10 +94,10 @@ class DeliveryOptions(_Strict):
     to: list[str] = Field(default_factory=list, description="Recipients' addresses")
     cc: list[str] = Field(default_factory=list, description="Copy to these addresses")
     reply_to: str | None = Field(None, pattern=EMAIL, description="Where the client's replies go")
-    subject: str = Field("{client_name}: your report for {period}", max_length=200,
+    subject: str = Field(N_("{client_name}: your report for {period}"), max_length=200,
                          description="Subject line; {client_name} and {period} are filled in")
-    intro: str = Field("Here is your report for {period}. The summary and the headline figures are "
-                       "below; the full report is attached.", max_length=2000,
+    intro: str = Field(N_("Here is your report for {period}. The summary and the headline figures are "
+                          "below; the full report is attached."), max_length=2000,
                        description="The message's opening paragraph; {client_name} and {period} are filled in")
     attach: list[Literal["pdf", "html"]] = Field(default_factory=lambda: ["pdf"],
                                                  description="Files attached: pdf, html or both")

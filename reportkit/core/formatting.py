@@ -134,6 +134,25 @@ def change_words(rel) -> str:
     return (_("up {change}") if rel > 0 else _("down {change}")).format(change=size)
 
 
+def plural_count(amount) -> int:
+    """The count a plural form is chosen by: a whole number itself, any other (2.5 visits,
+    an estimate of 10,879.4) the plural (2), as English, German and Bulgarian treat decimals."""
+    value = float(amount)
+    return int(value) if value.is_integer() else 2
+
+
+def join_words(items: list[str], last: str = "and") -> str:
+    """``'a, b and c'`` in the current language (``'a, b und c'``, ``'a, b и c'``);
+    ``last='or'``: ``'a, b or c'``."""
+    items = [str(i) for i in items]
+    if len(items) < 2:
+        return "".join(items)
+    if _english():
+        return ", ".join(items[:-1]) + f" {last} " + items[-1]
+    from babel.lists import format_list
+    return format_list(items, style="or" if last == "or" else "standard", locale=babel_locale())
+
+
 # ---- dates ---------------------------------------------------------------------------------
 # English keeps its own patterns (the report has always written 13 Oct 2026); other locales
 # use CLDR's skeletons, so each reads the way its readers write dates.

@@ -16,6 +16,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field
 
+from reportkit.core.i18n import N_, _
 from reportkit.core.facts import normalize
 from reportkit.paths import resolve_path
 from reportkit.sources.presets import GOOGLE_ADS
@@ -78,13 +79,12 @@ class GoogleAdsSource(Source):
                           pulls=records(pulls, fresh, periods))
 
     def _findings(self, currency: str, pulls: dict) -> list[dict]:
-        out = account_findings("google_ads", "Google Ads", "Google Ads account",
-                               "cost and conversion value", currency, self.time_zone, pulls)
+        out = account_findings("google_ads", "Google Ads", N_("Google Ads account"),
+                               N_("cost and conversion value"), currency, self.time_zone, pulls)
         if not pulls["current"].final:
-            out.append(finding("google_ads", "conversion_window", "info", "current", "Google Ads "
-                               "counts conversions on the day of the click and keeps adding them for "
-                               "the conversion window (30 days by default): this period's "
-                               "conversions may still rise."))
+            out.append(finding("google_ads", "conversion_window", "info", "current", _(
+                "Google Ads counts conversions on the day of the click and keeps adding them for "
+                "the conversion window (30 days by default): this period's conversions may still rise.")))
         return out
 
 

@@ -18,6 +18,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import Field
 
+from reportkit.core.i18n import N_, _
 from reportkit.core.facts import normalize
 from reportkit.paths import resolve_path
 from reportkit.sources.pulling import account_findings, finding, pull_ranges, records
@@ -85,12 +86,12 @@ class MetaAdsSource(Source):
         return caller.paged(path, params)
 
     def _findings(self, currency: str, pulls: dict) -> list[dict]:
-        out = account_findings("meta_ads", "Meta Ads", "Meta ad account", "cost and revenue",
+        out = account_findings("meta_ads", "Meta Ads", N_("Meta ad account"), N_("cost and revenue"),
                                currency, self.time_zone, pulls)
         if self.conversions:
-            out.append(finding("meta_ads", "attribution", "info", "all", "Meta counts conversions "
-                               "in its attribution window (by default 7 days after a click, 1 day "
-                               "after a view): recent days' conversions may still rise."))
+            out.append(finding("meta_ads", "attribution", "info", "all", _(
+                "Meta counts conversions in its attribution window (by default 7 days after a click, "
+                "1 day after a view): recent days' conversions may still rise.")))
         return out
 
 
