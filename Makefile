@@ -55,9 +55,10 @@ clean:
 # the package ships, and list what each language still lacks (exit 1 while something does).
 LOCALES := reportkit/locale
 i18n: $(STAMP)
+	$(eval LANGS := $(shell $(BIN)/python -c "from reportkit.core.i18n import TRANSLATED; print(*sorted({l.split('_')[0] for l in TRANSLATED}))"))
 	$(BIN)/pybabel extract -F babel.cfg --no-wrap --sort-by-file --add-location=file \
 		--project reportkit --copyright-holder "reportkit contributors" -o $(LOCALES)/reportkit.pot .
-	for lang in de bg; do \
+	for lang in $(LANGS); do \
 		test -f $(LOCALES)/$$lang/LC_MESSAGES/reportkit.po || \
 			$(BIN)/pybabel init -D reportkit -i $(LOCALES)/reportkit.pot -d $(LOCALES) -l $$lang --no-wrap; \
 	done
