@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from reportkit.core.i18n import _
 from reportkit.core.measures import TRACKED_MEASURES
 from reportkit.paths import resolve_path, write_atomic
 from reportkit.errors import ConfigError
@@ -209,4 +210,4 @@ class DemoSource(Source):
             facts_path, users_path = ensure_demo_data(cfg.client_id)
         users = read_users_csv(users_path) if users_path else None
         return SourceData(read_facts_csv(facts_path, default_source="demo"), users,
-                          origin="reportkit demo data (generated, not a real business)")
+                          origin=_("reportkit demo data (generated, not a real business)"))

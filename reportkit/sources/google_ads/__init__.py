@@ -74,8 +74,8 @@ class GoogleAdsSource(Source):
         facts = normalize(pd.concat([p.frame for p in pulls.values()], ignore_index=True),
                           f"Google Ads customer {self.customer_id}", default_source="google_ads")
         latest = max(p.pulled_at for p in pulls.values())
-        return SourceData(facts, origin=f"Google Ads, customer {self.customer_id}, as pulled "
-                          f"{latest:%Y-%m-%d %H:%M} UTC", findings=self._findings(cfg.currency, pulls),
+        return SourceData(facts, origin=_("Google Ads, customer {customer}, as pulled {moment} UTC").format(
+                              customer=self.customer_id, moment=f"{latest:%Y-%m-%d %H:%M}"), findings=self._findings(cfg.currency, pulls),
                           pulls=records(pulls, fresh, periods))
 
     def _findings(self, currency: str, pulls: dict) -> list[dict]:

@@ -71,8 +71,8 @@ class MetaAdsSource(Source):
         facts = normalize(pd.concat([p.frame for p in pulls.values()], ignore_index=True),
                           f"Meta ad account {self.account_id}", default_source="meta_ads")
         latest = max(p.pulled_at for p in pulls.values())
-        return SourceData(facts, origin=f"Meta Ads, ad account {self.account_id}, as pulled "
-                          f"{latest:%Y-%m-%d %H:%M} UTC",
+        return SourceData(facts, origin=_("Meta Ads, ad account {account}, as pulled {moment} UTC").format(
+                              account=self.account_id, moment=f"{latest:%Y-%m-%d %H:%M}"),
                           findings=self._findings(cfg.currency, pulls),
                           pulls=records(pulls, fresh, periods))
 
