@@ -125,6 +125,13 @@ def pgettext(context: str, message: str) -> str:
     return translations(current()).pgettext(context, message)
 
 
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: lower-cased where the language does that
+    (English 'revenue', Bulgarian 'приходи'), as written where nouns keep their capital
+    (German 'Umsatz')."""
+    return label if babel_locale().language in ("de", "lb") else label.lower()
+
+
 def N_(message: str) -> str:
     """Marks a constant for the catalog without translating it: translate it where it is
     shown, ``_(CONSTANT)``, so it reads in the locale current then, not at import time."""
