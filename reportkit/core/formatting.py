@@ -218,3 +218,20 @@ def moment(at: datetime) -> str:
 def time_of_day(at) -> str:
     """``14:05`` (24 hours in every locale a report supports)."""
     return f"{at:%H:%M}"
+
+
+def weekday_day_month(d: date) -> str:
+    """``Tue 13 Oct``; ``Di., 13. Okt.`` (de), ``вт, 13.10`` (bg): a chart's day tick with its weekday."""
+    if _english():
+        return format_date(d, "EEE d MMM", locale="en_US")
+    return format_skeleton("MMMEd", d, locale=babel_locale())
+
+
+def hours(h) -> str:
+    """Hours of work as '42.5 h' ('42,5 Std.' in German); 'n/a' when undefined."""
+    return undefined() if is_missing(h) else _("{hours} h").format(hours=number(h, 1))
+
+
+def share(rel) -> str:
+    """A share as a whole percent, '85%' ('85 %' in German); 'n/a' when undefined."""
+    return undefined() if is_missing(rel) else percent(rel, 0)

@@ -19,7 +19,7 @@ def _contact_channel(channel: str) -> str:
 
 
 def _hours(h: float) -> str:
-    return _("{hours} h").format(hours=fmt.number(h, 1))
+    return fmt.hours(h)
 
 
 def _day(d) -> str:
