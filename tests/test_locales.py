@@ -351,3 +351,18 @@ def test_the_german_report_says_its_words_in_german(localized):
     page = _clean(html.read_text())
     for words in ("Какво направихме", "Приходи", "Поръчки"):
         assert words in page, words
+
+
+@pytest.mark.slow
+def test_a_notebook_run_in_process_leaves_the_process_in_its_own_locale(tmp_path, root):
+    # the in-process engine runs the client's cells (and its load_report's activate) in this
+    # process: the German client's locale must not stay behind for what the process does next
+    from reportkit.config.load import load
+    from reportkit.run.engine import ENGINE_NAME
+    from reportkit.run.render import render_client
+    cfg = load(root / "params" / "acme_outdoor.yaml").model_copy(update={"locale": "de_DE"})
+    result = render_client(cfg, out=tmp_path, engine=ENGINE_NAME)
+    assert result.status == "ok", result.error
+    assert i18n.current() == "en_US"
+    html = next(tmp_path.rglob("acme_outdoor.html")).read_text()
+    assert "Was wir getan haben" in html

@@ -90,6 +90,18 @@ def activate(name: str) -> None:
 
 
 @contextmanager
+def process_locale_kept() -> Iterator[None]:
+    """The process's locale as it was before the block, whatever the block activates (a
+    notebook run by the in-process engine activates its client's locale in this process)."""
+    global _process_locale
+    saved = _process_locale
+    try:
+        yield
+    finally:
+        _process_locale = saved
+
+
+@contextmanager
 def using(name: str) -> Iterator[str]:
     """Within the block the current locale is ``name``; the one before is restored after."""
     token = _current.set(parse_locale(name))
