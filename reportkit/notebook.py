@@ -34,8 +34,8 @@ from IPython.display import HTML, display
 
 from reportkit.present import charts
 from reportkit import config
-from reportkit.config.sections import SECTIONS
-from reportkit.present import analysis, commentary, content, page, results, work
+from reportkit.config.sections import APPENDIX, APPENDIX_HEADINGS, PARTS, SECTIONS
+from reportkit.present import analysis, commentary, content, first_screen, page, results, work, work_brief
 from reportkit.contracts import sidecar
 from reportkit.core import i18n
 from reportkit.core.i18n import _
@@ -46,7 +46,7 @@ __all__ = ["load_report", "show_header", "show_summary", "show_kpi_table", "show
            "show_channels", "show_data_notes", "emit_sidecar", "show_what_we_did",
            "show_next_period", "show_needs_from_you", "show_communication", "show_goals",
            "show_benchmarks", "show_why", "show_budget", "show_sections", "show_section",
-           "section_ids", "show_figures_as_svg"]
+           "section_ids", "show_figures_as_svg", "show_appendix"]
 
 
 def load_report(namespace: dict) -> Report:
@@ -100,8 +100,10 @@ def show_header(report: Report) -> None:
 
 
 def show_summary(report: Report) -> None:
-    """The headline KPI cards (value, change on the previous period and last year; None shows as n/a) and the summary sentences."""
-    display(HTML(results.summary(report)))
+    """The first screen: the headline sentence, the goal status chips, the headline KPI cards
+    (value, change on the previous period and last year; None shows as n/a) with spend against
+    budget, the top risk, the one thing we need from the client and the summary sentences."""
+    display(HTML(first_screen.first_screen(report)))
 
 
 def show_kpi_table(report: Report) -> None:
@@ -217,6 +219,22 @@ SECTION_VIEWS: dict[str, tuple] = {  # id: (show function, has-content test)
     "data_notes": (show_data_notes, _always),
 }
 
+def _show_results_brief(report: Report) -> None:
+    display(HTML(results.kpi_table(report, brief=True)))
+
+
+# layout: compact: the short view of a "brief" section in the main part (its full view goes
+# to the appendix; config.sections.PARTS says where each section goes)
+BRIEF_VIEWS: dict[str, object] = {
+    "what_we_did": lambda r: display(HTML(work_brief.what_we_did(r))),
+    "next_period": lambda r: display(HTML(work_brief.next_period(r))),
+    "results": _show_results_brief,
+    "why": lambda r: display(HTML(analysis.why_brief(r))),
+}
+
+OWN_HTML = {"what_we_did": work.what_we_did, "next_period": work.next_period,   # sections with own h2
+            "needs_from_you": work.needs_from_you, "communication": work.communication}
+
 _shown: dict[int, set] = {}   # id(report) -> the sections already shown for it
 _notes: dict[int, "commentary.Commentary"] = {}   # id(report) -> its commentary, read once
 
@@ -241,19 +259,24 @@ def show_section(report: Report, section: str) -> None:
     if section not in SECTION_VIEWS:
         raise KeyError(f"unknown section {section!r}; the sections are: {', '.join(SECTION_VIEWS)}")
     _shown.setdefault(id(report), set()).add(section)
-    if section not in section_ids(report):
-        return
-    text, (show, _has_content) = SECTIONS[section], SECTION_VIEWS[section]
-    notes = _commentary(report).html(section)
+    if section in section_ids(report):
+        _show(report, section, SECTION_VIEWS[section][0], SECTIONS[section].heading, with_notes=True)
+
+
+def _show(report: Report, section: str, show, heading: str, with_notes: bool, intro: bool = True,
+          appendix: bool = False) -> None:
+    text = SECTIONS[section]
+    notes = _commentary(report).html(section) if with_notes else ""
     if text.own_heading:
         show(report)
         if notes:
             display(HTML(notes))
         return
     tag = f"h{text.level}"
-    # the anchor stays the English heading's, so links to a section work in every language
-    head = f'<{tag} id="{escape(page.section_id(text.heading))}">{escape(_(text.heading))}</{tag}>'
-    display(HTML(head + (f'<p class="rk-intro">{escape(_(text.intro))}</p>' if text.intro else "")))
+    shown = _(heading)   # the anchor stays the English heading's, so links work in every language
+    head = (page.appendix_heading(heading, shown) if appendix and text.level == 2 else
+            f'<{tag} id="{escape(page.section_id(heading))}">{escape(shown)}</{tag}>')
+    display(HTML(head + (f'<p class="rk-intro">{escape(_(text.intro))}</p>' if text.intro and intro else "")))
     if notes and section != "summary":
         display(HTML(notes))
     show(report)
@@ -261,12 +284,52 @@ def show_section(report: Report, section: str) -> None:
         display(HTML(notes))
 
 
+def _show_main(report: Report, section: str) -> None:
+    """``layout: compact``: a section's place in the main part (full, brief or none)."""
+    _shown.setdefault(id(report), set()).add(section)
+    part = PARTS[section]
+    if part == "appendix" or section not in section_ids(report):
+        return
+    if part == "brief":
+        _show(report, section, BRIEF_VIEWS[section], SECTIONS[section].heading, with_notes=True, intro=False)
+    else:
+        _show(report, section, SECTION_VIEWS[section][0], SECTIONS[section].heading, with_notes=True)
+
+
+def show_appendix(report: Report) -> None:
+    """``layout: compact``: the appendix heading, then every brief section in full and every
+    appendix-only section, in the client's order (once per report; nothing when empty)."""
+    done = _shown.setdefault(id(report), set())
+    if "appendix" in done:
+        return
+    done.add("appendix")
+    shown = [s for s in section_ids(report) if PARTS[s] != "main"]
+    if not shown:
+        return
+    heading, intro = _(APPENDIX.heading), _(APPENDIX.intro)
+    display(HTML(f'<div class="rk-appendix-start"><h2 id="{escape(page.section_id(APPENDIX.heading))}">'
+                 f'{escape(heading)}</h2><p class="rk-intro">{escape(intro)}</p></div>'))
+    for section in shown:
+        heading = APPENDIX_HEADINGS.get(section, SECTIONS[section].heading)
+        view = SECTION_VIEWS[section][0]
+        if SECTIONS[section].own_heading:   # its own heading, made an appendix one
+            title = APPENDIX_HEADINGS.get(section)
+            view = lambda r, html=OWN_HTML[section], title=_(title) if title else None: \
+                display(HTML(page.retitle(html(r), title)))  # noqa: E731
+        _show(report, section, view, heading, with_notes=PARTS[section] == "appendix", appendix=True)
+
+
 def show_sections(report: Report, until: str | None = None) -> None:
     """Every section not shown yet, in the client's order; with ``until``, stop before that
-    section (an analyst's own cells can then follow, and a later call shows the rest)."""
+    section (an analyst's own cells can then follow, and a later call shows the rest).
+    With ``layout: compact`` (the default) the main part comes first and the appendix after
+    the last section; ``layout: full`` shows every section in full."""
     done = _shown.setdefault(id(report), set())
+    compact = report.cfg.layout == "compact"
     for section in report.cfg.sections.ordered():
         if section == until:
             return
         if section not in done:
-            show_section(report, section)
+            (_show_main if compact else show_section)(report, section)
+    if compact:
+        show_appendix(report)

@@ -21,6 +21,7 @@ from reportkit.config import ClientConfig
 from reportkit.contracts.sidecar import Sidecar
 from reportkit.core import i18n
 from reportkit.story.alerts import agency_alerts
+from reportkit.story.first_screen import first_screen
 from reportkit.story.summary import summary
 from reportkit.work import sections as work_sections
 
@@ -34,6 +35,7 @@ class Report(Measured):
     analysis: Assessment          # goals, drivers, budget, benchmarks
     summary: list[str]
     summary_figures: list | None  # per summary sentence: the figures typed into it
+    first_screen: dict            # headline, top risk, the one ask (reportkit.story.first_screen)
 
     def sidecar(self) -> Sidecar:
         cfg, a = self.cfg, self.analysis
@@ -47,7 +49,8 @@ class Report(Measured):
             drivers=a.drivers, summary_figures=self.summary_figures,
             data_quality=self.data_quality, source=self.origin, **self.work.sidecar(),
             agency=cfg.agency.model_dump(), agency_alerts=agency_alerts(self),
-            generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), locale=cfg.locale)
+            generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            first_screen=self.first_screen, layout=cfg.layout, locale=cfg.locale)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -69,4 +72,5 @@ def _build(cfg: ClientConfig) -> Report:
     analysis = assess(measured)
     sentences, figures = summary(measured, analysis, work)
     parts = {f.name: getattr(measured, f.name) for f in fields(Measured)}
-    return Report(**parts, work=work, analysis=analysis, summary=sentences, summary_figures=figures)
+    return Report(**parts, work=work, analysis=analysis, summary=sentences, summary_figures=figures,
+                  first_screen=first_screen(measured, analysis, work))

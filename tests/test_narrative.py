@@ -62,11 +62,15 @@ def test_goals_that_have_not_started_leave_the_kpi_summary(root):
     assert rep.sidecar().to_json()["summary_figures"] is None      # not recorded: the KPI summary's figures
 
 
-def test_summary_names_delivered_work_and_overdue_client_items(built):
-    # every demo client has goal work with a deliverable and an overdue client action item
+def test_summary_names_delivered_work_and_the_first_screen_the_overdue_item_once(built):
+    # every demo client has goal work with a deliverable and an overdue client action item;
+    # the most overdue one is the first screen's ask, and the summary does not repeat it
     _, side = built
     sentence = next(s for s in side["summary"] if s.startswith("We delivered"))
-    overdue = [a for a in side["action_items"] if a["overdue"]]
-    assert overdue and f"\u201c{overdue[0]['item']}\u201d" in sentence and "now overdue" in sentence
+    overdue = sorted((a for a in side["action_items"] if a["overdue"]), key=lambda a: -a["days_overdue"])
+    quoted = f"\u201c{overdue[0]['item']}\u201d"
+    assert overdue and side["first_screen"]["ask"].startswith(quoted)
+    assert f"{overdue[0]['days_overdue']} days overdue" in side["first_screen"]["ask"]
+    assert not any(quoted in s for s in side["summary"])
     told = [g for g in side["goals"][:3] if any(f"({g['name']})" in t for t in side["summary"])]
     assert side["summary"].index(sentence) == len(told)   # right after the goals

@@ -108,6 +108,7 @@ def test_commentary_sections_and_notebook_per_client_in_one_batch(tmp_path, root
     # daily_gazette: no Budget section, Data notes first; its goals removed: no Goals section
     gazette = yaml.safe_load((params / "daily_gazette.yaml").read_text())
     gazette["sections"] = {"order": ["data_notes"], "hide": ["budget"]}
+    gazette["layout"] = "full"   # every section in full, in the client's order: no appendix
     gazette.pop("goals", None)
     (params / "daily_gazette.yaml").write_text(yaml.safe_dump(gazette))
 
@@ -147,6 +148,14 @@ def test_commentary_sections_and_notebook_per_client_in_one_batch(tmp_path, root
     assert "Lead quality" in _toc(north)
     assert (north.index('<h2 id="Results">') < north.index("Only <strong>qualified</strong> leads count.")
             < north.index('<h2 id="Why-it-moved">'))
-    assert _toc(page["acme_outdoor"]) == ["Summary", "Goals", "What we did", "Results", "Why it moved",
-                                          "Budget", "Next period", "What we need from you",
-                                          "Communication log", "Data notes"]
+    # layout: compact (the default): the main part, then the appendix as one entry; the
+    # appendix holds the goals in full, the details and the sections that are only there
+    assert _toc(acme) == ["Summary", "What we did", "Results", "Why it moved", "Next period",
+                          "What we need from you", "Appendix"]
+    appendix = acme.index('<h2 id="Appendix">')
+    for heading in ('id="Goals"', 'id="What-we-did,-in-detail"', 'id="Results-by-day-and-channel"',
+                    'id="Why-it-moved,-in-detail"', 'id="Budget"', 'id="Communication-log"', 'id="Data-notes"'):
+        assert acme.index(heading) > appendix, heading
+    assert acme.count('id="what-we-did"') == 1 and acme.count('id="next-period"') == 1   # ids stay unique
+    # layout: full: every section in full, no appendix
+    assert "Appendix" not in _toc(page["daily_gazette"]) and 'id="Appendix"' not in page["daily_gazette"]

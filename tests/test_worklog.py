@@ -9,6 +9,7 @@ from reportkit import report
 from reportkit.work import sections as worklog
 from reportkit.present import work as worklog_view
 from reportkit.errors import ConfigError, DataError
+from reportkit.story import first_screen
 from reportkit.story.figures import Sentence
 from reportkit.story.sentences import work_sentence
 from reportkit.work.files import ActionItem, Contact, WorkItem
@@ -171,7 +172,7 @@ def _work_sentence(work):
     return work_sentence(Sentence("EUR"), work.sidecar())
 
 
-def test_summary_sentences_pick_first_goal_delivery_and_overdue_items(tmp_path):
+def test_summary_sentences_pick_first_goal_delivery_the_ask_the_overdue_item(tmp_path):
     items = worklog.load_work_log(write(tmp_path, "log.csv", WORK_CSV))
     done = worklog.what_we_did(items, *OCT, goal_order=["g1", "g2"], names={"g1": "More leads"})
     actions = worklog.needs_from_client([ActionItem("Approve budget", date(2026, 11, 12)),
@@ -180,8 +181,11 @@ def test_summary_sentences_pick_first_goal_delivery_and_overdue_items(tmp_path):
     # g1 is the first goal; its delivered item is the landing page (the bid review has none);
     # of the two open items only the one due 12 Nov is overdue on 21 Nov
     assert _work_sentence(work) == (
-        "We delivered \u201cNew page\u201d for our goal \u201cMore leads\u201d (Form completion 18% to 27%); "
-        "from you we still need \u201cApprove budget\u201d (due 12 Nov 2026), now overdue.")
+        "We delivered \u201cNew page\u201d for our goal \u201cMore leads\u201d (Form completion 18% to 27%).")
+    # the overdue item is the first screen's ask (21 Nov - 12 Nov = 9 days overdue)
+    side = work.sidecar()
+    assert side["action_items"][0]["days_overdue"] == 9
+    assert first_screen.ask(Sentence("EUR"), side) == "\u201cApprove budget\u201d: due 12 Nov 2026, 9 days overdue."
     assert _work_sentence(worklog.WorkSections()) is None
 
 
@@ -304,8 +308,9 @@ def test_report_summary_ends_with_the_work_sentences(tmp_path, small_facts):
                                           "work": {"log": str(log), "action_items": str(actions)}}))
     assert 3 <= len(built.summary) <= 5
     # 10 Apr - 9 Apr = 1 day overdue
-    assert built.summary[-1] == ("We delivered \u201cFeed v2\u201d (More products in ads); from you we still "
-                                 "need \u201cApprove budget\u201d (due 9 Apr 2024), now overdue.")
+    assert built.summary[-1] == "We delivered \u201cFeed v2\u201d (More products in ads)."
+    # the overdue item is said once, as the first screen's ask (not in the summary too)
+    assert built.first_screen["ask"] == "\u201cApprove budget\u201d: due 9 Apr 2024, 1 day overdue."
     assert built.sidecar().to_json()["action_items"][0]["days_overdue"] == 1
 
 

@@ -181,6 +181,9 @@ class ClientConfig(_Strict):
     sections: SectionsConfig = Field(default_factory=SectionsConfig,
                                      description="Order and hide sections: {order: [...], hide: [...]} "
                                      "(ids in README: Sections)")
+    layout: Literal["compact", "full"] = Field("compact", description="compact: the first screen and a "
+                                               "short main part, the details in an appendix; full: every "
+                                               "section in full, in order")
     commentary: str | None = Field(None, description="The analyst's Markdown commentary for this period "
                                    "(default: notes/<client_id>/<period>.md when it exists)")
     compare: Literal["previous_days", "previous_month", "previous_quarter", "last_year"] | CompareRange | None = Field(

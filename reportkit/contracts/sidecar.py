@@ -146,6 +146,18 @@ class Budget(_Open):
     share_used: Number = None
 
 
+class FirstScreen(BaseModel):
+    """The first screen's sentences, each with the figures typed into it (text, sidecar path, format)."""
+
+    headline: str
+    top_risk: Optional[str] = None
+    ask: Optional[str] = None
+    goals_started: int = 0
+    goals_on_track: int = 0
+    goals_needing_attention: int = 0
+    figures: dict[str, list] = Field(default_factory=dict)
+
+
 class Sidecar(BaseModel):
     """Every figure of one client's report for one period."""
 
@@ -179,6 +191,11 @@ class Sidecar(BaseModel):
     agency_alerts: list[AgencyAlert] = Field(default_factory=list, description="Text for the agency "
                                              "only: never in the client's report; the overview shows it")
     generated_at: str
+    first_screen: Optional[FirstScreen] = Field(None, description="The report's first screen: the "
+                                                "headline sentence, the top risk and the one thing we need "
+                                                "from the client (None where nothing applies)")
+    layout: str = Field("compact", description="compact: main part and appendix; full: every section "
+                        "in full, in order")
     locale: str = Field("en_US", description="The report's locale (params locale:): the language of "
                         "its texts (summary, notes) and how its display strings write numbers and dates")
 

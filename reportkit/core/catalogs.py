@@ -87,8 +87,13 @@ def status(language: str, wanted: set | None = None) -> Status:
             out.fuzzy.append(str(key))
         if isinstance(key, tuple) and len(strings) < catalog.num_plurals:
             out.plural_forms.append(str(key))
-        source = key[1] if isinstance(key, tuple) else key
-        if any(_names(s) != _names(source.split("\x04")[-1]) for s in strings):
+        # every placeholder of the English forms is used, and no other (a singular may leave
+        # out one its plural has, as the English singular does)
+        sources = [k.split("\x04")[-1] for k in (key if isinstance(key, tuple) else (key,))]
+        wanted_names = set().union(*map(_names, sources))
+        used = [_names(s) for s in strings]
+        if any(u - wanted_names for u in used) or set().union(*used) != wanted_names or \
+                (not isinstance(key, tuple) and used[0] != wanted_names):
             out.placeholders.append(str(key))
         out.translated += 1
     compiled = io.BytesIO()

@@ -104,11 +104,19 @@ def _text_table(css: str, headers: tuple[str, ...], rows: str) -> str:
             f'<tbody>{rows}</tbody></table></div>')
 
 
+def plan_items(report) -> list:
+    """The plan without the client's to-dos that are also action items: those are said once,
+    in "What we need from you"."""
+    asked = {a.action.item.casefold() for a in report.work.actions or []}
+    return [p for p in report.work.plan or [] if not (p.owner == "client" and p.task.casefold() in asked)]
+
+
 def next_period(report) -> str:
     plan = report.work.plan
     if not plan:
         return ""
     owner = {"us": _("us"), "client": escape(report.cfg.client_name)}
+    plan = plan_items(report)
     rows = "".join(
         f'<tr><td>{escape(p.task)}</td><td>{owner[p.owner]}</td><td>{_day(p.due)}</td>'
         f'<td>{escape(p.deliverable or "")}</td>'
