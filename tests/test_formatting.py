@@ -102,3 +102,10 @@ def test_a_locale_babel_does_not_know_is_refused(bad):
 def test_locale_spellings_are_normalised():
     assert i18n.parse_locale("de-DE") == "de_DE"
     assert i18n.parse_locale(" bg_BG ") == "bg_BG"
+
+
+def test_a_sentence_opens_with_a_capital_and_ends_with_one_stop():
+    # Bulgarian months are lower-case and its dates end with the abbreviation "г."
+    assert fmt.sentence("октомври 2026 г.: 2 от 3 цели до 31.12.2026 г..") == "Октомври 2026 г.: 2 от 3 цели до 31.12.2026 г."
+    assert fmt.sentence("We wait...") == "We wait..."          # an ellipsis is left alone
+    assert fmt.sentence("In October 2026 our revenue came to €1.") == "In October 2026 our revenue came to €1."

@@ -153,6 +153,16 @@ def join_words(items: list[str], last: str = "and") -> str:
     return format_list(items, style="or" if last == "or" else "standard", locale=babel_locale())
 
 
+def sentence(text: str | None) -> str | None:
+    """A sentence as printed: its first letter a capital (a Bulgarian month, 'октомври', may
+    open it) and no doubled full stop where a template's stop follows an abbreviation's
+    ('31.12.2026 г.' + '.')."""
+    if not text:
+        return text
+    text = re.sub(r"(?<!\.)\.\.(?!\.)", ".", text)
+    return text[:1].upper() + text[1:]
+
+
 # ---- dates ---------------------------------------------------------------------------------
 # English keeps its own patterns (the report has always written 13 Oct 2026); other locales
 # use CLDR's skeletons, so each reads the way its readers write dates.

@@ -219,7 +219,7 @@ def data_notes(report) -> str:
     dq = report.data_quality
     items = [escape(_("Source: {source}; data from {start} to {end} ({rows} rows in this period).").format(
         source=report.origin, start=dq["data_from"], end=dq["data_to"], rows=fmt.number(dq["rows_in_period"])))]
-    items += [escape(f["message"]) for f in dq["findings"]]
+    items += [escape(fmt.sentence(f["message"])) for f in dq["findings"]]
     if dq["status"] == "ok":
         items.append(escape(_("No data problems were found in the checks we run.")))
     items.append(escape(_("Ratios (rates, cost per click, return on ad spend) are computed from totals, "

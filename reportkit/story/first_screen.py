@@ -191,6 +191,6 @@ def first_screen(measured, analysis, work) -> dict:
                         ("top_risk", lambda s: top_risk(s, measured, analysis, _channel_records(measured))),
                         ("ask", lambda s: ask(s, side))):
         s = Sentence(measured.cfg.currency)
-        out[name] = write(s)
+        out[name] = fmt.sentence(write(s))
         figures[name] = s.figures
     return {**out, **goal_counts([g.figures for g in analysis.goals]), "figures": figures}

@@ -40,7 +40,7 @@ def with_numbers(sentences: list[str], figures: list | None) -> tuple[list[str],
     """Only the sentences that carry a number (a digit): a summary sentence without one says
     nothing the sections below do not say better."""
     keep = [i for i, text in enumerate(sentences) if any(c.isdigit() for c in text)]
-    return [sentences[i] for i in keep], (None if figures is None else
+    return [fmt.sentence(sentences[i]) for i in keep], (None if figures is None else
                                           [figures[i] for i in keep] if len(figures) == len(sentences) else figures)
 
 
