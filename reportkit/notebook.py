@@ -86,12 +86,17 @@ def show_figures_as_svg() -> None:
     formatters["image/svg+xml"].for_type(Figure, _figure_svg)
 
 
-def _show_figure(fig) -> None:
+def _show_figure(fig, phone=None) -> None:
     """Display a chart as SVG at its natural width, with its titles as alt text (the export
-    embeds it as an image: independent of the backend, nothing from outside the page)."""
+    embeds it as an image: independent of the backend, nothing from outside the page).
+    ``phone``: the same chart drawn narrow, shown instead on a screen up to 600 px wide (its
+    text stays readable there; the template puts both in a <picture>)."""
     svg, alt = charts.to_svg(fig), charts.alt_text(fig)
+    meta = {"width": charts.display_width(svg), "alt": alt}
+    if phone is not None:
+        meta["phone"] = charts.to_svg(phone)
     display({"image/svg+xml": svg, "text/plain": f"<chart: {alt}>"}, raw=True,
-            metadata={"image/svg+xml": {"width": charts.display_width(svg), "alt": alt}})
+            metadata={"image/svg+xml": meta})
 
 
 def show_header(report: Report) -> None:
@@ -113,13 +118,14 @@ def show_kpi_table(report: Report) -> None:
 
 def show_trend(report: Report) -> None:
     """The daily chart of up to three KPIs against the previous period, as SVG with its title as alt text."""
-    _show_figure(charts.daily_trend(report))
+    _show_figure(charts.daily_trend(report), charts.daily_trend(report, width_in=charts.PHONE_WIDTH_IN))
 
 
 def show_channels(report: Report) -> None:
     """The KPIs by channel (table) and the first KPI by channel (chart)."""
     display(HTML(results.channel_table(report)))
-    _show_figure(charts.channel_breakdown(report))
+    _show_figure(charts.channel_breakdown(report),
+                 charts.channel_breakdown(report, width_in=charts.PHONE_WIDTH_IN))
 
 
 def show_data_notes(report: Report) -> None:
@@ -160,7 +166,8 @@ def show_goals(report: Report) -> None:
     for result in report.analysis.goals:
         display(HTML(analysis.goal(report, result.figures)))
         if result.series.get("actual"):
-            _show_figure(charts.goal_progress(report, result))
+            _show_figure(charts.goal_progress(report, result),
+                         charts.goal_progress(report, result, width_in=charts.PHONE_WIDTH_IN))
 
 
 def show_benchmarks(report: Report) -> None:
@@ -177,9 +184,10 @@ def show_budget(report: Report) -> None:
     """Ad spend against budget (currency of the params), pacing and projection to the period end, with the burn chart(s)."""
     display(HTML(analysis.budget(report)))
     if report.analysis.budget.get("cumulative"):
-        _show_figure(charts.budget_burn(report))
+        _show_figure(charts.budget_burn(report), charts.budget_burn(report, width_in=charts.PHONE_WIDTH_IN))
     if (report.analysis.budget.get("month_to_date") or {}).get("cumulative"):
-        _show_figure(charts.budget_burn(report, "month_to_date"))
+        _show_figure(charts.budget_burn(report, "month_to_date"),
+                     charts.budget_burn(report, "month_to_date", width_in=charts.PHONE_WIDTH_IN))
 
 
 def emit_sidecar(report: Report) -> None:

@@ -70,7 +70,7 @@ def test_svg_is_vector_with_text_as_text_and_the_same_every_time(tmp_path):
     assert "<image" not in svg and "href=\"http" not in svg      # nothing raster, nothing linked
     # March revenue 500 + 50 + 0 = €550.00, February €200 -> (550 - 200) / 200 = up 175.0 %
     assert ">Revenue: €550.00 in total, up 175.0% on the previous" in svg   # the title wraps here
-    assert charts.display_width(svg) == 7 * 96                   # 7 in at 96 css px per inch
+    assert charts.display_width(svg) == round(9.6 * 96)          # 9.6 in at 96 css px per inch: 922
 
 
 def test_text_from_params_is_text_in_the_svg(small_facts):

@@ -111,9 +111,13 @@ def test_charts_are_embedded_images(rendered):
     side = json.loads((rendered / "acme_outdoor.json").read_text())
     # trend + channels, one chart per goal, spend against budget (the period and November to date)
     assert len(side["goals"]) == 3 and "month_to_date" in side["budget"]
-    charts = re.findall(r'<div class="output_svg output_subarea rk-chart">\s*(<img [^>]*>)', html)
+    charts = re.findall(r'<div class="output_svg output_subarea rk-chart">\s*'
+                        r'(<picture><source [^>]*>)\s*(<img [^>]*>)', html)
     assert len(charts) == 2 + 3 + 2
-    assert all(re.search(r'src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', img) for img in charts)
+    assert all(re.search(r'src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', img) for _, img in charts)
+    # each kit chart has its phone version, shown on screens up to 600 px wide
+    assert all(re.search(r'media="\(max-width: 600px\)" srcset="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', source)
+               for source, _ in charts)
 
 
 def test_goals_budget_drivers_and_benchmarks_in_html_and_sidecar(rendered):

@@ -113,8 +113,9 @@ def test_sidecar_has_the_work_sections(rendered):
                                      "status": "open", "overdue": True, "days_overdue": 1}]
     assert side["communication"]["open_issues"] == [{"issue": "Returns counted in revenue", "raised": "2024-03-12"}]
     assert side["communication"]["days_since_contact"] == 29
-    assert side["summary"][-1] == ("We delivered \u201cFeed v2\u201d (More products in ads); from you we still "
-                                   "need \u201cApprove budget\u201d (due 9 Apr 2024), now overdue.")
+    assert side["summary"][-1] == "We delivered \u201cFeed v2\u201d (More products in ads)."
+    # the overdue item is said once: the first screen's ask (10 Apr - 9 Apr = 1 day overdue)
+    assert side["first_screen"]["ask"] == "\u201cApprove budget\u201d: due 9 Apr 2024, 1 day overdue. Ads start 1 Apr."
 
 
 def test_without_work_files_the_sections_are_hidden(project):

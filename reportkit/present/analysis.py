@@ -282,9 +282,10 @@ def benchmarks(report) -> str:
         unit = b["unit"]
         by_key = {c["key"]: c for c in b["comparisons"] if c["kind"] == "own"}
         cells = []
-        for key, _label in own:
+        for key, label in own:
             c = by_key.get(key, {})
-            cells.append(f'<td class="num {c.get("verdict", "none")}">{_v(c.get("value"), unit, cur)}</td>')
+            cells.append(f'<td class="num {c.get("verdict", "none")}" data-label="{escape(label)}">'
+                         f'{_v(c.get("value"), unit, cur)}</td>')
         others = []
         for c in (c for c in b["comparisons"] if c["kind"] != "own"):
             if c["kind"] == "industry":
@@ -301,7 +302,7 @@ def benchmarks(report) -> str:
                 others.append(f'<div class="{c["verdict"]}">{_v(c["value"], unit, cur)} '
                               f'<span class="rk-note">{escape(c["label"])} ({escape(str(c["source"]))}{year})</span></div>')
         other = f'<td class="rk-other">{"".join(others) or "–"}</td>' if has_other else ""
-        rows.append(f'<tr><th scope="row">{escape(b["label"])}</th><td class="num">{_v(b["value"], unit, cur)}</td>'
+        rows.append(f'<tr><th scope="row">{escape(b["label"])}</th><td class="num" data-label="{escape(report.periods.current.label())}">{_v(b["value"], unit, cur)}</td>'
                     + "".join(cells) + other + "</tr>")
     kpi_ = escape(_("KPI"))
     head = (f"<tr><th>{kpi_}</th>" f"<th>{escape(report.periods.current.label())}</th>"
@@ -331,9 +332,11 @@ def budget(report) -> str:
         used = fmt.undefined() if x["share_used"] is None else fmt.percent(x["share_used"], 0)
         proj = ("" if x["projected_vs_budget"] is None
                 else " " + escape(_("({change} on budget)").format(change=fmt.change(x["projected_vs_budget"]))))
-        return (f'<tr><th scope="row">{title}</th><td class="num">{escape(fmt.money(x["spend"], cur))}</td>'
-                f'<td class="num">{_v(x["budget"], "currency", cur)}</td><td class="num">{escape(used)}</td>'
-                f'<td class="num">{_v(x["projected"], "currency", cur)}{proj}</td>'
+        spent, budget_, used_, projected = (escape(w) for w in (_("spent"), _("budget"), _("used"), _("projected")))
+        return (f'<tr><th scope="row">{title}</th><td class="num" data-label="{spent}">{escape(fmt.money(x["spend"], cur))}</td>'
+                f'<td class="num" data-label="{budget_}">{_v(x["budget"], "currency", cur)}</td>'
+                f'<td class="num" data-label="{used_}">{escape(used)}</td>'
+                f'<td class="num" data-label="{projected}">{_v(x["projected"], "currency", cur)}{proj}</td>'
                 f'<td class="{cls}">{escape(_(BUDGET_WORDS[status]))}</td></tr>')
 
     head = "<tr><th></th>" + "".join(f"<th>{escape(h)}</th>" for h in (

@@ -24,7 +24,8 @@ from reportkit.present import chart_layout
 # no GUI backend, the same result in a notebook kernel, a batch worker or a test.
 
 PALETTE = sns.color_palette("colorblind")
-FIG_WIDTH_IN = 7.0  # shown 672 css px wide; on a phone the chart keeps >= 500 px and scrolls sideways
+FIG_WIDTH_IN = 9.6    # shown 922 css px wide: the report's column (980 px less its padding)
+PHONE_WIDTH_IN = 4.0  # the phone version (384 css px): in a 362 px column its 8.5 pt text is >= 10 px
 CURRENT, PREVIOUS = PALETTE[0], "#9a9a9a"
 
 
@@ -240,7 +241,7 @@ def daily_trend(report, keys=None, width_in: float | None = None):
 
 
 @themed
-def channel_breakdown(report, key=None):
+def channel_breakdown(report, key=None, width_in: float | None = None):
     """One KPI by channel, this period against the previous one, largest first.
 
     ``key``: a KPI key or KPI object (default: the report's first chartable KPI); any KPI of
@@ -252,7 +253,7 @@ def channel_breakdown(report, key=None):
     _daily, channels, _figures = _with_kpis(report, [kpi])
     table = channels[[kpi.key, f"{kpi.key}_previous"]].dropna(how="all")
     table = table.sort_values(kpi.key, ascending=True, na_position="first")
-    fig = _figure(FIG_WIDTH_IN, 0.42 * len(table) + 1.5)
+    fig = _figure(width_in or FIG_WIDTH_IN, 0.42 * len(table) + 1.5)
     ax = fig.subplots()
     y = range(len(table))
     ax.barh([i + 0.2 for i in y], table[kpi.key].fillna(0), height=0.4, color=CURRENT,
@@ -317,12 +318,12 @@ def display_width(svg: str) -> int:
 
 
 @themed
-def goal_progress(report, result):
+def goal_progress(report, result, width_in: float | None = None):
     """One goal: actual (monthly values, or the running total) against the target path,
     milestone markers, and the forecast dashed to the deadline."""
     g, s = result.figures, result.series
     cur = report.cfg.currency
-    fig = _figure(8.5, 3.1)
+    fig = _figure(width_in or FIG_WIDTH_IN, 3.1 if (width_in or FIG_WIDTH_IN) > 6 else 3.4)
     ax = fig.subplots()
     actual = [(d, v) for d, v in s.get("actual", []) if v is not None]
     if actual:
@@ -396,10 +397,10 @@ def _end_labels(ax, g, actual, forecast, cur: str) -> None:
 
 
 @themed
-def budget_burn(report, part: str = "period"):
+def budget_burn(report, part: str = "period", width_in: float | None = None):
     """Cumulative spend against the straight budget line of the period (or month to date)."""
     b = report.analysis.budget if part == "period" else report.analysis.budget["month_to_date"]
-    fig = _figure(8.5, 2.6)
+    fig = _figure(width_in or FIG_WIDTH_IN, 2.6 if (width_in or FIG_WIDTH_IN) > 6 else 3.0)
     ax = fig.subplots()
     days = [pd_date(d) for d, _ in b["cumulative"]]
     ax.plot(days, [v for _, v in b["cumulative"]], color=CURRENT, lw=2, label=_("spend so far"))

@@ -4,20 +4,13 @@ The sentences come from :mod:`reportkit.story.first_screen`; all text is escaped
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 
+from reportkit.analysis.budget import BUDGET_WORDS
 from reportkit.core import formatting as fmt
-from reportkit.core.i18n import N_, _
+from reportkit.core.i18n import _
+from reportkit.present.analysis import STATUS_CLASS, _day
 from reportkit.present.results import SPEND_CLASS, cards
-
-STATUS_CLASS = {"achieved": "good", "on_track": "good", "at_risk": "warn", "behind": "bad",
-                "missed": "bad", "not_started": "flat"}
-def _day(iso: str | None) -> str:
-    return fmt.day(date.fromisoformat(iso)) if iso else fmt.undefined()
-
-
-BUDGET_WORDS = {"on_budget": N_("on budget"), "over": N_("over budget"), "under": N_("under budget")}
 
 
 def _chip_figures(g: dict, cur: str) -> str:

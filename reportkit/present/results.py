@@ -35,14 +35,16 @@ def spend_class(report, kpi) -> str | None:
 
 
 def _change_cell(kpi, rel, key: str, field: str, reason: str | None = None,
-                 colour: str | None = None) -> str:
+                 colour: str | None = None, label: str | None = None) -> str:
+    """A change cell; ``label``: its column's name, shown before it when a phone stacks the row."""
+    lab = f' data-label="{escape(label)}"' if label else ""
     if reason:
-        return (f'<td class="chg none" data-kpi="{escape(key)}" data-field="{field}">'
+        return (f'<td class="chg none" data-kpi="{escape(key)}" data-field="{field}"{lab}>'
                 f'{escape(not_comparable_text(reason))}</td>')
     v = verdict(kpi.better, rel)
     arrow = _arrow(v, rel)
     return (f'<td class="chg {colour if colour and v in ("good", "bad") else v}" data-kpi="{escape(key)}" '
-            f'data-field="{field}">{arrow} {escape(fmt.change(rel))}</td>')
+            f'data-field="{field}"{lab}>{arrow} {escape(fmt.change(rel))}</td>')
 
 
 def estimate_note(f, currency: str) -> str:
@@ -203,8 +205,8 @@ def channel_table(report, keys: list[str] | None = None) -> str:
             change = None if fmt.is_missing(change) else float(change)
             fig = report.figures.get(k.key)
             reason = fig.not_comparable("previous") if fig is not None else None
-            cells.append(f'<td class="num">{escape(fmt.value(value, k.unit, cur))}</td>'
-                         + _change_cell(k, change, k.key, "channel_change", reason))
+            cells.append(f'<td class="num" data-label="{escape(k.label)}">{escape(fmt.value(value, k.unit, cur))}</td>'
+                         + _change_cell(k, change, k.key, "channel_change", reason, label=_("vs prev.")))
         rows.append(f'<tr><th scope="row">{escape(str(channel))}</th>{"".join(cells)}</tr>')
     estimated = any(report.figures[k.key].estimated for k in kpis if k.key in report.figures)
     legend = ('<p class="rk-legend">' + escape(_("Values are as recorded; the changes count an estimate for the "
