@@ -458,3 +458,20 @@ def test_no_text_is_hidden_from_the_extractor_or_shadowed():
                 if stores and calls:
                     problems.append(f"{path.name}:{stores[0].lineno}: {node.name} assigns _ and calls _()")
     assert not problems, problems
+
+
+@pytest.mark.slow
+def test_the_german_pdf_numbers_its_pages_in_german(tmp_path, root):
+    # the PDF is Chromium's print of the German page: its margins (print CSS made in the
+    # report's language) say "Seite x von y" and who prepared it
+    from pypdf import PdfReader
+    from reportkit.config.load import load
+    from reportkit.run.render import render_client
+    cfg = load(root / "params" / "acme_outdoor.yaml").model_copy(update={"locale": "de_DE"})
+    result = render_client(cfg, out=tmp_path, pdf=True)
+    assert result.status == "ok", result.error
+    reader = PdfReader(str(next(tmp_path.rglob("acme_outdoor.pdf"))))
+    pages = [page.extract_text() for page in reader.pages]
+    assert f"Seite 1 von {len(pages)}" in pages[0] and "Page " not in " ".join(pages)
+    assert "Erstellt von Northstar Digital" in pages[-1]
+    assert "Zusammenfassung" in pages[0] and "190.680" in " ".join(pages)
