@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast test-lower install lab clean chromium
+.PHONY: demo test test-fast test-lower install lab clean chromium i18n
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,3 +49,19 @@ chromium:
 
 clean:
 	rm -rf reports data/demo $(VENV) $(LOWER)
+
+# The translation catalogs (README: Languages): re-extract the texts marked in the code into
+# reportkit/locale/reportkit.pot, merge them into each language's .po, compile the .mo files
+# the package ships, and list what each language still lacks (exit 1 while something does).
+LOCALES := reportkit/locale
+i18n: $(STAMP)
+	$(eval LANGS := $(shell $(BIN)/python -c "from reportkit.core.i18n import TRANSLATED; print(*sorted({l.split('_')[0] for l in TRANSLATED}))"))
+	$(BIN)/pybabel extract -F babel.cfg --no-wrap --sort-by-file --add-location=file \
+		--project reportkit --copyright-holder "reportkit contributors" -o $(LOCALES)/reportkit.pot .
+	for lang in $(LANGS); do \
+		test -f $(LOCALES)/$$lang/LC_MESSAGES/reportkit.po || \
+			$(BIN)/pybabel init -D reportkit -i $(LOCALES)/reportkit.pot -d $(LOCALES) -l $$lang --no-wrap; \
+	done
+	$(BIN)/pybabel update -D reportkit -i $(LOCALES)/reportkit.pot -d $(LOCALES) --no-wrap --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel compile -D reportkit -d $(LOCALES) --statistics
+	$(BIN)/python -m reportkit.core.catalogs

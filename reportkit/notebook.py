@@ -37,6 +37,8 @@ from reportkit import config
 from reportkit.config.sections import APPENDIX, APPENDIX_HEADINGS, PARTS, SECTIONS
 from reportkit.present import analysis, commentary, content, first_screen, page, results, styled, work, work_brief
 from reportkit.contracts import sidecar
+from reportkit.core import i18n
+from reportkit.core.i18n import _
 from reportkit.report import Report, build
 
 
@@ -50,7 +52,9 @@ __all__ = ["load_report", "show_header", "show_summary", "show_kpi_table", "show
 def load_report(namespace: dict) -> Report:
     """Validate the notebook's parameters and build the report."""
     show_figures_as_svg()
-    report = build(config.from_notebook(namespace))
+    cfg = config.from_notebook(namespace)
+    i18n.activate(cfg.locale)  # every cell after this one writes in the client's locale
+    report = build(cfg)
     _shown.clear(), _notes.clear()
     _commentary(report)  # a bad commentary file fails here, before any section shows
     return report
@@ -206,9 +210,9 @@ def emit_sidecar(report: Report) -> None:
 
 def _show_results(report: Report) -> None:
     show_kpi_table(report)
-    _html(report, "<h3>Day by day</h3>")
+    _html(report, "<h3>" + escape(_("Day by day")) + "</h3>")
     show_trend(report)
-    _html(report, "<h3>By channel</h3>")
+    _html(report, "<h3>" + escape(_("By channel")) + "</h3>")
     show_channels(report)
 
 
@@ -284,9 +288,10 @@ def _show(report: Report, section: str, show, heading: str, with_notes: bool, in
             _html(report, notes)
         return
     tag = f"h{text.level}"
-    head = (page.appendix_heading(heading) if appendix and text.level == 2 else
-            f'<{tag} id="{escape(page.section_id(heading))}">{escape(heading)}</{tag}>')
-    _html(report, head + (f'<p class="rk-intro">{escape(text.intro)}</p>' if text.intro and intro else ""))
+    shown = _(heading)   # the anchor stays the English heading's, so links work in every language
+    head = (page.appendix_heading(heading, shown) if appendix and text.level == 2 else
+            f'<{tag} id="{escape(page.section_id(heading))}">{escape(shown)}</{tag}>')
+    _html(report, head + (f'<p class="rk-intro">{escape(_(text.intro))}</p>' if text.intro and intro else ""))
     if notes and section != "summary":
         _html(report, notes)
     show(report)
@@ -316,13 +321,15 @@ def show_appendix(report: Report) -> None:
     shown = [s for s in section_ids(report) if PARTS[s] != "main"]
     if not shown:
         return
+    heading, intro = _(APPENDIX.heading), _(APPENDIX.intro)
     _html(report, f'<div class="rk-appendix-start"><h2 id="{escape(page.section_id(APPENDIX.heading))}">'
-                  f'{escape(APPENDIX.heading)}</h2><p class="rk-intro">{escape(APPENDIX.intro)}</p></div>')
+                  f'{escape(heading)}</h2><p class="rk-intro">{escape(intro)}</p></div>')
     for section in shown:
         heading = APPENDIX_HEADINGS.get(section, SECTIONS[section].heading)
         view = SECTION_VIEWS[section][0]
         if SECTIONS[section].own_heading:   # its own heading, made an appendix one
-            view = lambda r, html=OWN_HTML[section], title=APPENDIX_HEADINGS.get(section): \
+            title = APPENDIX_HEADINGS.get(section)
+            view = lambda r, html=OWN_HTML[section], title=_(title) if title else None: \
                 _html(r, page.retitle(html(r), title))  # noqa: E731
         _show(report, section, view, heading, with_notes=PARTS[section] == "appendix", appendix=True)
 

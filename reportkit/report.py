@@ -19,6 +19,7 @@ from reportkit.analysis.assessment import Assessment, assess
 from reportkit.analysis.comparisons import Measured, measure
 from reportkit.config import ClientConfig
 from reportkit.contracts.sidecar import Sidecar
+from reportkit.core import i18n
 from reportkit.story.alerts import agency_alerts
 from reportkit.story.first_screen import first_screen
 from reportkit.story.summary import summary
@@ -49,7 +50,7 @@ class Report(Measured):
             data_quality=self.data_quality, source=self.origin, **self.work.sidecar(),
             agency=cfg.agency.model_dump(), agency_alerts=agency_alerts(self),
             generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            first_screen=self.first_screen, layout=cfg.layout)
+            first_screen=self.first_screen, layout=cfg.layout, locale=cfg.locale)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -58,6 +59,12 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def build(cfg: ClientConfig) -> Report:
+    """The client's report, its words, numbers and dates in ``cfg.locale``."""
+    with i18n.using(cfg.locale):
+        return _build(cfg)
+
+
+def _build(cfg: ClientConfig) -> Report:
     data = sources.load(cfg, cfg.periods())
     check_period_has_data(data.facts, cfg.periods().current, f"{cfg.client_id}: {data.origin}")
     measured = measure(cfg, data)

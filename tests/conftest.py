@@ -91,3 +91,12 @@ def small_facts(tmp_path) -> Path:
         "2023-03-15,Organic Search,,100,0,0,0,,,\n")
     (tmp_path / "users.csv").write_text("start,end,users\n2024-03-01,2024-03-31,250\n")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A test that loads a report in another locale (``load_report`` activates it for the
+    process, as in a kernel) leaves the next test in English."""
+    yield
+    from reportkit.core import i18n
+    i18n.activate(i18n.DEFAULT_LOCALE)

@@ -87,6 +87,14 @@ def test_the_wheel_holds_what_the_demo_clients_point_at_and_the_nbconvert_templa
     assert f"reportkit-{__version__}.dist-info/METADATA" == metadata  # the version has one home
 
 
+def test_the_wheel_ships_the_compiled_catalogs(names):
+    # a German or Bulgarian report reads its words from reportkit/locale/<lang>/LC_MESSAGES/reportkit.mo
+    for language in ("de", "bg"):
+        for suffix in ("mo", "po"):
+            assert f"reportkit/locale/{language}/LC_MESSAGES/reportkit.{suffix}" in names
+    assert "reportkit/locale/reportkit.pot" in names
+
+
 def _run(cmd: list[str], cwd: Path, env: dict, code: int = 0) -> subprocess.CompletedProcess:
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == code, f"{' '.join(cmd)} -> {done.returncode}\n{done.stdout}\n{done.stderr}"

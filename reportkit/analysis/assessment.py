@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from reportkit.core.i18n import _
 from reportkit.analysis import benchmarks as _benchmarks
 from reportkit.analysis import budget as _budget
 from reportkit.analysis import channel_costs
@@ -72,5 +73,5 @@ def _goals(cfg, facts, now) -> list:
         if value is not None and recorded is not None and abs(value - recorded) > 1e-9:
             result.figures["recorded_value"] = recorded
             result.figures["untracked_estimate"] = value - recorded
-            result.figures["untracked_method"] = outages.METHOD
+            result.figures["untracked_method"] = _(outages.METHOD)
     return results

@@ -14,6 +14,7 @@ import pandas as pd
 
 from reportkit.core.facts import between
 from reportkit.core import metrics
+from reportkit.core.i18n import _
 from reportkit.paths import BENCHMARKS, kit_path
 from reportkit.errors import DataError
 from reportkit.core.periods import month_end
@@ -62,20 +63,20 @@ def compare(kpi, value, benchmark) -> dict:
 
 def own_history(facts: pd.DataFrame, kpi, period_start, yoy_value) -> list[dict]:
     """Same period last year, last quarter's average month, trailing-12-month median."""
-    out = [{"kind": "own", "key": "same_period_last_year", "label": "Same period last year",
+    out = [{"kind": "own", "key": "same_period_last_year", "label": _("Same period last year"),
             "value": yoy_value}]
     q_first = add_months(period_start, -3)
     q = value_between(facts, kpi, q_first, month_end(add_months(period_start, -1)))
     if q is not None and kpi.additive:
         q = q / 3
     covered = len(facts) and facts["date"].min() <= pd.Timestamp(q_first)
-    out.append({"kind": "own", "key": "last_quarter", "label": "Last 3 months, average month"
-                if kpi.additive else "Last 3 months", "value": q if covered else None})
+    out.append({"kind": "own", "key": "last_quarter", "label": _("Last 3 months, average month")
+                if kpi.additive else _("Last 3 months"), "value": q if covered else None})
     first = add_months(period_start, -12)
     months = monthly_values(facts, kpi, first, month_end(add_months(period_start, -1)))
     values = [v for v in months.values() if v is not None]
     full = len(facts) and facts["date"].min() <= pd.Timestamp(first) and len(values) == 12
-    out.append({"kind": "own", "key": "trailing_12_month_median", "label": "12-month median",
+    out.append({"kind": "own", "key": "trailing_12_month_median", "label": _("12-month median"),
                 "value": statistics.median(values) if full else None})
     return out
 
@@ -144,8 +145,9 @@ def evaluate(report, table: pd.DataFrame | None = None) -> list[dict]:
                     "client_value": mine, **row, "year": None if row["year"] is None else int(row["year"])}
             if kpi.unit == "currency" and row["currency"] and row["currency"] != cfg.currency:
                 item.update(diff=None, relative=None, position=None, verdict="none",
-                            note=f"in {row['currency']}, not comparable with {cfg.currency} figures; "
-                                 f"shown for orientation only")
+                            note=_("in {currency}, not comparable with {client_currency} figures; "
+                                   "shown for orientation only").format(currency=row["currency"],
+                                                                        client_currency=cfg.currency))
             else:
                 item.update(compare(kpi, mine, row["value"]))
             comparisons.append(item)

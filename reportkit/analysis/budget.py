@@ -13,13 +13,14 @@ import pandas as pd
 
 from reportkit.core.facts import between
 from reportkit.core import metrics
+from reportkit.core.i18n import N_
 from reportkit.core.periods import month_end
 
 FINANCIAL_KPIS = ("cpc", "cpa", "roas", "romi")
 BUDGET_OK = ("on_budget",)                 # pace statuses: on_budget, over, under, no_budget
 BUDGET_OFF = ("over", "under")
-BUDGET_WORDS = {"on_budget": "on budget", "over": "over budget", "under": "under budget",
-                "no_budget": "no budget set"}
+BUDGET_WORDS = {"on_budget": N_("on budget"), "over": N_("over budget"), "under": N_("under budget"),
+                "no_budget": N_("no budget set")}  # English; translated where the client sees them
 
 
 def month_budget(budget, month: str, part: str | None = None, name: str | None = None) -> float | None:

@@ -15,6 +15,7 @@ import pandas as pd
 from reportkit.analysis import outages, quality
 from reportkit.core import kpi_fit, metrics
 from reportkit.core.facts import between
+from reportkit.core.i18n import _, ngettext
 from reportkit.core.measures import PERIOD_MEASURES, TRACKED_MEASURES
 from reportkit.core.metrics import KPI
 from reportkit.core.periods import ReportPeriods
@@ -52,12 +53,19 @@ def _fair(cov: dict, kpi: KPI) -> bool:
 
 
 def _unfair_reason(cov: dict, kpi: KPI, this_period: bool) -> str:
-    where = " this period" if this_period else ""
-    if cov["days_with_data"] + cov["days_estimated"] == 0:
-        return "no data" + where
-    if cov["days_with_data"] + cov["days_estimated"] != cov["days_expected"]:
-        return f"{cov['days_with_data'] + cov['days_estimated']} of {cov['days_expected']} days{where}"
-    return f"{cov['days_estimated']} of {cov['days_expected']} days untracked{where}"
+    """'no data', '20 of 31 days', '3 of 31 days untracked' (with 'this period' when it is the
+    current period that falls short), in the current language."""
+    total, covered = cov["days_expected"], cov["days_with_data"] + cov["days_estimated"]
+    if covered == 0:
+        return _("no data this period") if this_period else _("no data")
+    if covered != total:
+        return (ngettext("{n} of {total} day this period", "{n} of {total} days this period", total)
+                if this_period else ngettext("{n} of {total} day", "{n} of {total} days", total)
+                ).format(n=covered, total=total)
+    return (ngettext("{n} of {total} day untracked this period", "{n} of {total} days untracked this period",
+                     total) if this_period else
+            ngettext("{n} of {total} day untracked", "{n} of {total} days untracked", total)
+            ).format(n=cov["days_estimated"], total=total)
 
 
 @dataclass

@@ -23,6 +23,8 @@ from datetime import date, timedelta
 import pandas as pd
 
 from reportkit.core.facts import between
+from reportkit.core import formatting as fmt
+from reportkit.core.i18n import N_, _
 from reportkit.core import metrics
 from reportkit.errors import ConfigError
 from reportkit.core.periods import month_end, shift_year
@@ -32,9 +34,13 @@ from reportkit.config.goals import Goal, parse_relative
 
 GOAL_OK = ("achieved", "on_track")            # statuses that need no attention
 GOAL_OFF = ("at_risk", "behind", "missed")      # statuses the agency overview flags
-STATUS_WORDS = {"achieved": "achieved", "on_track": "on track", "at_risk": "at risk",
-                "behind": "behind", "missed": "missed", "not_started": "not started"}
-MET_EARLY_WORDS = "on track — target already met"   # on_track, target met before the deadline
+STATUS_WORDS = {"achieved": N_("achieved"), "on_track": N_("on track"), "at_risk": N_("at risk"),
+                "behind": N_("behind"), "missed": N_("missed"), "not_started": N_("not started")}
+MET_EARLY_WORDS = N_("on track — target already met")   # on_track, target met before the deadline
+# The named baselines as the report says them (translated where shown: _(BASELINE_WORDS[name])).
+BASELINE_WORDS = {"previous_month": N_("previous month"), "previous_quarter": N_("previous quarter"),
+                  "trailing_12_months": N_("trailing 12 months"),
+                  "same_period_last_year": N_("same period last year")}
 
 
 # --- small pure helpers ------------------------------------------------------------
@@ -115,19 +121,22 @@ def baseline_value(goal: Goal, kpi, facts: pd.DataFrame, data_from: date | None)
     """(baseline, how it was found). Monthly goals compare like with like: an additive KPI's
     baseline over several months is the average month; a ratio is the ratio of the sums."""
     if goal.baseline is None:
-        return None, "no baseline given"
+        return None, _("no baseline given")
     if isinstance(goal.baseline, (int, float)):
-        return float(goal.baseline), "given in params"
+        return float(goal.baseline), _("given in params")
     start, end = baseline_range(goal.baseline, goal)
-    words = goal.baseline.replace("_", " ")
+    words = _(BASELINE_WORDS.get(goal.baseline, goal.baseline.replace("_", " ")))
     if data_from is None or pd.Timestamp(start) < pd.Timestamp(data_from):
-        return None, f"{words} ({start} to {end}) is not covered by the data"
+        return None, _("{baseline} ({start} to {end}) is not covered by the data").format(
+            baseline=words, start=start, end=end)
     value = value_between(facts, kpi, start, end)
     if value is not None and goal.measure == "monthly" and kpi.additive:
         months = months_between(start, end) + 1
         value = value / months
-        words += f" (average month of {months})" if months > 1 else ""
-    return value, f"{words}, {start} to {end}"
+        if months > 1:
+            return value, _("{baseline} (average month of {months}), {start} to {end}").format(
+                baseline=words, months=months, start=start, end=end)
+    return value, _("{baseline}, {start} to {end}").format(baseline=words, start=start, end=end)
 
 
 def resolve_target(target, baseline: float | None) -> float | None:
@@ -187,7 +196,7 @@ def evaluate(goal: Goal, kpi, facts: pd.DataFrame, now: date) -> GoalResult:
            "baseline": baseline, "baseline_source": baseline_note, "target": target,
            "direction": direction, "as_of": now.isoformat()}
     if now < goal.start:
-        fig.update(status="not_started", status_words=STATUS_WORDS["not_started"], value=None,
+        fig.update(status="not_started", status_words=_(STATUS_WORDS["not_started"]), value=None,
                    progress=None, gap=None, expected_now=None,
                    forecast=None, forecast_method=None, pacing_method=None, required=None,
                    milestones=_milestones(goal, kpi, facts, baseline, None, now, direction))
@@ -202,8 +211,8 @@ def evaluate(goal: Goal, kpi, facts: pd.DataFrame, now: date) -> GoalResult:
     fig["milestones"] = _milestones(goal, kpi, facts, baseline, fig["value"], now, direction,
                                     series.get("at"))
     _agree_with_milestones(fig)
-    fig["status_words"] = (MET_EARLY_WORDS if fig["status"] == "on_track" and goal.kind == "reach"
-                           and meets(fig["value"], fig["target"], direction) else STATUS_WORDS[fig["status"]])
+    met_early = fig["status"] == "on_track" and goal.kind == "reach" and meets(fig["value"], fig["target"], direction)
+    fig["status_words"] = _(MET_EARLY_WORDS) if met_early else _(STATUS_WORDS[fig["status"]])
     return GoalResult(goal, kpi, fig, series)
 
 
@@ -216,10 +225,10 @@ def _agree_with_milestones(fig: dict) -> None:
     last = passed[-1]
     if last["state"] == "missed" and fig["status"] == "on_track":
         fig["status"] = "at_risk"
-        fig["status_reason"] = f"the milestone of {last['date']} was missed"
+        fig["status_reason"] = _("the milestone of {date} was missed").format(date=last["date"])
     for m in passed:
         if m["state"] == "hit" and fig["status"] in ("at_risk", "behind"):
-            m["note"] = "hit, but the goal is behind the pace it needs by now"
+            m["note"] = _("hit, but the goal is behind the pace it needs by now")
 
 
 def _cumulative(goal, kpi, facts, now, baseline, target, direction, deadline_passed, fig):
@@ -231,18 +240,19 @@ def _cumulative(goal, kpi, facts, now, baseline, target, direction, deadline_pas
     share_time = days_done / days_total
     ly_share = seasonal_share(facts, kpi, goal.start, through, goal.deadline)
     if ly_share is not None:
-        share, pacing = ly_share, (f"seasonal: last year {ly_share:.1%} of the same window's total "
-                                   f"had come in by {shift_year(through, -1):%-d %b %Y}")
+        share, pacing = ly_share, _("seasonal: last year {share} of the same window's total had come "
+                                    "in by {date}").format(share=fmt.percent(ly_share, 1),
+                                                           date=fmt.day(shift_year(through, -1)))
     else:
-        share, pacing = share_time, ("straight line: share of days elapsed (no full year of "
-                                     "history for this window, so no seasonal pacing)")
+        share, pacing = share_time, _("straight line: share of days elapsed (no full year of "
+                                      "history for this window, so no seasonal pacing)")
     expected = target * share if target is not None else None
     if share > 0:
         forecast = value / share
-        method = ("last year's shape of the same window" if ly_share is not None
-                  else "current daily pace continued to the deadline")
+        method = (_("last year's shape of the same window") if ly_share is not None
+                  else _("current daily pace continued to the deadline"))
     else:
-        forecast, method = None, "not enough of the window has passed"
+        forecast, method = None, _("not enough of the window has passed")
     per_day_now = value / days_done if days_done else None
     required = ((target - value) / days_left) if (target is not None and days_left > 0) else None
     allowed = margin(goal.tolerance, target, 0.0)   # a running total starts at 0
@@ -292,23 +302,24 @@ def _monthly(goal, kpi, facts, now, baseline, target, direction, deadline_passed
     months_left = months_between(value_month, deadline_month)
     share = months_done / months_total
     expected = straight_line(baseline, target, share) if baseline is not None and target is not None else None
-    pacing = ("straight line from the baseline to the target by months elapsed"
-              if expected is not None else "no baseline, so no pacing line")
+    pacing = (_("straight line from the baseline to the target by months elapsed")
+              if expected is not None else _("no baseline, so no pacing line"))
     ly_now = value_between(facts, kpi, shift_year(value_month, -1), month_end(shift_year(value_month, -1)))
     ly_end = value_between(facts, kpi, shift_year(deadline_month, -1), month_end(shift_year(deadline_month, -1)))
     before = monthly_values(facts, kpi, add_months(value_month, -5), month_end(value_month))
     slope = trend_per_month(list(before.values()))
     if months_left == 0:
-        forecast, method = value, "the deadline month is the latest month"
+        forecast, method = value, _("the deadline month is the latest month")
     elif value is not None and ly_now and ly_end is not None:
         forecast = value * ly_end / ly_now
-        method = (f"last year's shape: {shift_year(deadline_month, -1):%B %Y} was "
-                  f"{ly_end / ly_now:.2f} times {shift_year(value_month, -1):%B %Y}")
+        method = _("last year's shape: {deadline_month} was {factor} times {value_month}").format(
+            deadline_month=fmt.month(shift_year(deadline_month, -1)), factor=fmt.number(ly_end / ly_now, 2),
+            value_month=fmt.month(shift_year(value_month, -1)))
     elif value is not None and slope is not None:
         forecast = value + slope * months_left
-        method = "trend of the last months continued (no year of history for seasonality)"
+        method = _("trend of the last months continued (no year of history for seasonality)")
     else:
-        forecast, method = value, "current level held (too little history for a trend)"
+        forecast, method = value, _("current level held (too little history for a trend)")
     required = (target - value) / months_left if (target is not None and value is not None and months_left) else None
     if value_month < goal.start:
         status = "not_started"  # no complete month since the start yet

@@ -23,10 +23,11 @@ import pandas as pd
 
 import numpy as np
 
+from reportkit.core.i18n import N_
 from reportkit.core.measures import CURRENCY_MEASURES, KEY_COLUMNS, TRACKED_MEASURES
 
-METHOD = ("each untracked day is estimated as the average of the same weekday's recorded days "
-          "in the same calendar month, channel by channel, counts in whole units")
+METHOD = N_("each untracked day is estimated as the average of the same weekday's recorded days "
+            "in the same calendar month, channel by channel, counts in whole units")  # English; _(METHOD) where shown
 
 
 def whole_units(values: pd.Series) -> pd.Series:

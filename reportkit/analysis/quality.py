@@ -11,11 +11,24 @@ import pandas as pd
 from reportkit.analysis import outages as _outages
 from reportkit.core import facts as _facts
 from reportkit.core import formatting as fmt
+from reportkit.core.i18n import _, ngettext
 from reportkit.core.measures import KEY_COLUMNS
 from reportkit.core.periods import ReportPeriods
 
-ESTIMATE_WORDS = {"sessions": ("visits", "count"), "conversions": ("conversions", "count"),
-                  "transactions": ("orders", "count"), "revenue": ("revenue", "currency")}
+ESTIMATE_WORDS = {"sessions": "count", "conversions": "count", "transactions": "count",
+                  "revenue": "currency"}  # the measures an outage's estimate names, and their units
+
+
+def _estimated(measure: str, amount: float, text: str) -> str:
+    """'10,879 visits': the estimate of one measure, in the form its number takes."""
+    n = fmt.plural_count(amount)
+    if measure == "sessions":
+        return ngettext("{n} visit", "{n} visits", n).format(n=text)
+    if measure == "conversions":
+        return ngettext("{n} conversion", "{n} conversions", n).format(n=text)
+    if measure == "transactions":
+        return ngettext("{n} order", "{n} orders", n).format(n=text)
+    return _("{n} revenue").format(n=text)
 
 
 def _day_list(days) -> list[str]:
@@ -23,15 +36,14 @@ def _day_list(days) -> list[str]:
 
 
 def _spans(days: list[str]) -> str:
-    """'13–15 Oct 2026' style text for runs of consecutive ISO dates."""
+    """'13–15 Oct 2026' style text for runs of consecutive ISO dates (in the current locale)."""
     if not days:
         return ""
     stamps = [pd.Timestamp(d) for d in days]
     runs, start = [], stamps[0]
     for prev, cur in zip(stamps, stamps[1:] + [None]):
         if cur is None or (cur - prev).days != 1:
-            runs.append(f"{start:%-d %b %Y}" if start == prev else f"{start:%-d}–{prev:%-d %b %Y}"
-                        if start.month == prev.month else f"{start:%-d %b}–{prev:%-d %b %Y}")
+            runs.append(fmt.day_span(start.date(), prev.date()))
             start = cur
     return ", ".join(runs)
 
@@ -58,9 +70,9 @@ def outage_list(estimates: pd.DataFrame, periods: ReportPeriods) -> list[dict]:
 
 def estimate_words(outage: dict, currency: str) -> str:
     """'about 10,879 visits, 1,233 conversions and €19,637 revenue' for one outage."""
-    parts = [f"{fmt.value(outage['estimate'][m], unit, currency)} {word}"
-             for m, (word, unit) in ESTIMATE_WORDS.items() if outage["estimate"].get(m)]
-    return "about " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts))
+    parts = [_estimated(m, outage["estimate"][m], fmt.value(outage["estimate"][m], unit, currency))
+             for m, unit in ESTIMATE_WORDS.items() if outage["estimate"].get(m)]
+    return _("about {estimate}").format(estimate=fmt.join_words(parts))
 
 
 def check(facts: pd.DataFrame, periods: ReportPeriods, data, kpis, missing_measures,
@@ -92,32 +104,50 @@ def check(facts: pd.DataFrame, periods: ReportPeriods, data, kpis, missing_measu
         days = out["missing_days"][name]
         if days and len(days) == getattr(periods, name).days:
             findings.append({"level": "warning", "period": name,
-                             "message": f"There is no data at all for {label[name]}, so comparisons "
-                                        f"with it are not possible."})
+                             "message": _("There is no data at all for {period}, so comparisons "
+                                          "with it are not possible.").format(period=label[name])})
         elif days:
             findings.append({"level": "warning", "period": name,
-                             "message": f"{len(days)} day(s) of {label[name]} have no data "
-                                        f"({_spans(days)}): totals for that period are incomplete."})
+                             "message": ngettext(
+                                 "{n} day of {period} has no data ({days}): totals for that period "
+                                 "are incomplete.",
+                                 "{n} days of {period} have no data ({days}): totals for that period "
+                                 "are incomplete.", len(days)).format(
+                                     n=len(days), period=label[name], days=_spans(days))})
         zero = out["zero_traffic_days"][name]
         if zero:
             runs = [o for o in out["outages"] if o["period"] == name]
             est = "; ".join(estimate_words(o, currency) for o in runs if o["estimate"])
+            if est:
+                message = ngettext(
+                    "Website tracking recorded no visits on {n} day of {period} ({days}), while the "
+                    "days around it had traffic: most likely a tracking outage. Visits and conversions "
+                    "for that day are missing; we estimate {estimate} were not recorded ({method}). "
+                    "Changes and goals count that estimate; the recorded figures are shown as they are.",
+                    "Website tracking recorded no visits on {n} days of {period} ({days}), while the "
+                    "days around them had traffic: most likely a tracking outage. Visits and conversions "
+                    "for those days are missing; we estimate {estimate} were not recorded ({method}). "
+                    "Changes and goals count that estimate; the recorded figures are shown as they are.",
+                    len(zero))
+            else:
+                message = ngettext(
+                    "Website tracking recorded no visits on {n} day of {period} ({days}), while the "
+                    "days around it had traffic: most likely a tracking outage. Visits and conversions "
+                    "for that day are missing.",
+                    "Website tracking recorded no visits on {n} days of {period} ({days}), while the "
+                    "days around them had traffic: most likely a tracking outage. Visits and conversions "
+                    "for those days are missing.", len(zero))
             findings.append({"level": "warning", "period": name,
-                             "message": f"Website tracking recorded no visits on {len(zero)} day(s) "
-                                        f"of {label[name]} ({_spans(zero)}), while the days around "
-                                        f"them had traffic: most likely a tracking outage. Visits "
-                                        f"and conversions for those days are missing"
-                                        + (f"; we estimate {est} were not recorded ({_outages.METHOD}). "
-                                           f"Changes and goals count that estimate; the recorded "
-                                           f"figures are shown as they are." if est else ".")})
+                             "message": message.format(n=len(zero), period=label[name], days=_spans(zero),
+                                                       estimate=est, method=_(_outages.METHOD))})
     if missing_measures:
         findings.append({"level": "info", "period": "all",
-                         "message": "The data has no " + ", ".join(missing_measures)
-                                    + ": KPIs that need them are shown as n/a."})
+                         "message": _("The data has no {measures}: KPIs that need them are shown "
+                                      "as n/a.").format(measures=", ".join(missing_measures))})
     if any(not k.daily for k in kpis) and data.users_for(periods.current) is None:
         findings.append({"level": "info", "period": "current",
-                         "message": "Users are not available for this exact period (users cannot be "
-                                    "added up from days or channels), so the users KPI is left out."})
+                         "message": _("Users are not available for this exact period (users cannot be "
+                                      "added up from days or channels), so the users KPI is left out.")})
     findings += getattr(data, "findings", [])   # what the source itself reported (GA4 sampling...)
     out["pulls"] = getattr(data, "pulls", [])   # API pulls behind the data, and when they were made
     out["findings"] = findings

@@ -18,6 +18,7 @@ from reportkit.config.goals import Budget, CustomBenchmark, Goal, check_goals
 from reportkit.config.sections import SectionsConfig
 from reportkit.core import periods as _periods
 from reportkit.core.currencies import ISO_4217
+from reportkit.core.i18n import DEFAULT_LOCALE, N_, parse_locale
 from reportkit.core.measures import KNOWN_MEASURES
 from reportkit.core.metrics import DEFAULT_KPIS, KPI, REGISTRY, parse_expression, registry_for
 from reportkit.sources import registry as _sources
@@ -93,10 +94,10 @@ class DeliveryOptions(_Strict):
     to: list[str] = Field(default_factory=list, description="Recipients' addresses")
     cc: list[str] = Field(default_factory=list, description="Copy to these addresses")
     reply_to: str | None = Field(None, pattern=EMAIL, description="Where the client's replies go")
-    subject: str = Field("{client_name}: your report for {period}", max_length=200,
+    subject: str = Field(N_("{client_name}: your report for {period}"), max_length=200,
                          description="Subject line; {client_name} and {period} are filled in")
-    intro: str = Field("Here is your report for {period}. The summary and the headline figures are "
-                       "below; the full report is attached.", max_length=2000,
+    intro: str = Field(N_("Here is your report for {period}. The summary and the headline figures are "
+                          "below; the full report is attached."), max_length=2000,
                        description="The message's opening paragraph; {client_name} and {period} are filled in")
     attach: list[Literal["pdf", "html"]] = Field(default_factory=lambda: ["pdf"],
                                                  description="Files attached: pdf, html or both")
@@ -190,6 +191,8 @@ class ClientConfig(_Strict):
         "the default), previous_month, previous_quarter, last_year, or {start, end}")
     notebook: str | None = Field(None, description="This client's own template notebook (default: "
                                  "notebooks/client_report.ipynb), relative to the project root")
+    locale: str = Field(DEFAULT_LOCALE, description="Language and country of the report: words, numbers "
+                        "and dates, e.g. en_US, en_GB, de_DE, fr_FR, es_ES, bg_BG (README: Languages)")
 
     @field_validator("currency")
     @classmethod
@@ -197,6 +200,11 @@ class ClientConfig(_Strict):
         if value not in ISO_4217:
             raise ValueError(f"{value!r} is not an ISO 4217 currency code")
         return value
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, value):
+        return parse_locale(value)  # a ValueError says what to write instead
 
     @field_validator("period")
     @classmethod

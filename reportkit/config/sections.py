@@ -11,8 +11,12 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from reportkit.core.i18n import N_
+
 
 class SectionText(NamedTuple):
+    """A section's heading and intro in English (marked with ``N_``; the notebook shows them in
+    the report's language, ``_(text.heading)``)."""
     heading: str
     intro: str = ""
     level: int = 2              # 2: a section (in the contents); 3: a part of the one before
@@ -20,22 +24,22 @@ class SectionText(NamedTuple):
 
 
 SECTIONS: dict[str, SectionText] = {
-    "summary": SectionText("Summary"),
-    "goals": SectionText("Goals", "Your goals in priority order: where we stand, the "
-                         "milestones on the way and the forecast to the deadline."),
-    "what_we_did": SectionText("What we did", own_heading=True),
-    "results": SectionText("Results", "Each KPI for the period, against the previous period and "
-                           "the same period last year."),
-    "benchmarks": SectionText("Against benchmarks", "Each KPI against your own history and "
-                              "published industry figures.", level=3),
-    "why": SectionText("Why it moved", "For each KPI that moved materially: which channels drove "
-                       "it, whether it is within normal variation, seasonal, or touched by a data gap."),
-    "budget": SectionText("Budget", "Ad spend against budget, pacing to the period end, and what "
-                          "the spend returned."),
-    "next_period": SectionText("Next period", own_heading=True),
-    "needs_from_you": SectionText("What we need from you", own_heading=True),
-    "communication": SectionText("Communication log", own_heading=True),
-    "data_notes": SectionText("Data notes"),
+    "summary": SectionText(N_("Summary")),
+    "goals": SectionText(N_("Goals"), N_("Your goals in priority order: where we stand, the "
+                         "milestones on the way and the forecast to the deadline.")),
+    "what_we_did": SectionText(N_("What we did"), own_heading=True),
+    "results": SectionText(N_("Results"), N_("Each KPI for the period, against the previous period and "
+                           "the same period last year.")),
+    "benchmarks": SectionText(N_("Against benchmarks"), N_("Each KPI against your own history and "
+                              "published industry figures."), level=3),
+    "why": SectionText(N_("Why it moved"), N_("For each KPI that moved materially: which channels drove "
+                       "it, whether it is within normal variation, seasonal, or touched by a data gap.")),
+    "budget": SectionText(N_("Budget"), N_("Ad spend against budget, pacing to the period end, and what "
+                          "the spend returned.")),
+    "next_period": SectionText(N_("Next period"), own_heading=True),
+    "needs_from_you": SectionText(N_("What we need from you"), own_heading=True),
+    "communication": SectionText(N_("Communication log"), own_heading=True),
+    "data_notes": SectionText(N_("Data notes")),
 }
 
 
@@ -48,13 +52,13 @@ PARTS: dict[str, str] = {
     "benchmarks": "appendix", "why": "brief", "budget": "appendix", "next_period": "brief",
     "needs_from_you": "main", "communication": "appendix", "data_notes": "appendix",
 }
-APPENDIX = SectionText("Appendix", "The details behind the figures above: each goal in full, the "
+APPENDIX = SectionText(N_("Appendix"), N_("The details behind the figures above: each goal in full, the "
                        "results by day and by channel, how each change breaks down, benchmarks, "
-                       "budget and where the data comes from.")
+                       "budget and where the data comes from."))
 # the full section's heading in the appendix, where the main part already used the section's own
-APPENDIX_HEADINGS: dict[str, str] = {"what_we_did": "What we did, in detail",
-                                     "results": "Results by day and channel",
-                                     "why": "Why it moved, in detail", "next_period": "Next period, in detail"}
+APPENDIX_HEADINGS: dict[str, str] = {"what_we_did": N_("What we did, in detail"),
+                                     "results": N_("Results by day and channel"),
+                                     "why": N_("Why it moved, in detail"), "next_period": N_("Next period, in detail")}
 
 
 def _known(ids: list[str]) -> list[str]:

@@ -212,6 +212,8 @@ class Sidecar(BaseModel):
                                                 "from the client (None where nothing applies)")
     layout: str = Field("compact", description="compact: main part and appendix; full: every section "
                         "in full, in order")
+    locale: str = Field("en_US", description="The report's locale (params locale:): the language of "
+                        "its texts (summary, notes) and how its display strings write numbers and dates")
 
     def to_json(self) -> dict:
         """The JSON-ready mapping written to ``<client_id>.json``."""

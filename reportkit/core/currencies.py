@@ -1,13 +1,21 @@
-"""ISO 4217 currency codes in use (the standard's list of active codes, 2024), for params
-validation: ``currency: EUO`` is a typo, not a currency. Babel is not a dependency, so the
-list is shipped here."""
+"""ISO 4217 currency codes in use, for params validation (``currency: EUO`` is a typo, not a
+currency): from Babel's CLDR data, the legal-tender currencies of any territory at any time
+since 2020 (a code withdrawn since, such as SLL, still reads older reports' params)."""
 
-ISO_4217 = frozenset("""
-AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP
-BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB
-EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
-KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR
-MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB
-RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD
-TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
-""".split())
+from __future__ import annotations
+
+from datetime import date
+
+from babel.core import get_global
+from babel.numbers import get_territory_currencies
+
+
+def _in_use() -> frozenset[str]:
+    codes: set[str] = set()
+    for territory in get_global("territory_currencies"):
+        codes.update(get_territory_currencies(territory, start_date=date(2020, 1, 1),
+                                              end_date=date(2100, 1, 1), tender=True))
+    return frozenset(codes)
+
+
+ISO_4217 = _in_use()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reportkit.core.formatting import join_words
+from reportkit.core.i18n import ngettext
 from reportkit.core.measures import ADDITIVE_MEASURES, KEY_COLUMNS, PERIOD_MEASURES
 from reportkit.core.metrics import KPI
 from reportkit.core.lazy import lazy
@@ -50,10 +52,13 @@ class KpiFit:
         """The data note saying what was left out and why, or None when nothing was."""
         if not self.left_out:
             return None
-        text = (f"The data has no {_join(self.absent, 'or')}, so {_join([k.label for k in self.left_out])} "
-                f"{'is' if len(self.left_out) == 1 else 'are'} left out of the KPIs")
+        text = ngettext("The data has no {measures}, so {kpis} is left out of the KPIs",
+                        "The data has no {measures}, so {kpis} are left out of the KPIs",
+                        len(self.left_out)).format(measures=join_words(self.absent, "or"),
+                                                   kpis=join_words([k.label for k in self.left_out]))
         if self.added:
-            text += f"; {_join([k.label for k in self.added])} {'is' if len(self.added) == 1 else 'are'} shown instead"
+            text += ngettext("; {kpis} is shown instead", "; {kpis} are shown instead",
+                             len(self.added)).format(kpis=join_words([k.label for k in self.added]))
         return text + "."
 
 
@@ -80,8 +85,3 @@ def fit(keys: list[str], registry: dict[str, KPI], have: set[str], explicit: set
 def for_client(cfg, facts: pd.DataFrame, users: pd.DataFrame | None) -> KpiFit:
     """The fit of a client's KPI keys (``cfg``: a ClientConfig) to its data."""
     return fit(cfg.kpi_keys(), cfg.registry(), available_measures(facts, users), cfg.explicit_kpi_keys())
-
-
-def _join(words: list[str], last: str = "and") -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"

@@ -20,6 +20,7 @@ pd = lazy("pandas")
 Unit = Literal["count", "currency", "percent", "ratio"]
 Better = Literal["higher", "lower"]
 
+from reportkit.core.i18n import N_, _
 from reportkit.core.measures import PERIOD_MEASURES
 
 _TERM_RE = re.compile(r"\s*([+-]?)\s*([A-Za-z_][A-Za-z0-9_]*)\s*")
@@ -110,58 +111,58 @@ def _combine_frame(terms, sums: pd.DataFrame) -> pd.Series:
 
 
 REGISTRY: dict[str, KPI] = {k.key: k for k in [
-    KPI("sessions", "Sessions", "sessions", explain="Visits to the website."),
-    KPI("users", "Users", "users", explain="People who visited, each counted once in the period."),
-    KPI("pageviews", "Page views", "pageviews", explain="Pages (and app screens) viewed."),
-    KPI("engaged_sessions", "Engaged sessions", "engaged_sessions",
-        explain="Visits that lasted over 10 seconds, viewed 2+ pages or converted."),
-    KPI("engagement_rate", "Engagement rate", "engaged_sessions", "sessions", unit="percent",
-        explain="Share of visits that were engaged."),
-    KPI("conversions", "Conversions", "conversions",
-        explain="Key actions taken on the site, such as a purchase, a form or a sign-up."),
-    KPI("conversion_rate", "Conversion rate", "conversions", "sessions", unit="percent",
-        explain="Share of visits that ended in a conversion."),
-    KPI("transactions", "Orders", "transactions", explain="Completed purchases."),
-    KPI("revenue", "Revenue", "revenue", unit="currency", explain="Sales value of the orders."),
-    KPI("aov", "Average order value", "revenue", "transactions", unit="currency",
-        explain="Revenue divided by orders: what an order is worth on average."),
-    KPI("impressions", "Ad impressions", "impressions", explain="Times our ads were shown."),
-    KPI("clicks", "Ad clicks", "clicks", explain="Clicks on our ads."),
-    KPI("ctr", "Click-through rate", "clicks", "impressions", unit="percent",
-        explain="Share of ad views that led to a click."),
-    KPI("cost", "Ad spend", "cost", unit="currency", better="lower",
-        explain="What we spent on advertising."),
-    KPI("cpc", "Cost per click", "cost", "clicks", unit="currency", better="lower",
-        explain="Ad spend divided by ad clicks: what one visit from an ad costs."),
-    KPI("cpa", "Cost per acquisition (blended)", "cost", "conversions", unit="currency", better="lower",
-        explain="Ad spend divided by all conversions, unpaid channels included: a blended figure, "
-                "not what one conversion from an ad costs."),
-    KPI("roas", "Return on ad spend", "revenue", "cost", unit="ratio",
-        explain="Revenue for every 1 spent on ads (4.0 means 4 back for each 1 spent)."),
-    KPI("organic_clicks", "Organic search clicks", "organic_clicks",
-        explain="Clicks from Google's unpaid search results to the website."),
-    KPI("organic_impressions", "Search impressions", "organic_impressions",
-        explain="Times the website appeared in Google's unpaid search results."),
-    KPI("organic_ctr", "Search click-through rate", "organic_clicks", "organic_impressions",
-        unit="percent", explain="Share of appearances in unpaid search results that led to a click."),
-    KPI("avg_position", "Average search position", "position_sum", "organic_impressions",
+    KPI("sessions", N_("Sessions"), "sessions", explain=N_("Visits to the website.")),
+    KPI("users", N_("Users"), "users", explain=N_("People who visited, each counted once in the period.")),
+    KPI("pageviews", N_("Page views"), "pageviews", explain=N_("Pages (and app screens) viewed.")),
+    KPI("engaged_sessions", N_("Engaged sessions"), "engaged_sessions",
+        explain=N_("Visits that lasted over 10 seconds, viewed 2+ pages or converted.")),
+    KPI("engagement_rate", N_("Engagement rate"), "engaged_sessions", "sessions", unit="percent",
+        explain=N_("Share of visits that were engaged.")),
+    KPI("conversions", N_("Conversions"), "conversions",
+        explain=N_("Key actions taken on the site, such as a purchase, a form or a sign-up.")),
+    KPI("conversion_rate", N_("Conversion rate"), "conversions", "sessions", unit="percent",
+        explain=N_("Share of visits that ended in a conversion.")),
+    KPI("transactions", N_("Orders"), "transactions", explain=N_("Completed purchases.")),
+    KPI("revenue", N_("Revenue"), "revenue", unit="currency", explain=N_("Sales value of the orders.")),
+    KPI("aov", N_("Average order value"), "revenue", "transactions", unit="currency",
+        explain=N_("Revenue divided by orders: what an order is worth on average.")),
+    KPI("impressions", N_("Ad impressions"), "impressions", explain=N_("Times our ads were shown.")),
+    KPI("clicks", N_("Ad clicks"), "clicks", explain=N_("Clicks on our ads.")),
+    KPI("ctr", N_("Click-through rate"), "clicks", "impressions", unit="percent",
+        explain=N_("Share of ad views that led to a click.")),
+    KPI("cost", N_("Ad spend"), "cost", unit="currency", better="lower",
+        explain=N_("What we spent on advertising.")),
+    KPI("cpc", N_("Cost per click"), "cost", "clicks", unit="currency", better="lower",
+        explain=N_("Ad spend divided by ad clicks: what one visit from an ad costs.")),
+    KPI("cpa", N_("Cost per acquisition (blended)"), "cost", "conversions", unit="currency", better="lower",
+        explain=N_("Ad spend divided by all conversions, unpaid channels included: a blended figure, "
+                "not what one conversion from an ad costs.")),
+    KPI("roas", N_("Return on ad spend"), "revenue", "cost", unit="ratio",
+        explain=N_("Revenue for every 1 spent on ads (4.0 means 4 back for each 1 spent).")),
+    KPI("organic_clicks", N_("Organic search clicks"), "organic_clicks",
+        explain=N_("Clicks from Google's unpaid search results to the website.")),
+    KPI("organic_impressions", N_("Search impressions"), "organic_impressions",
+        explain=N_("Times the website appeared in Google's unpaid search results.")),
+    KPI("organic_ctr", N_("Search click-through rate"), "organic_clicks", "organic_impressions",
+        unit="percent", explain=N_("Share of appearances in unpaid search results that led to a click.")),
+    KPI("avg_position", N_("Average search position"), "position_sum", "organic_impressions",
         unit="ratio", better="lower",
-        explain="Where the website ranked on average in unpaid search results (1 is the top), "
-                "weighted by impressions."),
-    KPI("romi", "Return on marketing investment", "revenue - cost", "cost", unit="percent",
-        explain="Revenue left after ad spend, as a share of the spend."),
+        explain=N_("Where the website ranked on average in unpaid search results (1 is the top), "
+                "weighted by impressions.")),
+    KPI("romi", N_("Return on marketing investment"), "revenue - cost", "cost", unit="percent",
+        explain=N_("Revenue left after ad spend, as a share of the spend.")),
 ]}
 
 # Words that depend on the business model: a lead-gen "conversion" is a lead.
 LABELS_BY_MODEL = {
-    "leadgen": {"conversions": ("Leads", "Enquiries and form fills from the website."),
-                "conversion_rate": ("Lead conversion rate", "Share of visits that became a lead."),
-                "cpa": ("Cost per lead (blended)", "Ad spend divided by all leads, unpaid channels "
-                        "included: a blended figure, not what one lead from an ad costs.")},
-    "publisher": {"conversions": ("Sign-ups", "Newsletter and membership sign-ups."),
-                  "conversion_rate": ("Sign-up rate", "Share of visits that ended in a sign-up."),
-                  "cpa": ("Cost per sign-up (blended)", "Ad spend divided by all sign-ups, unpaid "
-                          "channels included: a blended figure.")},
+    "leadgen": {"conversions": (N_("Leads"), N_("Enquiries and form fills from the website.")),
+                "conversion_rate": (N_("Lead conversion rate"), N_("Share of visits that became a lead.")),
+                "cpa": (N_("Cost per lead (blended)"), N_("Ad spend divided by all leads, unpaid channels "
+                        "included: a blended figure, not what one lead from an ad costs."))},
+    "publisher": {"conversions": (N_("Sign-ups"), N_("Newsletter and membership sign-ups.")),
+                  "conversion_rate": (N_("Sign-up rate"), N_("Share of visits that ended in a sign-up.")),
+                  "cpa": (N_("Cost per sign-up (blended)"), N_("Ad spend divided by all sign-ups, unpaid "
+                          "channels included: a blended figure."))},
 }
 
 DEFAULT_KPIS = {
@@ -175,13 +176,25 @@ DEFAULT_KPIS = {
 
 
 def registry_for(business_model: str, custom: Iterable[KPI] = ()) -> dict[str, KPI]:
-    """The registry with business-model wording applied and the client's custom KPIs added."""
+    """The registry with business-model wording applied and the client's custom KPIs added;
+    built-in labels and explanations in the current locale's language (custom KPIs are
+    shown as the params write them)."""
     reg = dict(REGISTRY)
     for key, (label, explain) in LABELS_BY_MODEL.get(business_model, {}).items():
         reg[key] = replace(reg[key], label=label, explain=explain)
+    reg = {key: _in_language(kpi) for key, kpi in reg.items()}
     for kpi in custom:
         reg[kpi.key] = kpi
     return reg
+
+
+def _in_language(kpi: KPI) -> KPI:
+    if kpi.custom:
+        return kpi  # the params wrote it: shown as written
+    label, explain = _(kpi.label), _(kpi.explain)
+    if (label, explain) == (kpi.label, kpi.explain):
+        return kpi
+    return replace(kpi, label=label, explain=explain)
 
 
 def paid_channels(facts: pd.DataFrame) -> list[str]:

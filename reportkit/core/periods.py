@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from reportkit.core import formatting
+
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -41,10 +43,11 @@ class DateRange:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
 
     def label(self) -> str:
-        """'October 2026' for a calendar month, else '1 Oct 2026 – 15 Oct 2026'."""
+        """'October 2026' for a calendar month, else '1 Oct 2026 – 15 Oct 2026' (in the
+        current locale: :mod:`reportkit.core.formatting`)."""
         if self.start.day == 1 and self.end == month_end(self.start):
-            return self.start.strftime("%B %Y")
-        return f"{self.start.day} {self.start:%b %Y} – {self.end.day} {self.end:%b %Y}"
+            return formatting.month(self.start)
+        return formatting.date_range(self.start, self.end)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from html import escape
 from pathlib import Path
 
 from reportkit.core import formatting as fmt
+from reportkit.core import i18n
+from reportkit.core.i18n import _
 from reportkit.core.metrics import verdict
 from reportkit.core.periods import DateRange
 
@@ -55,29 +57,45 @@ def _html(intro: str, sidecar: dict, agency: str, accent: str) -> str:
         f'<td style="padding:10px 12px;border:1px solid #ddd;border-radius:6px;vertical-align:top">'
         f'<div style="color:#555;font-size:12px">{escape(c["label"])}</div>'
         f'<div style="font-size:20px;font-weight:bold">{escape(c["value"])}</div>'
-        f'<div style="color:{COLOURS.get(c["verdict"], "#555")};font-size:12px">{escape(c["change"])} '
-        f'vs previous period</div></td>' for c in _cards(sidecar))
+        f'<div style="color:{COLOURS.get(c["verdict"], "#555")};font-size:12px">'
+        + escape(_("{change} vs previous period").format(change=c["change"])) + '</div></td>'
+        for c in _cards(sidecar))
     summary = "".join(f"<li>{escape(str(s))}</li>" for s in sidecar.get("summary") or [])
+    heading = _("Summary: {period}").format(period=period_label(sidecar))
     return (f'<!doctype html><html><body style="font-family:Arial,Helvetica,sans-serif;color:#222;'
             f'max-width:640px">'
             f'<p style="border-top:4px solid {escape(accent)};padding-top:12px">{escape(intro)}</p>'
-            f'<h2 style="font-size:16px">Summary: {escape(period_label(sidecar))}</h2><ul>{summary}</ul>'
+            f'<h2 style="font-size:16px">{escape(heading)}</h2><ul>{summary}</ul>'
             f'<table role="presentation" style="border-collapse:separate;border-spacing:6px"><tr>{cards}</tr></table>'
             f'<p style="color:#555;font-size:12px">{escape(agency)}</p></body></html>')
 
 
 def _text(intro: str, sidecar: dict, agency: str) -> str:
-    lines = [intro, "", f"Summary: {period_label(sidecar)}", ""]
+    lines = [intro, "", _("Summary: {period}").format(period=period_label(sidecar)), ""]
     lines += [f"- {s}" for s in sidecar.get("summary") or []]
-    lines += [""] + [f"{c['label']}: {c['value']} ({c['change']} vs previous period)" for c in _cards(sidecar)]
+    lines += [""] + [_("{kpi}: {value} ({change} vs previous period)").format(
+        kpi=c["label"], value=c["value"], change=c["change"]) for c in _cards(sidecar)]
     return "\n".join(lines + ["", agency, ""])
 
 
 def build(sidecar: dict, delivery, sender: str, sender_name: str, message_id: str,
           attachments: list[Path]) -> EmailMessage:
-    """The message for one client's report (``delivery``: the params' DeliveryOptions)."""
+    """The message for one client's report (``delivery``: the params' DeliveryOptions), in the
+    report's locale (the sidecar's ``locale``): the default subject and intro translated, the
+    figures written its way; a subject or intro from params is used as written."""
+    with i18n.using(str(sidecar.get("locale") or i18n.DEFAULT_LOCALE)):
+        return _build(sidecar, delivery, sender, sender_name, message_id, attachments)
+
+
+def _own_or_translated(delivery, name: str) -> str:
+    text = getattr(delivery, name)
+    return _(text) if text == type(delivery).model_fields[name].default else text
+
+
+def _build(sidecar: dict, delivery, sender: str, sender_name: str, message_id: str,
+           attachments: list[Path]) -> EmailMessage:
     fill = {"client_name": str(sidecar.get("client_name", "")), "period": period_label(sidecar)}
-    intro = delivery.intro.format(**fill)
+    intro = _own_or_translated(delivery, "intro").format(**fill)
     msg = EmailMessage()
     msg["From"] = Address(display_name=sender_name, addr_spec=sender) if sender_name else sender
     msg["To"] = ", ".join(delivery.to)
@@ -85,7 +103,7 @@ def build(sidecar: dict, delivery, sender: str, sender_name: str, message_id: st
         msg["Cc"] = ", ".join(delivery.cc)
     if delivery.reply_to:
         msg["Reply-To"] = delivery.reply_to
-    msg["Subject"] = delivery.subject.format(**fill)
+    msg["Subject"] = _own_or_translated(delivery, "subject").format(**fill)
     msg["Date"] = formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = message_id
     agency = str((sidecar.get("agency") or {}).get("name") or sender_name or "")

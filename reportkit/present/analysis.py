@@ -10,6 +10,7 @@ from html import escape
 
 from reportkit.analysis.budget import BUDGET_WORDS
 from reportkit.core import formatting as fmt
+from reportkit.core.i18n import N_, _, ngettext
 
 STATUS_CLASS = {"achieved": "good", "on_track": "good", "at_risk": "warn", "behind": "bad",
                 "missed": "bad", "not_started": "flat"}
@@ -20,7 +21,7 @@ def _v(value, unit, cur) -> str:
 
 
 def _day(iso: str | None) -> str:
-    return f"{date.fromisoformat(iso):%-d %b %Y}" if iso else "n/a"
+    return fmt.day(date.fromisoformat(iso)) if iso else fmt.undefined()
 
 
 def _url_text(url) -> str:
@@ -29,7 +30,7 @@ def _url_text(url) -> str:
 
 def goals(report) -> str:
     blocks = [goal(report, r.figures) for r in report.analysis.goals]
-    return "".join(blocks) or '<p>No goals are set for this client yet.</p>'
+    return "".join(blocks) or "<p>" + escape(_("No goals are set for this client yet.")) + "</p>"
 
 
 def goal(report, g: dict) -> str:
@@ -39,20 +40,21 @@ def goal(report, g: dict) -> str:
     status = g["status"]
     scope = (" · " + ", ".join(f"{escape(str(k))}: {escape(str(v))}" for k, v in g["scope"].items())
              if g["scope"] else "")
-    month = (f"{date.fromisoformat(g['value_month'] + '-01'):%B %Y}" if g.get("value_month") else None)
+    month = (fmt.month(date.fromisoformat(g["value_month"] + "-01")) if g.get("value_month") else None)
     untracked = ""
     if g.get("untracked_estimate") is not None:
-        untracked = (f' <span class="rk-note">recorded {_v(g["recorded_value"], unit, cur)}; the days '
-                     f'tracking recorded nothing are estimated ({escape(g["untracked_method"])})</span>')
-    rows = [("Now" + (f" ({escape(month)})" if month else ""),
+        untracked = (' <span class="rk-note">' + escape(_(
+            "recorded {value}; the days tracking recorded nothing are estimated ({method})").format(
+                value=fmt.value(g["recorded_value"], unit, cur), method=g["untracked_method"])) + '</span>')
+    rows = [(_("Now ({month})").format(month=month) if month else _("Now"),
              _v(g.get("value"), unit, cur) + untracked, "value"),
-            ("Baseline", (_v(g["baseline"], unit, cur) if g["baseline"] is not None else "none")
+            (_("Baseline"), (_v(g["baseline"], unit, cur) if g["baseline"] is not None else escape(_("none")))
              + f' <span class="rk-note">{escape(g["baseline_source"])}</span>', "baseline"),
-            ("Target by " + _day(g["deadline"]), _v(g["target"], unit, cur), "target"),
-            ("Expected by now", _v(g.get("expected_now"), unit, cur)
+            (_("Target by {date}").format(date=_day(g["deadline"])), _v(g["target"], unit, cur), "target"),
+            (_("Expected by now"), _v(g.get("expected_now"), unit, cur)
              + (f' <span class="rk-note">{escape(g["pacing_method"])}</span>' if g.get("pacing_method") else ""),
              "expected_now"),
-            ("Forecast at the deadline", _v(g.get("forecast"), unit, cur)
+            (_("Forecast at the deadline"), _v(g.get("forecast"), unit, cur)
              + (f' <span class="rk-note">{escape(g["forecast_method"])}</span>' if g.get("forecast_method") else ""),
              "forecast")]
     if g["kind"] != "reach":
@@ -60,72 +62,100 @@ def goal(report, g: dict) -> str:
         checks = {m: v for m, v in (g.get("history") or {}).items() if v is not None}
         broke = [m for m, v in checks.items()
                  if (v < g["target"] if g["direction"] == "up" else v > g["target"])] if g["target"] is not None else []
-        side = "above" if g["kind"] == "stay_above" else "below"
-        fields = {"n": len(checks), "side": side, "months": ", ".join(
-            f"{date.fromisoformat(m + '-01'):%b %Y}" for m in broke)}
-        words = (("1 month checked, {side} the line" if len(checks) == 1 else
-                  "{n} months checked, all {side} the line") if not broke else
-                 ("1 month checked; not {side} the line in {months}" if len(checks) == 1 else
-                  "{n} months checked; not {side} the line in {months}")).format(**fields)
-        rows.append(("Months checked", escape(words), "checks"))
+        above = g["kind"] == "stay_above"
+        fields = {"n": len(checks), "months": ", ".join(fmt.month_short(date.fromisoformat(m + "-01")) for m in broke)}
+        if not broke:
+            words = (ngettext("{n} month checked, above the line", "{n} months checked, all above the line", len(checks))
+                     if above else
+                     ngettext("{n} month checked, below the line", "{n} months checked, all below the line", len(checks)))
+        else:
+            words = (ngettext("{n} month checked; not above the line in {months}",
+                              "{n} months checked; not above the line in {months}", len(checks)) if above else
+                     ngettext("{n} month checked; not below the line in {months}",
+                              "{n} months checked; not below the line in {months}", len(checks)))
+        words = words.format(**fields)
+        rows.append((_("Months checked"), escape(words), "checks"))
     if g.get("progress") is not None:
-        rows.append(("Progress to target" if g["measure"] == "cumulative" else "Progress from baseline to target", escape(f"{g['progress'] * 100:.0f}%"), "progress"))
+        rows.append((_("Progress to target") if g["measure"] == "cumulative" else _("Progress from baseline to target"), escape(fmt.percent(g["progress"], 0)), "progress"))
     req = g.get("required") or {}
     if req.get("per_month") is not None and g["kind"] == "reach" and status != "achieved":
         sign = "+" if req["per_month"] >= 0 else ""
-        needed = (f"{req['per_month'] * 100:+.2f} percentage points" if unit == "percent"
-                  else sign + fmt.value(req["per_month"], unit, cur))
-        rows.append(("Needed from here, per month", escape(needed), "required"))
+        needed = (_("{points} percentage points").format(points=("+" if req["per_month"] >= 0 else "")
+                                                                   + fmt.number(req["per_month"] * 100, 2))
+                  if unit == "percent" else sign + fmt.value(req["per_month"], unit, cur))
+        rows.append((_("Needed from here, per month"), escape(needed), "required"))
     if req.get("per_day") is not None and g["kind"] == "reach" and status != "achieved":
-        rows.append(("Needed from here, per day", _v(req["per_day"], unit, cur)
-                     + f' <span class="rk-note">now {_v(req.get("current_per_day"), unit, cur)} a day</span>',
+        rows.append((_("Needed from here, per day"), _v(req["per_day"], unit, cur)
+                     + ' <span class="rk-note">' + escape(_("now {value} a day").format(
+                         value=fmt.value(req.get("current_per_day"), unit, cur))) + '</span>',
                      "required"))
     if g.get("last_quarter_growth") is not None:
         asked = (fmt.change(g["target"] / g["baseline"] - 1) if g.get("baseline") and g.get("target") is not None
                  and g["kind"] == "reach" else None)
-        rows.append(("Last quarter's growth (benchmark)", escape(fmt.change(g["last_quarter_growth"]))
-                     + (f' <span class="rk-note">the target asks for {escape(asked)} on the baseline</span>'
-                        if asked else ""), "last_quarter_growth"))
+        rows.append((_("Last quarter's growth (benchmark)"), escape(fmt.change(g["last_quarter_growth"]))
+                     + (' <span class="rk-note">' + escape(_("the target asks for {change} on the baseline").format(
+                         change=asked)) + '</span>' if asked else ""), "last_quarter_growth"))
     gaps = g.get("data_gaps") or {}
     if gaps.get("baseline") or gaps.get("value"):
         words = []
         if gaps.get("baseline"):
-            words.append(("1 day of the baseline period" if gaps["baseline"] == 1 else
-                          "{n} days of the baseline period").format(n=gaps["baseline"]))
+            words.append(ngettext("{n} day of the baseline period", "{n} days of the baseline period",
+                                  gaps["baseline"]).format(n=gaps["baseline"]))
         if gaps.get("value"):
-            words.append(("1 day of the current value" if gaps["value"] == 1 else
-                          "{n} days of the current value").format(n=gaps["value"]))
-        rows.append(("Data gaps", escape(" and ".join(words)) + ' <span class="rk-note">have no data or no '
-                     'recorded visits (see the data notes): the comparison is less certain</span>', "data_gaps"))
-    body = "".join(f'<tr><th scope="row">{label}</th><td data-goal="{escape(g["id"])}" '
+            words.append(ngettext("{n} day of the current value", "{n} days of the current value",
+                                  gaps["value"]).format(n=gaps["value"]))
+        rows.append((_("Data gaps"), escape(fmt.join_words(words)) + ' <span class="rk-note">' + escape(_(
+            "have no data or no recorded visits (see the data notes): the comparison is less certain")) + '</span>',
+            "data_gaps"))
+    body = "".join(f'<tr><th scope="row">{escape(label)}</th><td data-goal="{escape(g["id"])}" '
                    f'data-field="{field}">{cell}</td></tr>' for label, cell, field in rows)
     ms = "".join(
         f'<li class="{ {"hit": "good", "missed": "bad"}.get(m["state"], "flat") }">'
-        f'{escape(_day(m["date"]))}{" (" + escape(m["label"]) + ")" if m.get("label") else ""}: '
-        f'target {_v(m["target"], unit, cur)} · '
-        + (f'{escape(m["state"])} at {_v(m.get("value"), unit, cur)}' if m["state"] != "upcoming" else
-           f'{"next, " if m.get("next") else ""}{m["days_to_go"]} days to go'
-           + (_milestone_distance(m, g, unit, cur) if m.get("distance") is not None else ""))
+        + escape(_milestone_line(m, g, unit, cur))
         + (f' <span class="rk-note">{escape(m["note"])}</span>' if m.get("note") else "")
         + "</li>" for m in g["milestones"])
+    kind, since = _(GOAL_KINDS.get(g["kind"], g["kind"])), _("from {date}").format(date=_day(g["start"]))
     return (
         f'<div class="rk-goal" data-goal="{escape(g["id"])}"><h3>{escape(g["name"])} '
         f'<span class="rk-status {STATUS_CLASS[status]}" data-goal="{escape(g["id"])}" '
         f'data-field="status">{escape(g["status_words"])}</span></h3>'
-        f'<p class="rk-note">{escape(g["label"])}{scope} · {escape(g["kind"].replace("_", " "))}'
-        f' · from {escape(_day(g["start"]))}</p>'
+        f'<p class="rk-note">{escape(g["label"])}{scope} · {escape(kind)} · {escape(since)}</p>'
         f'<div class="rk-table-wrap"><table class="rk-table rk-goal-table"><tbody>{body}</tbody>'
         f'</table></div>'
         + (f'<ul class="rk-milestones">{ms}</ul>' if ms else "") + "</div>")
 
 
+GOAL_KINDS = {"reach": N_("reach"), "stay_above": N_("stay above"), "stay_below": N_("stay below")}
+MILESTONE_STATES = {"hit": N_("hit"), "missed": N_("missed")}
+
+
+def _milestone_line(m: dict, g: dict, unit: str, cur: str) -> str:
+    """'31 Oct 2026 (end of October): target €185,000 · hit at €210,317', or '… · next, 30 days
+    to go, €189,683 to go from now' (plain text)."""
+    fill = dict(date=_day(m["date"]), label=m.get("label") or "", target=fmt.value(m["target"], unit, cur))
+    when = (_("{date} ({label}): target {target}") if m.get("label") else _("{date}: target {target}")).format(**fill)
+    if m["state"] != "upcoming":
+        state = _(MILESTONE_STATES.get(m["state"], m["state"]))
+        return _("{milestone} · {state} at {value}").format(milestone=when, state=state,
+                                                          value=fmt.value(m.get("value"), unit, cur))
+    n = m["days_to_go"]
+    distance = _milestone_distance(m, g, unit, cur) if m.get("distance") is not None else None
+    if m.get("next"):
+        text = (ngettext("{milestone} · next, {n} day to go, {distance}", "{milestone} · next, {n} days to go, {distance}", n)
+                if distance else ngettext("{milestone} · next, {n} day to go", "{milestone} · next, {n} days to go", n))
+    else:
+        text = (ngettext("{milestone} · {n} day to go, {distance}", "{milestone} · {n} days to go, {distance}", n)
+                if distance else ngettext("{milestone} · {n} day to go", "{milestone} · {n} days to go", n))
+    return text.format(milestone=when, n=n, distance=distance)
+
+
 def _milestone_distance(m: dict, g: dict, unit: str, cur: str) -> str:
-    """', 1,035 to go from now' or ', already 1,035 above it' (the sign follows the goal)."""
+    """'1,035 to go from now' or 'already 1,035 above it' (the sign follows the goal; plain text)."""
     to_go = m.get("to_go", m["distance"] if g["direction"] == "up" else -m["distance"])
     if to_go > 0:
-        return f', {_v(to_go, unit, cur)} to go from now'
-    side = "above" if g["direction"] == "up" else "below"
-    return f', already {_v(-to_go, unit, cur)} {side} it'
+        return _("{amount} to go from now").format(amount=fmt.value(to_go, unit, cur))
+    return (_("already {amount} above it") if g["direction"] == "up" else
+            _("already {amount} below it")).format(amount=fmt.value(-to_go, unit, cur))
 
 
 def why(report) -> str:
@@ -135,75 +165,80 @@ def why(report) -> str:
     for d in report.analysis.drivers:
         unit = d["unit"]
         fig = report.figures[d["kpi"]]
-        est = " with the untracked days estimated" if d.get("estimated") else ""
         before, after = ((fig.adjusted["previous"], fig.adjusted["current"]) if fig.adjusted
                          else (d["previous"], d["value"]))
-        head = (f'<strong>{escape(d["label"])}</strong> {escape(fmt.change_words(d["change"]))} on the '
-                f'previous period{est} ({_v(before, unit, cur)} → {_v(after, unit, cur)}).')
+        head = escape(_("{kpi} {change} on the previous period with the untracked days estimated ({before} → {after}).")
+                      if d.get("estimated") else
+                      _("{kpi} {change} on the previous period ({before} → {after}).")).format(
+            kpi=f'<strong>{escape(d["label"])}</strong>', change=escape(fmt.change_words(d["change"])),
+            before=_v(before, unit, cur), after=_v(after, unit, cur))
         notes = []
         if d.get("gap") and not _rounds_to_zero(d["gap"], unit, cur):
             sign = "+" if d["gap"] >= 0 else "-"
-            notes.append("The days tracking recorded nothing are their own part of the recorded change "
+            notes.append(_("The days tracking recorded nothing are their own part of the recorded change "
                          "({gap}); the change above counts an estimate for them instead, and none of the "
-                         "channel figures below include them.".format(gap=escape(sign + fmt.value(abs(d["gap"]), unit, cur))))
+                         "channel figures below include them.").format(gap=escape(sign + fmt.value(abs(d["gap"]), unit, cur))))
         if d["variation"]["within"]:
-            notes.append("This is within the usual ups and downs from one day to the next in these two "
-                         "months, so we do not call it a win or a loss.")
+            notes.append(_("This is within the usual ups and downs from one day to the next in these two "
+                         "months, so we do not call it a win or a loss."))
         elif d["variation"]["within"] is False:
-            notes.append("This is larger than the usual ups and downs from one day to the next: a real change.")
+            notes.append(_("This is larger than the usual ups and downs from one day to the next: a real change."))
         if d["method"] == "contribution":
             parts = ", ".join(
                 f'{escape(plain_name(r["channel"]))} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
                 for r in d["by_channel"][:4] if not _rounds_to_zero(r["change"], unit, cur))
             if parts:
-                notes.append("By channel: {parts} (the changes of all channels add up to the total).".format(parts=parts))
+                notes.append(_("By channel: {parts} (the changes of all channels add up to the total).").format(parts=parts))
             if d.get("by_campaign"):
                 camps = ", ".join(
                     f'{escape(plain_name(r["campaign"]))} {"+" if r["change"] >= 0 else "-"}{_v(abs(r["change"]), unit, cur)}'
                     for r in d["by_campaign"][:3] if not _rounds_to_zero(r["change"], unit, cur))
                 if camps:
-                    notes.append("Largest campaign changes: {camps}.".format(camps=camps))
+                    notes.append(_("Largest campaign changes: {camps}.").format(camps=camps))
         elif d.get("mix_rate"):
             notes += _mix_rate_words(d)
         if d["seasonal"]:
-            notes.append("Last year the same months moved {ly}: this looks seasonal."
+            notes.append(_("Last year the same months moved {ly}: this looks seasonal.")
                          .format(ly=escape(fmt.change(d["last_year_change"]))))
         elif d["seasonal"] is False and d["last_year_change"] is not None:
-            notes.append("Last year the same months moved {ly}, so this is not just the season."
+            notes.append(_("Last year the same months moved {ly}, so this is not just the season.")
                          .format(ly=escape(fmt.change(d["last_year_change"]))))
         for a in d["anomalies"]:
             if a["kind"] == "zero_traffic_days" and not d.get("estimated"):
                 continue   # untracked days do not touch this KPI's measures
             fields = {"days": a["days"], "first": escape(_day(a["first"])), "last": escape(_day(a["last"])),
-                      "period": "this period" if a["period"] == "current" else "the previous period"}
+                      "period": _("this period") if a["period"] == "current" else _("the previous period")}
             if a["kind"] == "zero_traffic_days":
-                text = ("Tracking recorded no visits on 1 day in {period} ({first}); we count an estimate "
-                        "for it (see the data notes)." if a["days"] == 1 else
-                        "Tracking recorded no visits on {days} days in {period} ({first} – {last}); we count "
-                        "an estimate for them (see the data notes).")
+                text = ngettext("Tracking recorded no visits on {days} day in {period} ({first}); we count an "
+                                "estimate for it (see the data notes).",
+                                "Tracking recorded no visits on {days} days in {period} ({first} – {last}); we "
+                                "count an estimate for them (see the data notes).", a["days"])
             else:
-                text = ("1 day in {period} has no data ({first}), which makes this comparison less certain."
-                        if a["days"] == 1 else "{days} days in {period} have no data ({first} – {last}), "
-                        "which makes this comparison less certain.")
+                text = ngettext("{days} day in {period} has no data ({first}), which makes this comparison less "
+                                "certain.",
+                                "{days} days in {period} have no data ({first} – {last}), which makes this "
+                                "comparison less certain.", a["days"])
             notes.append(text.format(**fields))
         items.append(f'<li data-driver="{escape(d["kpi"])}">{head} ' + " ".join(notes) + "</li>")
     unfair = [(f.kpi.label, f.not_comparable("previous")) for f in report.figures.values()
               if f.not_comparable("previous") and f.kpi.daily]
-    skipped = ("" if not unfair else '<p class="rk-legend">Not compared with the previous period: '
-               + "; ".join(f"{escape(label)}, not comparable ({escape(reason)})" for label, reason in unfair)
-               + ".</p>")
+    skipped = ("" if not unfair else '<p class="rk-legend">' + escape(_(
+        "Not compared with the previous period: {kpis}.").format(kpis="; ".join(
+            _("{kpi}, not comparable ({reason})").format(kpi=label, reason=reason) for label, reason in unfair)))
+        + "</p>")
     if not items and unfair and len(unfair) == len([f for f in report.figures.values() if f.kpi.daily]):
         return skipped   # nothing could be compared: no claim that nothing moved
     if not items:
-        return f"<p>No KPI moved by {threshold * 100:.0f}% or more on the previous period.</p>" + skipped
+        return ("<p>" + escape(_("No KPI moved by {threshold} or more on the previous period.").format(
+            threshold=fmt.percent(threshold, 0))) + "</p>" + skipped)
     return ('<ul class="rk-why">' + "".join(items) + "</ul>"
-            f'<p class="rk-legend">Shown: KPIs that moved {threshold * 100:.0f}% or more, up or down.</p>'
-            + skipped)
+            '<p class="rk-legend">' + escape(_("Shown: KPIs that moved {threshold} or more, up or down.").format(
+                threshold=fmt.percent(threshold, 0))) + "</p>" + skipped)
 
 
-MIX_RATE_CAUSES = {"rate": "channels doing better or worse themselves",
-                   "mix": "visitors moving between channels that convert differently",
-                   "other": "channels without ad spend, such as unpaid search"}
+MIX_RATE_CAUSES = {"rate": N_("channels doing better or worse themselves"),
+                   "mix": N_("visitors moving between channels that convert differently"),
+                   "other": N_("channels without ad spend, such as unpaid search")}
 
 
 def _mix_rate_words(d: dict) -> list[str]:
@@ -217,16 +252,15 @@ def _mix_rate_words(d: dict) -> list[str]:
         return []
     shares = {k: v / total for k, v in parts.items() if v}
     if all(0 <= x <= 1 for x in shares.values()):
-        said = " and ".join("{share} from {cause}".format(share=fmt.share(x), cause=MIX_RATE_CAUSES[k])
-                            for k, x in shares.items() if round(x, 2))
-        out = ["Of this change, {parts}.".format(parts=said)] if said else []
+        said = fmt.join_words([_("{share} from {cause}").format(share=fmt.share(x), cause=_(MIX_RATE_CAUSES[k]))
+                               for k, x in shares.items() if round(x, 2)])
+        out = [_("Of this change, {parts}.").format(parts=said)] if said else []
     else:   # the parts pull in opposite directions: say which way each pulled
-        out = ["{cause} moved it {way}.".format(cause=MIX_RATE_CAUSES[k][0].upper() + MIX_RATE_CAUSES[k][1:],
-                                                way="up" if v > 0 else "down")
-               for k, v in parts.items() if v]
+        out = [(_("{cause} moved it up.") if v > 0 else _("{cause} moved it down.")).format(
+            cause=_(MIX_RATE_CAUSES[k])[:1].upper() + _(MIX_RATE_CAUSES[k])[1:]) for k, v in parts.items() if v]
     top = max(mr.get("groups") or [], key=lambda r: abs(r["rate_effect"]), default=None)
     if top and top["rate_effect"]:
-        out.append("The channel whose own results moved it most: {channel}."
+        out.append(_("The channel whose own results moved it most: {channel}.")
                    .format(channel=escape(plain_name(top["channel"]))))
     return out
 
@@ -239,8 +273,8 @@ def _rounds_to_zero(x, unit: str, cur: str) -> bool:
 def benchmarks(report) -> str:
     """One row per KPI: this period, then each benchmark (coloured better/worse for the KPI)."""
     cur = report.cfg.currency
-    own = [("same_period_last_year", "Same period last year"), ("last_quarter", "Last 3 months"),
-           ("trailing_12_month_median", "12-month median")]
+    own = [("same_period_last_year", _("Same period last year")), ("last_quarter", _("Last 3 months")),
+           ("trailing_12_month_median", _("12-month median"))]
     sources: dict = {}
     rows = []
     has_other = any(c["kind"] != "own" for b in report.analysis.benchmarks for c in b["comparisons"])
@@ -256,8 +290,8 @@ def benchmarks(report) -> str:
         for c in (c for c in b["comparisons"] if c["kind"] != "own"):
             if c["kind"] == "industry":
                 ref = sources.setdefault((c["source"], c.get("source_url"), c.get("caveat")), len(sources) + 1)
-                mine = (f'; ours on {escape(c["channel"])}: {_v(c.get("client_value"), unit, cur)}'
-                        if c.get("channel") else "")
+                mine = ("; " + escape(_("ours on {channel}: {value}").format(
+                    channel=c["channel"], value=fmt.value(c.get("client_value"), unit, cur))) if c.get("channel") else "")
                 note = f'; {escape(c["note"])}' if c.get("note") else ""
                 # a published figure keeps its own currency's symbol (no conversion)
                 others.append(f'<div class="{c["verdict"]}">{_v(c["value"], unit, c.get("currency") or cur)} '
@@ -270,17 +304,18 @@ def benchmarks(report) -> str:
         other = f'<td class="rk-other">{"".join(others) or "–"}</td>' if has_other else ""
         rows.append(f'<tr><th scope="row">{escape(b["label"])}</th><td class="num" data-label="{escape(report.periods.current.label())}">{_v(b["value"], unit, cur)}</td>'
                     + "".join(cells) + other + "</tr>")
-    head = ("<tr><th>KPI</th>" f"<th>{escape(report.periods.current.label())}</th>"
-            + "".join(f"<th>{label}</th>" for _, label in own)
-            + ("<th>industry / custom</th>" if has_other else "") + "</tr>")
+    kpi_ = escape(_("KPI"))
+    head = (f"<tr><th>{kpi_}</th>" f"<th>{escape(report.periods.current.label())}</th>"
+            + "".join(f"<th>{escape(label)}</th>" for _key, label in own)
+            + ("<th>" + escape(_("industry / custom")) + "</th>" if has_other else "") + "</tr>")
     notes = "".join(f"<li>{escape(str(src))}, {_url_text(url)}"
                     + (f' <span class="rk-note">{escape(str(caveat))}</span>' if caveat else "") + "</li>"
                     for (src, url, caveat), n in sources.items())
+    legend = escape(_("Green: this period is better than that benchmark for this KPI; red: worse. Industry "
+                      "figures are medians or averages from published studies, for the channel named; their "
+                      "definitions differ from ours, so read them as orientation."))
     return (f'<div class="rk-table-wrap"><table class="rk-table rk-benchmarks"><thead>{head}</thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div><p class="rk-legend">{industry_line(report)} '
-            f'Green: this period is better than that benchmark for this KPI; red: worse. Industry figures '
-            f'are medians or averages from published studies, for the channel named; their definitions '
-            f'differ from ours, so read them as orientation.</p>'
+            f'<tbody>{"".join(rows)}</tbody></table></div><p class="rk-legend">{industry_line(report)} {legend}</p>'
             + (f'<ol class="rk-sources rk-legend">{notes}</ol>' if notes else ""))
 
 
@@ -289,63 +324,67 @@ def industry_line(report) -> str:
     all-industries figures."""
     industry = report.cfg.industry
     if not industry:
-        return "Industry: none chosen."
+        return escape(_("Industry: none chosen."))
     published = [(b, c) for b in report.analysis.benchmarks for c in b["comparisons"] if c["kind"] == "industry"]
     own = list(dict.fromkeys(b["label"] for b, c in published if c.get("industry") == industry))
     if own:
-        return ("Industry: {industry}; published figures for it: {kpis}; any other published row is "
-                "for all industries.").format(industry=escape(industry), kpis=escape(", ".join(own)))
+        return escape(_("Industry: {industry}; published figures for it: {kpis}; any other published row is "
+                        "for all industries.")).format(industry=escape(industry), kpis=escape(", ".join(own)))
     if published:
-        return ("Industry: {industry}; no published figure for it matches these KPIs, so the published "
-                "rows shown are for all industries.").format(industry=escape(industry))
-    return "Industry: {industry}; no published figure matches these KPIs.".format(industry=escape(industry))
+        return escape(_("Industry: {industry}; no published figure for it matches these KPIs, so the published "
+                        "rows shown are for all industries.")).format(industry=escape(industry))
+    return escape(_("Industry: {industry}; no published figure matches these KPIs.")).format(industry=escape(industry))
 
 
 def budget(report) -> str:
     b = report.analysis.budget
     cur = report.cfg.currency
     if not b:
-        return "<p>No ad spend in this period.</p>"
+        return "<p>" + escape(_("No ad spend in this period.")) + "</p>"
 
     def line(x, title):
         status = x["status"]
         cls = {"on_budget": "good", "over": "bad", "under": "warn"}.get(status, "flat")
-        used = "n/a" if x["share_used"] is None else f"{x['share_used'] * 100:.0f}%"
+        used = fmt.undefined() if x["share_used"] is None else fmt.percent(x["share_used"], 0)
         proj = ("" if x["projected_vs_budget"] is None
-                else f" ({escape(fmt.change(x['projected_vs_budget']))} on budget)")
-        return (f'<tr><th scope="row">{title}</th><td class="num" data-label="spent">{escape(fmt.money(x["spend"], cur))}</td>'
-                f'<td class="num" data-label="budget">{_v(x["budget"], "currency", cur)}</td>'
-                f'<td class="num" data-label="used">{escape(used)}</td>'
-                f'<td class="num" data-label="projected">{_v(x["projected"], "currency", cur)}{proj}</td>'
-                f'<td class="{cls}">{escape(BUDGET_WORDS[status])}</td></tr>')
+                else " " + escape(_("({change} on budget)").format(change=fmt.change(x["projected_vs_budget"]))))
+        spent, budget_, used_, projected = (escape(w) for w in (_("spent"), _("budget"), _("used"), _("projected")))
+        return (f'<tr><th scope="row">{title}</th><td class="num" data-label="{spent}">{escape(fmt.money(x["spend"], cur))}</td>'
+                f'<td class="num" data-label="{budget_}">{_v(x["budget"], "currency", cur)}</td>'
+                f'<td class="num" data-label="{used_}">{escape(used)}</td>'
+                f'<td class="num" data-label="{projected}">{_v(x["projected"], "currency", cur)}{proj}</td>'
+                f'<td class="{cls}">{escape(_(BUDGET_WORDS[status]))}</td></tr>')
 
-    head = ("<tr><th></th><th>spent</th><th>budget</th><th>used</th><th>projected to period end</th>"
-            "<th>status</th></tr>")
+    head = "<tr><th></th>" + "".join(f"<th>{escape(h)}</th>" for h in (
+        _("spent"), _("budget"), _("used"), _("projected to period end"), _("status"))) + "</tr>"
     rows = [line(b, escape(report.periods.current.label()))]
     rows += [line(p, "· " + escape(p["name"])) for p in b["parts"]]
     mtd = b.get("month_to_date")
     if mtd:
-        rows.append(line(mtd, f"{escape(_day(mtd['start']))} – {escape(_day(mtd['through']))} (month to date)"))
+        rows.append(line(mtd, escape(_("{start} – {end} (month to date)").format(start=_day(mtd["start"]),
+                                                                                  end=_day(mtd["through"])))))
         rows += [line(p, "· " + escape(p["name"])) for p in mtd["parts"]]
     fin = "".join(f'<li><strong>{escape(f["label"])}</strong>: {_v(f["value"], f["unit"], cur)} '
                   f'<span class="rk-note">{escape(f["explain"])}</span></li>' for f in b["financial"].values()
                   if f["value"] is not None)  # ROAS without revenue (lead generation) says nothing
-    tol = "" if b["tolerance"] is None else f" within {b['tolerance'] * 100:.0f}% of the budget counts as on budget"
+    legend = (_("Projection: spend so far per day × days in the period;.") if b["tolerance"] is None else
+              _("Projection: spend so far per day × days in the period; within {tolerance} of the budget counts as "
+                "on budget.").format(tolerance=fmt.percent(b["tolerance"], 0)))
     return (f'<div class="rk-table-wrap"><table class="rk-table rk-budget"><thead>{head}</thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div><ul class="rk-financial">{fin}</ul>'
-            f'<p class="rk-legend">Projection: spend so far per day × days in the period;{escape(tol)}.</p>')
+            f'<p class="rk-legend">{escape(legend)}</p>')
 
 
 
 # --- the main part of layout: compact (short views; the full ones above go to the appendix) ---
 
 BRIEF_DRIVERS = 3
-NOT_SET = "(not set)"
+NOT_SET = "(not set)"   # GA4's value for traffic without one (data, never translated)
 
 
 def plain_name(name) -> str:
     """A channel or campaign name as the client reads it: GA4's '(not set)' is traffic without one."""
-    return "traffic without a campaign" if str(name) == NOT_SET else str(name)
+    return _("traffic without a campaign") if str(name) == NOT_SET else str(name)
 
 
 def _linked_work(report, kpi: str) -> str | None:
@@ -368,30 +407,30 @@ def _driver_line(report, d: dict) -> str:
     fields = {"kpi": d["label"], "change": fmt.change_words(d["change"]),
               "previous": report.periods.previous.label(),
               "before": fmt.value(before, unit, cur), "after": fmt.value(after, unit, cur)}
-    parts = ["{kpi}: {change} on {previous}, to {after} from {before}.".format(**fields)]
+    parts = [_("{kpi}: {change} on {previous}, to {after} from {before}.").format(**fields)]
     top = [r for r in d.get("by_channel") or [] if fmt.value(abs(r["change"]), unit, cur) not in ("0", "0.00")]
     if d["method"] == "contribution" and top:
         total = d.get("abs_change")
         share = top[0]["change"] / total if total else None
-        text = ("Most of it came from {channel} ({amount})." if share is not None and share >= 0.5
-                else "The largest part came from {channel} ({amount}).")
+        text = (_("Most of it came from {channel} ({amount}).") if share is not None and share >= 0.5
+                else _("The largest part came from {channel} ({amount})."))
         sign = "+" if top[0]["change"] >= 0 else "-"
         parts.append(text.format(channel=plain_name(top[0]["channel"]),
                                  amount=sign + fmt.value(abs(top[0]["change"]), unit, cur)))
     elif d.get("mix_rate"):
         mr = d["mix_rate"]
         cause = max(("rate", "mix", "other"), key=lambda k: abs(mr.get(k) or 0.0))
-        parts.append({"rate": "Mostly because the channels themselves did better or worse, not because "
-                              "visitors moved between channels.",
-                      "mix": "Mostly because visitors moved between channels that convert differently, "
-                             "not because a channel itself did better or worse.",
-                      "other": "Mostly from channels without ad spend, such as unpaid search."}[cause])
+        parts.append({"rate": _("Mostly because the channels themselves did better or worse, not because "
+                              "visitors moved between channels."),
+                      "mix": _("Mostly because visitors moved between channels that convert differently, "
+                             "not because a channel itself did better or worse."),
+                      "other": _("Mostly from channels without ad spend, such as unpaid search.")}[cause])
     if d["seasonal"]:
-        parts.append("Last year these months moved the same way ({ly}), so part of this is the season."
+        parts.append(_("Last year these months moved the same way ({ly}), so part of this is the season.")
                      .format(ly=fmt.change_words(d["last_year_change"])))
     task = _linked_work(report, d["kpi"])
     if task:
-        parts.append("It follows our work on “{task}”.".format(task=task))
+        parts.append(_("It follows our work on “{task}”.").format(task=task))
     return f'<li data-driver="{escape(d["kpi"])}">' + escape(" ".join(parts)) + "</li>"
 
 
@@ -405,12 +444,13 @@ def why_brief(report) -> str:
     items = "".join(_driver_line(report, d) for d in real)
     html = f'<ul class="rk-why">{items}</ul>' if items else ""
     if len(calm) == 1:
-        html += ('<p>{name} moved too, but within the usual ups and downs from one day to the next, so '
-                 'we do not read it as a real change yet.</p>').format(name=escape(calm[0]["label"]))
+        html += "<p>" + escape(_("{name} moved too, but within the usual ups and downs from one day to the next, so "
+                                 "we do not read it as a real change yet.").format(name=calm[0]["label"])) + "</p>"
     elif calm:
-        html += ('<p>{names} moved too, but within the usual ups and downs from one day to the next, so '
-                 'we do not read them as real changes yet.</p>').format(
-            names=escape(", ".join(d["label"] for d in calm)))
+        html += "<p>" + escape(_("{names} moved too, but within the usual ups and downs from one day to the next, "
+                                 "so we do not read them as real changes yet.").format(
+            names=fmt.join_words([d["label"] for d in calm]))) + "</p>"
     if not drivers:
         html += why(report)
-    return html + '<p class="rk-legend">How each change breaks down by channel and campaign is in the appendix.</p>'
+    return html + '<p class="rk-legend">' + escape(_("How each change breaks down by channel and campaign is in the "
+                                                     "appendix.")) + "</p>"

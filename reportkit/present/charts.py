@@ -17,6 +17,7 @@ from reportkit.analysis import comparisons
 from reportkit.analysis.budget import BUDGET_WORDS
 from reportkit.core.metrics import as_kpis
 from reportkit.core import formatting as fmt
+from reportkit.core.i18n import N_, _, in_sentence
 from reportkit.present import chart_layout
 
 # Figures are built with matplotlib.figure.Figure, not pyplot: no global figure state,
@@ -78,7 +79,7 @@ def _legend_below(fig, handles, labels, size: float) -> float:
 
 def _tick(v: float) -> str:
     """A tick number: no decimals when whole ('50', '1,000'), else two ('0.25')."""
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+    return fmt.number(v, 0 if float(v).is_integer() else 2)
 
 
 def _value_axis(axis, unit: str, currency: str) -> None:
@@ -89,37 +90,55 @@ def _value_axis(axis, unit: str, currency: str) -> None:
 
 
 def _date_axis(axis, fmt_: str) -> None:
-    """A date axis with three to seven labelled dates."""
+    """A date axis with three to seven labelled dates, in the report's locale (``fmt_``:
+    ``"%-d %b"`` a day and month, ``"%b %Y"`` a month and year)."""
     axis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
-    axis.set_major_formatter(mdates.DateFormatter(fmt_))
+    axis.set_major_formatter(_date_ticks(fmt_))
+
+
+def _date_ticks(fmt_: str):
+    write = {"%b %Y": fmt.month_short, "%a %-d %b": fmt.weekday_day_month}.get(fmt_, fmt.day_month)
+    return mticker.FuncFormatter(lambda x, _pos: write(mdates.num2date(x).date()))
 
 
 def _axis_formatter(unit: str, currency: str):
     if unit == "percent":
-        return mticker.PercentFormatter(1.0, decimals=1)
+        return mticker.FuncFormatter(lambda v, _pos: fmt.percent(v, 1))
     if unit == "currency":
-        symbol = fmt.CURRENCY_SYMBOLS.get(currency, currency + " ")
-        return mticker.FuncFormatter(lambda v, _: f"{'-' if v < 0 else ''}{symbol}{_tick(abs(v))}")
+        return mticker.FuncFormatter(lambda v, _: fmt.money_tick(v, currency))
     return mticker.FuncFormatter(lambda v, _: _tick(v))
 
 
 def axis_label(kpi, currency: str, per: str = "") -> str:
     """An axis label with its unit: 'Revenue per day (EUR)', 'Conversion rate (%)', 'Orders per day'."""
-    unit = {"currency": f" ({currency})", "percent": " (%)"}.get(kpi.unit, "")
     additive = kpi.unit in ("count", "currency") and kpi.denominator is None
-    return f"{kpi.label}{per if additive else ''}{unit}"
+    daily = additive and per
+    if kpi.unit == "currency":
+        text = _("{kpi} per day ({currency})") if daily else _("{kpi} ({currency})")
+    elif kpi.unit == "percent":
+        text = _("{kpi} per day (%)") if daily else _("{kpi} (%)")
+    else:
+        text = _("{kpi} per day") if daily else "{kpi}"
+    return text.format(kpi=kpi.label, currency=currency)
 
 
 def _trend_title(kpi, fig_, currency: str) -> str:
     """The finding: the period's figure and how it moved."""
     if fig_.change_previous is None:
         reason = fig_.not_comparable("previous")
-        return f"{kpi.label} by day" + (f" (not comparable with the previous period: {reason})" if reason else "")
-    scope = "in total" if kpi.unit in ("count", "currency") and kpi.denominator is None else "for the period"
-    estimated = (" (untracked days estimated)" if fig_.coverage and (fig_.coverage["current"]["days_estimated"]
-                 or fig_.coverage["previous"]["days_estimated"]) else "")
-    return (f"{kpi.label}: {fmt.value(fig_.value, kpi.unit, currency)} {scope}, "
-            f"{fmt.change_words(fig_.change_previous)} on the previous period{estimated}")
+        return (_("{kpi} by day (not comparable with the previous period: {reason})") if reason else
+                _("{kpi} by day")).format(kpi=kpi.label, reason=reason)
+    total = kpi.unit in ("count", "currency") and kpi.denominator is None
+    estimated = bool(fig_.coverage and (fig_.coverage["current"]["days_estimated"]
+                                        or fig_.coverage["previous"]["days_estimated"]))
+    if total:
+        text = (_("{kpi}: {value} in total, {change} on the previous period (untracked days estimated)") if estimated
+                else _("{kpi}: {value} in total, {change} on the previous period"))
+    else:
+        text = (_("{kpi}: {value} for the period, {change} on the previous period (untracked days estimated)")
+                if estimated else _("{kpi}: {value} for the period, {change} on the previous period"))
+    return text.format(kpi=kpi.label, value=fmt.value(fig_.value, kpi.unit, currency),
+                       change=fmt.change_words(fig_.change_previous))
 
 
 def chart_kpis(report, keys) -> list:
@@ -193,7 +212,7 @@ def daily_trend(report, keys=None, width_in: float | None = None):
     kpis = chart_kpis(report, keys)[:3]
     fig = _figure(width_in or FIG_WIDTH_IN, 2.3 * len(kpis) + 0.3)
     axes = fig.subplots(len(kpis), 1, sharex=True, squeeze=False)
-    daily, _, figures = _with_kpis(report, kpis)
+    daily, _channels, figures = _with_kpis(report, kpis)
     p = report.periods
     offset = weekday_offset(p.current.start, p.previous.start)
     spans = _outage_spans(report, offset)
@@ -201,19 +220,19 @@ def daily_trend(report, keys=None, width_in: float | None = None):
         fig_ = figures[kpi.key]
         for which, first, last in spans:
             ax.axvspan(first - dt.timedelta(hours=12), last + dt.timedelta(hours=12), color="#f0c987",
-                       alpha=.45, lw=0, label=("tracking outage (estimated)" if which == "current" else
-                                               "tracking outage in {period}".format(period=p.previous.label())))
+                       alpha=.45, lw=0, label=(_("tracking outage (estimated)") if which == "current" else
+                                               _("tracking outage in {period}").format(period=p.previous.label())))
         ax.plot(daily["date"], daily[kpi.key], color=CURRENT, lw=2, label=p.current.label())
         ax.plot(daily["date"], daily[f"{kpi.key}_previous"].shift(-offset), color=PREVIOUS, lw=1.3, ls="--",
-                label="{period}, same weekday".format(period=p.previous.label()))
+                label=_("{period}, same weekday").format(period=p.previous.label()))
         _value_axis(ax.yaxis, kpi.unit, report.cfg.currency)
-        ax.set_ylabel(axis_label(kpi, report.cfg.currency, " per day"))
+        ax.set_ylabel(axis_label(kpi, report.cfg.currency, " per day"))  # (per: any non-empty text)
         ax.set_title(_trend_title(kpi, fig_, report.cfg.currency))
         ax.set_ylim(bottom=0)
     for which, first, last in spans[:1]:   # one direct label on the top panel
         top = axes[0, 0]
-        top.text(last + dt.timedelta(hours=14), top.get_ylim()[1] * 0.04, "no tracking" if which == "current"
-                 else "no tracking ({period})".format(period=p.previous.label()), fontsize=8.5,
+        top.text(last + dt.timedelta(hours=14), top.get_ylim()[1] * 0.04, _("no tracking") if which == "current"
+                 else _("no tracking ({period})").format(period=p.previous.label()), fontsize=8.5,
                  va="bottom", ha="left", color="#8a5a00")
     handles, labels = axes[0, 0].get_legend_handles_labels()
     unique = dict(zip(labels, handles))
@@ -223,8 +242,8 @@ def daily_trend(report, keys=None, width_in: float | None = None):
     days = len(daily)
     step = 1 if days <= 8 else 3 if days <= 21 else 7 if days <= 62 else 14 if days <= 120 else 30
     axes[-1, 0].set_xticks(list(daily["date"].iloc[::step]))  # counted from the period's first day
-    axes[-1, 0].xaxis.set_major_formatter(mdates.DateFormatter("%a %-d %b" if days <= 62 else "%-d %b"))
-    axes[-1, 0].set_xlabel(f"Day ({p.current.label()})")
+    axes[-1, 0].xaxis.set_major_formatter(_date_ticks("%a %-d %b" if days <= 62 else "%-d %b"))
+    axes[-1, 0].set_xlabel(_("Day ({period})").format(period=p.current.label()))
     return chart_layout.fit(fig, bottom_in=legend_h)
 
 
@@ -242,7 +261,7 @@ def channel_breakdown(report, key=None, width_in: float | None = None):
     if not kpis:
         raise ValueError(f"{report.cfg.client_id} has no KPI to chart by channel: name one (key=...)")
     kpi = kpis[0]
-    _, channels, _ = _with_kpis(report, [kpi])
+    _daily, channels, _figures = _with_kpis(report, [kpi])
     table = channels[[kpi.key, f"{kpi.key}_previous"]].dropna(how="all")
     table = table.sort_values(kpi.key, ascending=True, na_position="first")
     fig = _figure(width_in or FIG_WIDTH_IN, 0.42 * len(table) + 1.5)
@@ -263,22 +282,24 @@ def channel_breakdown(report, key=None, width_in: float | None = None):
 def _channel_title(kpi, values, currency: str) -> str:
     """The finding: which channel leads, with its figure (and share when the KPI adds up)."""
     if not values.notna().any():
-        return f"{kpi.label} by channel"
+        return _("{kpi} by channel").format(kpi=kpi.label)
     top = values.idxmax()
     additive = kpi.unit in ("count", "currency") and kpi.denominator is None
-    text = (f"{top} brings the most {kpi.label.lower()}" if additive else
-            f"{top} has the {'highest' if kpi.better == 'higher' else 'largest'} {kpi.label.lower()}")
-    text += f": {fmt.value(values[top], kpi.unit, currency)}"
+    fill = dict(channel=top, kpi=in_sentence(kpi.label), value=fmt.value(values[top], kpi.unit, currency))
     total = values.sum()
     if additive and total > 0:
-        text += f" ({values[top] / total:.0%} of the total)"
-    return text
+        return _("{channel} brings the most {kpi}: {value} ({share} of the total)").format(
+            share=fmt.percent(values[top] / total, 0), **fill)
+    if additive:
+        return _("{channel} brings the most {kpi}: {value}").format(**fill)
+    return (_("{channel} has the highest {kpi}: {value}") if kpi.better == "higher" else
+            _("{channel} has the largest {kpi}: {value}")).format(**fill)
 
 
 def alt_text(fig) -> str:
     """A chart's description for screen readers and the HTML alt attribute: its titles."""
     titles = [(ax.get_title() or ax.get_title("left")).replace("\n", " ") for ax in fig.axes]
-    return "; ".join(t for t in titles if t) or "Chart"
+    return "; ".join(t for t in titles if t) or _("Chart")
 
 
 CSS_PX_PER_PT = 96 / 72
@@ -319,20 +340,20 @@ def goal_progress(report, result, width_in: float | None = None):
     if actual:
         ax.plot([d for d, _ in actual], [v for _, v in actual], color=CURRENT, lw=2,
                 marker="o" if g["measure"] == "monthly" else None, ms=3,
-                label="actual" + (" (month)" if g["measure"] == "monthly" else " (running total)"))
+                label=_("actual (month)") if g["measure"] == "monthly" else _("actual (running total)"))
     path = [(d, v) for d, v in s.get("path", []) if v is not None]
     if g["kind"] != "reach" and g["target"] is not None:
-        side = "above" if g["kind"] == "stay_above" else "below"
-        ax.axhline(g["target"], color=PALETTE[3], lw=1.3, label=f"stay {side} this line")
+        ax.axhline(g["target"], color=PALETTE[3], lw=1.3,
+                   label=_("stay above this line") if g["kind"] == "stay_above" else _("stay below this line"))
         path = []
     if len(path) > 1:
-        ax.plot([d for d, _ in path], [v for _, v in path], color="#555555", lw=1.2, ls=":", label="target path")
+        ax.plot([d for d, _ in path], [v for _, v in path], color="#555555", lw=1.2, ls=":", label=_("target path"))
     if g["target"] is not None:
         ax.axhline(g["target"], color=PREVIOUS, lw=0.8, ls=":")
     forecast = [(d, v) for d, v in s.get("forecast", []) if v is not None]
     if forecast:
         ax.plot([d for d, _ in forecast], [v for _, v in forecast], color=CURRENT, lw=1.5, ls="--",
-                label="forecast")
+                label=_("forecast"))
         _gap_shading(ax, forecast, path, g)
     _end_labels(ax, g, actual, forecast, cur)
     for m in g["milestones"]:
@@ -341,10 +362,10 @@ def goal_progress(report, result, width_in: float | None = None):
             when = when.replace(day=1)
         colour = {"hit": PALETTE[2], "missed": PALETTE[3]}.get(m["state"], PALETTE[1])
         ax.scatter([when], [m["target"]], marker="D", s=40, color=colour, zorder=5,
-                   label=f"milestone ({m['state']})")
+                   label=_(MILESTONE_LABELS.get(m["state"], m["state"])))
     _value_axis(ax.yaxis, g["unit"], cur)
     _date_axis(ax.xaxis, "%b %Y" if g["measure"] == "monthly" else "%-d %b")
-    ax.set_title(f"{g['name']}: {g['status_words']}")
+    ax.set_title(_("{goal}: {status}").format(goal=g["name"], status=g["status_words"]))
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles))
     return chart_layout.fit(fig, bottom_in=_legend_below(fig, list(unique.values()), list(unique), 8.5))
@@ -371,16 +392,16 @@ def _end_labels(ax, g, actual, forecast, cur: str) -> None:
     unit = g["unit"]
     if actual:
         d, v = actual[-1]
-        ax.annotate("now {value}".format(value=fmt.value(v, unit, cur)), (d, v), xytext=(-4, 8),
+        ax.annotate(_("now {value}").format(value=fmt.value(v, unit, cur)), (d, v), xytext=(-4, 8),
                     textcoords="offset points", ha="right", fontsize=8.5, color=CURRENT, fontweight="bold")
     above = bool(forecast) and g["target"] is not None and forecast[-1][1] >= g["target"]
     if forecast:   # inside the plot, right-aligned at the deadline: the forecast on its side of the target
         d, v = forecast[-1]
-        ax.annotate("forecast {value}".format(value=fmt.value(v, unit, cur)), (d, v), xytext=(-2, 7 if above else -7),
+        ax.annotate(_("forecast {value}").format(value=fmt.value(v, unit, cur)), (d, v), xytext=(-2, 7 if above else -7),
                     textcoords="offset points", ha="right", va="bottom" if above else "top", fontsize=8.5,
                     color=CURRENT)
     if g["target"] is not None and g.get("deadline"):
-        ax.annotate("target {value}".format(value=fmt.value(g["target"], unit, cur)),
+        ax.annotate(_("target {value}").format(value=fmt.value(g["target"], unit, cur)),
                     (forecast[-1][0] if forecast else pd_date(g["deadline"]), g["target"]), xytext=(-2, -7 if above else 7),
                     textcoords="offset points", ha="right", va="top" if above else "bottom", fontsize=8.5,
                     color="#555555")
@@ -393,25 +414,29 @@ def budget_burn(report, part: str = "period", width_in: float | None = None):
     fig = _figure(width_in or FIG_WIDTH_IN, 2.6 if (width_in or FIG_WIDTH_IN) > 6 else 3.0)
     ax = fig.subplots()
     days = [pd_date(d) for d, _ in b["cumulative"]]
-    ax.plot(days, [v for _, v in b["cumulative"]], color=CURRENT, lw=2, label="spend so far")
+    ax.plot(days, [v for _, v in b["cumulative"]], color=CURRENT, lw=2, label=_("spend so far"))
     if b["budget"] is not None:
         ax.plot([pd_date(b["start"]), pd_date(b["end"])], [b["budget"] / b["days_total"], b["budget"]],
                 color=PREVIOUS, lw=1.3,
-                label="budget, spread evenly")
+                label=_("budget, spread evenly"))
         ax.axhline(b["budget"], color=PREVIOUS, lw=0.8, ls=":")
     if b["projected"] is not None and days:
         ax.plot([days[-1], pd_date(b["end"])], [b["cumulative"][-1][1], b["projected"]], color=CURRENT,
-                lw=1.3, ls="--", label="projected")
+                lw=1.3, ls="--", label=_("projected"))
     _value_axis(ax.yaxis, "currency", report.cfg.currency)
     _date_axis(ax.xaxis, "%-d %b")
-    words = BUDGET_WORDS[b["status"]]
+    words = _(BUDGET_WORDS[b["status"]])
     start = pd_date(b["start"])
-    span = (f"{start:%B %Y}" if part == "period" and report.periods.current.start.day == 1
+    span = (fmt.month(start) if part == "period" and report.periods.current.start.day == 1
             and b["end"] == report.periods.current.end.isoformat() else
-            f"{start:%-d %b} – {pd_date(b['through']):%-d %b %Y}")
-    ax.set_title(f"Ad spend against budget, {span}: {words}")
+            _("{start} – {end}").format(start=fmt.day_month(start), end=fmt.day(pd_date(b["through"]))))
+    ax.set_title(_("Ad spend against budget, {span}: {status}").format(span=span, status=words))
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     return chart_layout.fit(fig)
+
+
+MILESTONE_LABELS = {"hit": N_("milestone (hit)"), "missed": N_("milestone (missed)"),
+                    "upcoming": N_("milestone (upcoming)")}
 
 
 def pd_date(value):

@@ -8,6 +8,7 @@ from html import escape
 
 from reportkit.analysis.budget import BUDGET_WORDS
 from reportkit.core import formatting as fmt
+from reportkit.core.i18n import _
 from reportkit.present.analysis import STATUS_CLASS, _day
 from reportkit.present.results import SPEND_CLASS, cards
 
@@ -18,8 +19,8 @@ def _chip_figures(g: dict, cur: str) -> str:
     fields = {"value": fmt.value(g.get("value"), unit, cur), "target": fmt.value(g.get("target"), unit, cur),
               "deadline": _day(g["deadline"])}
     if g["kind"] == "reach":
-        return "{value} of {target} by {deadline}".format(**fields)
-    return "{value}, line {target}".format(**fields)
+        return _("{value} of {target} by {deadline}").format(**fields)
+    return _("{value}, line {target}").format(**fields)
 
 
 def goal_chips(report) -> str:
@@ -32,7 +33,8 @@ def goal_chips(report) -> str:
         f'<span class="rk-chip-name">{escape(g.figures["name"])}</span> '
         f'<span class="rk-chip-figures" data-field="value">{escape(_chip_figures(g.figures, cur))}</span></li>'
         for g in report.analysis.goals)
-    return f'<ul class="rk-chips" aria-label="Goals">{chips}</ul>' if chips else ""
+    goals = escape(_("Goals"))
+    return f'<ul class="rk-chips" aria-label="{goals}">{chips}</ul>' if chips else ""
 
 
 def budget_card(report) -> str:
@@ -42,14 +44,15 @@ def budget_card(report) -> str:
         return ""
     colour = SPEND_CLASS.get(b["status"], "flat")
     used = fmt.share(b.get("share_used"))
-    note = "of {budget} budget, {used} used".format(budget=fmt.money(b["budget"], cur), used=used)
-    status = BUDGET_WORDS.get(b["status"], "")
+    note = _("of {budget} budget, {used} used").format(budget=fmt.money(b["budget"], cur), used=used)
+    status = _(BUDGET_WORDS[b["status"]]) if b["status"] in BUDGET_WORDS else ""
     if b.get("projected_vs_budget") is not None and b["days_elapsed"] < b["days_total"]:
-        status = "{status}, heading for {projected} ({off})".format(
+        status = _("{status}, heading for {projected} ({off})").format(
             status=status, projected=fmt.money(b["projected"], cur), off=fmt.change(b["projected_vs_budget"]))
     elif b.get("projected_vs_budget") is not None:
-        status = "{status} ({off})".format(status=status, off=fmt.change(b["projected_vs_budget"]))
-    return (f'<div class="rk-card rk-budget-card" data-kpi="budget"><div class="rk-card-label">Ad spend against budget</div>'
+        status = _("{status} ({off})").format(status=status, off=fmt.change(b["projected_vs_budget"]))
+    label = escape(_("Ad spend against budget"))
+    return (f'<div class="rk-card rk-budget-card" data-kpi="budget"><div class="rk-card-label">{label}</div>'
             f'<div class="rk-card-value" data-field="spend">{escape(fmt.money(b["spend"], cur))}</div>'
             f'<div class="rk-card-note rk-note" data-field="budget">{escape(note)}</div>'
             f'<div class="rk-card-chg {colour}" data-field="status">{escape(status)}</div></div>')
@@ -59,10 +62,12 @@ def callouts(report) -> str:
     fs = report.first_screen
     boxes = []
     if fs.get("top_risk"):
-        boxes.append(f'<div class="rk-callout rk-risk"><div class="rk-callout-title">Top risk</div>'
+        title = escape(_("Top risk"))
+        boxes.append(f'<div class="rk-callout rk-risk"><div class="rk-callout-title">{title}</div>'
                      f'<p data-field="top_risk">{escape(fs["top_risk"])}</p></div>')
     if fs.get("ask"):
-        boxes.append(f'<div class="rk-callout rk-ask"><div class="rk-callout-title">What we need from you first</div>'
+        title = escape(_("What we need from you first"))
+        boxes.append(f'<div class="rk-callout rk-ask"><div class="rk-callout-title">{title}</div>'
                      f'<p data-field="ask">{escape(fs["ask"])}</p></div>')
     return f'<div class="rk-callouts">{"".join(boxes)}</div>' if boxes else ""
 

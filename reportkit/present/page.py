@@ -17,6 +17,8 @@ from urllib.parse import quote
 from nbconvert.preprocessors import Preprocessor
 
 from reportkit.present.text import user_text
+from reportkit.core import formatting as fmt
+from reportkit.core.i18n import _
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "reportkit"
 STYLESHEET = TEMPLATE_DIR / "style.css"
@@ -37,10 +39,11 @@ _HTML_H2 = re.compile(r'<h2 id="([^"]+)">([^<]+)</h2>')
 APPENDIX_CLASS = "rk-in-appendix"   # an appendix section's h2: in the page, not in the contents
 
 
-def appendix_heading(title: str) -> str:
-    """An appendix section's ``<h2>``: with its id, left out of the contents (which list the
-    main part's sections and the appendix as one entry)."""
-    return f'<h2 id="{escape(section_id(title))}" class="{APPENDIX_CLASS}">{escape(title)}</h2>'
+def appendix_heading(title: str, shown: str | None = None) -> str:
+    """An appendix section's ``<h2>``: with its id (from ``title``), left out of the contents
+    (which list the main part's sections and the appendix as one entry); ``shown``: the text
+    it shows when not ``title`` (the title in the report's language)."""
+    return f'<h2 id="{escape(section_id(title))}" class="{APPENDIX_CLASS}">{escape(shown or title)}</h2>'
 
 
 def retitle(html: str, title: str | None = None) -> str:
@@ -69,7 +72,8 @@ def toc_html(titles: list[tuple[str, str]]) -> str:
     if not titles:
         return ""
     items = "".join(f'<li><a href="#{escape(anchor)}">{escape(t)}</a></li>' for t, anchor in titles)
-    return f'<nav class="rk-toc" aria-label="Contents"><span class="rk-toc-title">Contents</span><ol>{items}</ol></nav>'
+    contents = escape(_("Contents"))
+    return f'<nav class="rk-toc" aria-label="{contents}"><span class="rk-toc-title">{contents}</span><ol>{items}</ol></nav>'
 
 
 def _heading_with_id(match: re.Match) -> str:
@@ -104,32 +108,32 @@ class TableOfContents(Preprocessor):
 
 
 def _day(iso: str | None) -> str:
-    return f"{date.fromisoformat(iso):%-d %b %Y}" if iso else "unknown"
+    return fmt.day(date.fromisoformat(iso)) if iso else _("unknown")
 
 
 def _stamp(iso: str) -> str:
-    moment = datetime.fromisoformat(iso)
-    return f"{moment:%-d %b %Y %H:%M} {moment.tzname() or ''}".strip()
+    return fmt.moment(datetime.fromisoformat(iso))
 
 
 def footer_parts(agency_name: str, sidecar: dict) -> list[str]:
-    """Plain-text footer items (escaped by the template): who, data source, freshness, when."""
+    """Plain-text footer items (escaped by the template): who, data source, freshness, when;
+    in the report's language (the caller's current locale)."""
     dq = sidecar.get("data_quality") or {}
-    return [f"Prepared by {agency_name}",
-            f"Data: {sidecar.get('source') or dq.get('source') or 'unknown source'}",
-            f"data up to {_day(dq.get('data_to'))}",
-            f"generated {_stamp(sidecar['generated_at'])}"]
+    return [_("Prepared by {agency}").format(agency=agency_name),
+            _("Data: {source}").format(source=sidecar.get("source") or dq.get("source") or _("unknown source")),
+            _("data up to {date}").format(date=_day(dq.get("data_to"))),
+            _("generated {moment}").format(moment=_stamp(sidecar["generated_at"]))]
 
 
 def resources(cfg, sidecar: dict) -> dict:
     """The template's extra resources for one client's page."""
     p = sidecar["period"]
-    running = "{client} · {start} – {end}".format(client=cfg.client_name, start=_day(p["start"]), end=_day(p["end"]))
+    running = _("{client} · {start} – {end}").format(client=cfg.client_name, start=_day(p["start"]), end=_day(p["end"]))
     return {"reportkit_csp": CSP,
             "reportkit_title": f"{cfg.client_name} · {_day(p['start'])} – {_day(p['end'])} · {cfg.agency.name}",
             "reportkit_accent": cfg.agency.accent_color,
             "reportkit_footer": footer_parts(cfg.agency.name, sidecar),
-            "reportkit_print_css": print_margins_css(running, "Prepared by {agency}".format(agency=cfg.agency.name))}
+            "reportkit_print_css": print_margins_css(running, _("Prepared by {agency}").format(agency=cfg.agency.name))}
 
 
 def css_string(text: str) -> str:
@@ -141,11 +145,19 @@ def css_string(text: str) -> str:
 
 def print_margins_css(header: str, footer: str) -> str:
     """The printed page's running header (client and period, top left) and footer (who prepared
-    it, bottom left; the page number x of y is the stylesheet's, bottom right)."""
+    it, bottom left; the page number x of y, bottom right), in the report's language."""
     box = "font: 8pt -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; color: #5f6368;"
     return ("@media print { @page { @top-left { content: " + css_string(header) + "; " + box + " } "
-            "@bottom-left { content: " + css_string(footer) + "; " + box + " } } "
+            "@bottom-left { content: " + css_string(footer) + "; " + box + " } "
+            "@bottom-right { content: " + _page_count_css() + "; font: 8pt sans-serif; color: #5f6368; } } "
             "@page :first { @top-left { content: none; } } }")
+
+
+def _page_count_css() -> str:
+    """'Page 2 of 9' in the report's language, as CSS content (counters for the numbers)."""
+    parts = re.split(r"(\{page\}|\{pages\})", _("Page {page} of {pages}"))
+    return " ".join({"{page}": "counter(page)", "{pages}": "counter(pages)"}.get(p) or css_string(p)
+                    for p in parts if p)
 
 
 def header(logo_html: str, agency_name: str, title: str, subtitle_html: str) -> str:

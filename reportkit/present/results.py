@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from reportkit.core import formatting as fmt
+from reportkit.core.i18n import N_, _, ngettext
 from reportkit.present import page
 from reportkit.present.branding import logo_img
 from reportkit.core.metrics import verdict
@@ -20,7 +21,7 @@ def _arrow(verdict_: str, rel) -> str:
 
 def not_comparable_text(reason: str) -> str:
     """How an unfair comparison reads everywhere: 'not comparable (1 of 28 days)'."""
-    return f"not comparable ({reason})"
+    return _("not comparable ({reason})").format(reason=reason)
 
 
 # Ad spend is judged against its budget, not as "lower is better": on budget is neutral.
@@ -52,20 +53,18 @@ def estimate_note(f, currency: str) -> str:
             fmt.value(f.adjusted["current"], f.kpi.unit, currency) == fmt.value(f.value, f.kpi.unit, currency):
         return ""   # the same as shown: nothing to add
     days = f.coverage["current"]["days_estimated"]
-    text = ("{value} with the 1 untracked day estimated" if days == 1 else
-            "{value} with the {days} untracked days estimated")
+    text = ngettext("{value} with the {days} untracked day estimated", "{value} with the {days} untracked days estimated", days)
     return text.format(value=fmt.value(f.adjusted["current"], f.kpi.unit, currency), days=days)
 
 
 def header(report) -> str:
     cfg, p = report.cfg, report.periods
+    line = escape(_("Report for {period} ({start} – {end}) · compared with {previous} and {yoy}")).format(
+        period=f"<strong>{escape(p.current.label())}</strong>", start=escape(fmt.day(p.current.start)),
+        end=escape(fmt.day(p.current.end)), previous=escape(p.previous.label()), yoy=escape(p.yoy.label()))
+    prepared = _("Prepared by {agency} for {client}").format(agency=cfg.agency.name, client=cfg.client_name)
     return page.header(logo_img(cfg.agency), cfg.agency.name, cfg.client_name,
-                       f'Report for <strong>{escape(p.current.label())}</strong> '
-                       f'({p.current.start:%-d %b %Y} – {p.current.end:%-d %b %Y}) · compared with '
-                       f'{escape(p.previous.label())} and {escape(p.yoy.label())}'
-                       + '<span class="rk-prepared">{text}</span>'.format(text=escape(
-                           "Prepared by {agency} for {client}".format(agency=cfg.agency.name,
-                                                                      client=cfg.client_name))))
+                       line + '<span class="rk-prepared">{text}</span>'.format(text=escape(prepared)))
 
 
 def _card_change(f, rel, field: str, against: str, name: str, colour: str | None = None) -> str:
@@ -73,20 +72,30 @@ def _card_change(f, rel, field: str, against: str, name: str, colour: str | None
     'not comparable (...)' when the comparison is not fair."""
     reason = f.not_comparable(name)
     if reason:
-        return (f'<div class="rk-card-chg none" title="no fair comparison"><span data-kpi="{escape(f.kpi.key)}" '
+        unfair = escape(_("no fair comparison"))
+        return (f'<div class="rk-card-chg none" title="{unfair}"><span data-kpi="{escape(f.kpi.key)}" '
                 f'data-field="{field}">{escape(not_comparable_text(reason))}</span> '
-                f'<span class="vs">vs {escape(against)}</span></div>')
+                f'<span class="vs">{escape(_vs(against))}</span></div>')
     # said once per card: this period's estimate is the card's note line (estimate_note)
-    estimated = " (untracked days estimated)" if f.coverage and not estimate_note(f, "EUR") and (
-        f.coverage["current"]["days_estimated"] or f.coverage[name]["days_estimated"]) else ""
+    estimated = bool(f.coverage and not estimate_note(f, "EUR") and (
+        f.coverage["current"]["days_estimated"] or f.coverage[name]["days_estimated"]))
     v = verdict(f.kpi.better, rel)
     arrow = _arrow(v, rel)
-    words = {"good": "better", "bad": "worse", "flat": "about the same", "none": "no comparison"}[v]
+    words = _(VERDICT_WORDS[v])
     if colour and v in ("good", "bad"):
-        v, words = colour, {"flat": "on budget", "bad": "over budget", "warn": "under budget"}[colour]
-    return (f'<div class="rk-card-chg {v}" title="{words}"><span data-kpi="{escape(f.kpi.key)}" '
+        v, words = colour, _(BUDGET_COLOUR_WORDS[colour])
+    vs = (_("vs {period} (untracked days estimated)") if estimated else _("vs {period}")).format(period=against)
+    return (f'<div class="rk-card-chg {v}" title="{escape(words)}"><span data-kpi="{escape(f.kpi.key)}" '
             f'data-field="{field}">{arrow} {escape(fmt.change(rel))}</span> '
-            f'<span class="vs">vs {escape(against)}{estimated}</span></div>')
+            f'<span class="vs">{escape(vs)}</span></div>')
+
+
+VERDICT_WORDS = {"good": N_("better"), "bad": N_("worse"), "flat": N_("about the same"), "none": N_("no comparison")}
+BUDGET_COLOUR_WORDS = {"flat": N_("on budget"), "bad": N_("over budget"), "warn": N_("under budget")}
+
+
+def _vs(period: str) -> str:
+    return _("vs {period}").format(period=period)
 
 
 def paid_note(f, currency: str) -> str:
@@ -96,7 +105,9 @@ def paid_note(f, currency: str) -> str:
         return ""
     parts = ", ".join(f"{ch} {fmt.value(v, f.kpi.unit, currency)}" for ch, v in f.paid["by_channel"].items()
                       if v is not None)
-    return f"paid channels only: {fmt.value(f.paid['value'], f.kpi.unit, currency)}" + (f" ({parts})" if parts else "")
+    value = fmt.value(f.paid["value"], f.kpi.unit, currency)
+    return (_("paid channels only: {value} ({channels})").format(value=value, channels=parts) if parts
+            else _("paid channels only: {value}").format(value=value))
 
 
 def _card_note(f, currency: str) -> str:
@@ -147,16 +158,18 @@ def kpi_table(report, brief: bool = False) -> str:
             + f'<td class="explain">{escape(k.explain)}'
             + (f' <span class="rk-note" data-kpi="{escape(key)}" data-field="paid">{escape(paid_note(f, cur))}.</span>'
                if paid_note(f, cur) else "") + '</td></tr>')
-    head = (f"<tr><th>KPI</th><th>{escape(p.current.label())}</th><th>{escape(p.previous.label())}</th>"
-            f"<th>change</th><th>{escape(p.yoy.label())}</th><th>change</th><th>what it means</th></tr>")
+    kpi_, change, means = escape(_("KPI")), escape(_("change")), escape(_("what it means"))
+    head = (f"<tr><th>{kpi_}</th><th>{escape(p.current.label())}</th><th>{escape(p.previous.label())}</th>"
+            f"<th>{change}</th><th>{escape(p.yoy.label())}</th><th>{change}</th><th>{means}</th></tr>")
+    legend = escape(_("▲ ▼ arrows show the direction; green is better and red is worse "
+                      "for that KPI (for costs per result, lower is better; ad spend is coloured by its budget "
+                      "status: grey on budget, red over, amber under). n/a: not defined (for example, no clicks to "
+                      "divide the cost by). Not comparable: one of the two periods lacks data on some of its "
+                      "days for that KPI (days with data of days in the period). Where tracking recorded nothing "
+                      "on some days, changes count an estimate for those days (see the data notes)."))
     return (f'<div class="rk-table-wrap"><table class="rk-table rk-kpis"><thead>{head}</thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>'
-            '<p class="rk-legend">▲ ▼ arrows show the direction; green is better and red is worse '
-            'for that KPI (for costs per result, lower is better; ad spend is coloured by its budget '
-            'status: grey on budget, red over, amber under). n/a: not defined (for example, no clicks to '
-            'divide the cost by). Not comparable: one of the two periods lacks data on some of its '
-            'days for that KPI (days with data of days in the period). Where tracking recorded nothing '
-            'on some days, changes count an estimate for those days (see the data notes).</p>')
+            f'<p class="rk-legend">{legend}</p>')
 
 
 def _kpi_table_brief(report) -> str:
@@ -168,18 +181,21 @@ def _kpi_table_brief(report) -> str:
                        spend_class(report, f.kpi))
         + _change_cell(f.kpi, f.change_yoy, key, "change_yoy", f.not_comparable("yoy"), spend_class(report, f.kpi))
         + "</tr>" for key, f in report.figures.items())
-    head = (f"<tr><th>KPI</th><th>{escape(p.current.label())}</th><th>vs {escape(p.previous.label())}</th>"
-            f"<th>vs {escape(p.yoy.label())}</th></tr>")
+    kpi_ = escape(_("KPI"))
+    head = (f"<tr><th>{kpi_}</th><th>{escape(p.current.label())}</th><th>{escape(_vs(p.previous.label()))}</th>"
+            f"<th>{escape(_vs(p.yoy.label()))}</th></tr>")
+    legend = escape(_("Green is better and red is worse for that KPI; grey: about the same. "
+                      "Each KPI explained, with the previous values, is in the appendix."))
     return (f'<div class="rk-table-wrap"><table class="rk-table rk-kpis rk-kpis-brief"><thead>{head}</thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>'
-            '<p class="rk-legend">Green is better and red is worse for that KPI; grey: about the same. '
-            'Each KPI explained, with the previous values, is in the appendix.</p>')
+            f'<p class="rk-legend">{legend}</p>')
 
 
 def channel_table(report, keys: list[str] | None = None) -> str:
     kpis = [k for k in report.chartable if keys is None or k.key in keys][:4]
     cur, table = report.cfg.currency, report.channels
-    head = "".join(f"<th>{escape(k.label)}</th><th>vs prev.</th>" for k in kpis)
+    vs_prev = escape(_("vs prev."))
+    head = "".join(f"<th>{escape(k.label)}</th><th>{vs_prev}</th>" for k in kpis)
     rows = []
     for channel, row in table.iterrows():
         cells = []
@@ -190,22 +206,24 @@ def channel_table(report, keys: list[str] | None = None) -> str:
             fig = report.figures.get(k.key)
             reason = fig.not_comparable("previous") if fig is not None else None
             cells.append(f'<td class="num" data-label="{escape(k.label)}">{escape(fmt.value(value, k.unit, cur))}</td>'
-                         + _change_cell(k, change, k.key, "channel_change", reason, label="vs prev."))
+                         + _change_cell(k, change, k.key, "channel_change", reason, label=_("vs prev.")))
         rows.append(f'<tr><th scope="row">{escape(str(channel))}</th>{"".join(cells)}</tr>')
     estimated = any(report.figures[k.key].estimated for k in kpis if k.key in report.figures)
-    legend = ('<p class="rk-legend">Values are as recorded; the changes count an estimate for the days '
-              'tracking recorded nothing (see the data notes).</p>' if estimated else "")
-    return (f'<div class="rk-table-wrap"><table class="rk-table rk-channels"><thead><tr><th>Channel</th>'
+    legend = ('<p class="rk-legend">' + escape(_("Values are as recorded; the changes count an estimate for the "
+                                                "days tracking recorded nothing (see the data notes).")) + '</p>'
+              if estimated else "")
+    channel = escape(_("Channel"))
+    return (f'<div class="rk-table-wrap"><table class="rk-table rk-channels"><thead><tr><th>{channel}</th>'
             f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>' + legend)
 
 
 def data_notes(report) -> str:
     dq = report.data_quality
-    items = [f"Source: {escape(report.origin)}; data from {dq['data_from']} to {dq['data_to']} "
-             f"({dq['rows_in_period']:,} rows in this period)."]
-    items += [escape(f["message"]) for f in dq["findings"]]
+    items = [escape(_("Source: {source}; data from {start} to {end} ({rows} rows in this period).").format(
+        source=report.origin, start=dq["data_from"], end=dq["data_to"], rows=fmt.number(dq["rows_in_period"])))]
+    items += [escape(fmt.sentence(f["message"])) for f in dq["findings"]]
     if dq["status"] == "ok":
-        items.append("No data problems were found in the checks we run.")
-    items.append("Ratios (rates, cost per click, return on ad spend) are computed from totals, "
-                 "never averaged from daily figures.")
+        items.append(escape(_("No data problems were found in the checks we run.")))
+    items.append(escape(_("Ratios (rates, cost per click, return on ad spend) are computed from totals, "
+                          "never averaged from daily figures.")))
     return '<ul class="rk-notes">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"

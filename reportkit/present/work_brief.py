@@ -7,6 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from reportkit.core import formatting as fmt
+from reportkit.core.i18n import _
 from reportkit.present.work import _day, plan_items
 
 PER_GOAL = 1   # deliverables named per goal in the main part
@@ -15,7 +16,7 @@ PER_GOAL = 1   # deliverables named per goal in the main part
 def _delivered(items) -> str:
     shown = [i for i in items if i.deliverable or i.result][:PER_GOAL]
     return "; ".join(
-        ("{what}: {result}" if i.result else "{what}").format(what=escape(i.deliverable or i.task),
+        (_("{what}: {result}") if i.result else "{what}").format(what=escape(i.deliverable or i.task),
                                                                result=escape(i.result or ""))
         for i in shown)
 
@@ -32,20 +33,24 @@ def what_we_did(report) -> str:
                     + (f": {work}" if work else "") + "</li>")
     other = _delivered(done.a_tasks)
     if other:
-        rows.append(f"<li><strong>Other important work</strong>: {other}</li>")
+        rows.append("<li>" + escape(_("{work}: {items}")).format(
+            work="<strong>" + escape(_("Other important work")) + "</strong>", items=other) + "</li>")
     share = ("" if done.goal_share is None else
-             '<p class="rk-share" data-field="goal_share">{share} of our {hours} went to work on your goals; '
-             'every task is in the appendix.</p>'.format(share=fmt.share(done.goal_share),
-                                                        hours=escape(fmt.hours(done.total_hours))))
-    return '<h2 id="what-we-did">What we did</h2><ul class="rk-work">' + "".join(rows) + "</ul>" + share
+             '<p class="rk-share" data-field="goal_share">' + escape(_(
+                 "{share} of our {hours} went to work on your goals; every task is in the appendix.").format(
+                     share=fmt.share(done.goal_share), hours=fmt.hours(done.total_hours))) + "</p>")
+    return ('<h2 id="what-we-did">' + escape(_("What we did")) + '</h2><ul class="rk-work">' + "".join(rows)
+            + "</ul>" + share)
 
 
 def next_period(report) -> str:
     plan = plan_items(report)
     if not plan:
         return ""
-    owner = {"us": "us", "client": escape(report.cfg.client_name)}
-    rows = "".join(f'<tr><th scope="row">{escape(p.task)}</th><td class="text" data-label="Who">{owner[p.owner]}</td>'
-                   f'<td class="text" data-label="By">{_day(p.due)}</td></tr>' for p in plan)
-    return ('<h2 id="next-period">Next period</h2><div class="rk-table-wrap"><table class="rk-table rk-text rk-plan rk-stack">'
-            f'<thead><tr><th>What</th><th>Who</th><th>By</th></tr></thead><tbody>{rows}</tbody></table></div>')
+    owner = {"us": escape(_("us")), "client": escape(report.cfg.client_name)}
+    what, who, by = escape(_("What")), escape(_("Who")), escape(_("By"))
+    rows = "".join(f'<tr><th scope="row">{escape(p.task)}</th><td class="text" data-label="{who}">{owner[p.owner]}</td>'
+                   f'<td class="text" data-label="{by}">{_day(p.due)}</td></tr>' for p in plan)
+    return ('<h2 id="next-period">' + escape(_("Next period")) + '</h2><div class="rk-table-wrap">'
+            '<table class="rk-table rk-text rk-plan rk-stack">'
+            f'<thead><tr><th>{what}</th><th>{who}</th><th>{by}</th></tr></thead><tbody>{rows}</tbody></table></div>')

@@ -17,6 +17,7 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
+from reportkit.core import i18n
 from reportkit.config import ClientConfig
 from reportkit.present import page, styled
 
@@ -117,12 +118,16 @@ class ReportkitExporter(ReportExporter):
 
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = dict(resources or {})
+        side = _sidecar_of(nb)
         if "reportkit_csp" not in resources:  # exported by hand, not by reportkit run
-            side = _sidecar_of(nb)
             title = " · ".join(str(side[k]) for k in ("client_name", "period_key") if side.get(k))
             resources.update(reportkit_csp=page.CSP, reportkit_footer=[],
                              **({"reportkit_title": title} if title else {}))
-        return super().from_notebook_node(nb, resources, **kw)
+        # the page's words (contents, headings) in the report's locale; its lang attribute says which
+        locale = resources.get("reportkit_locale") or side.get("locale") or i18n.DEFAULT_LOCALE
+        resources.setdefault("reportkit_lang", locale.replace("_", "-"))
+        with i18n.using(locale):
+            return super().from_notebook_node(nb, resources, **kw)
 
 
 def exporter() -> HTMLExporter:
@@ -137,5 +142,7 @@ def exporter() -> HTMLExporter:
 def export_html(nb, cfg: ClientConfig, sidecar: dict) -> str:
     """The client's HTML page: code, prompts, parameters and the sidecar hidden (the
     exporter works on a copy: ``nb`` is left as it is)."""
-    body, _ = exporter().from_notebook_node(nb, resources=page.resources(cfg, sidecar))
+    with i18n.using(cfg.locale):
+        resources = {**page.resources(cfg, sidecar), "reportkit_locale": cfg.locale}
+    body, _resources = exporter().from_notebook_node(nb, resources=resources)
     return body

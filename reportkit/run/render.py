@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from reportkit.core import i18n
 from reportkit import config as _config
 from reportkit.config import ClientConfig
 from reportkit.config.notebook_params import check_notebook
@@ -73,11 +74,12 @@ def execute(cfg: ClientConfig, notebook: Path, target: Path, cell_timeout_s: int
     from papermill.exceptions import PapermillExecutionError
     os.environ.setdefault("REPORTKIT_ROOT", str(project_root()))
     try:
-        return papermill.execute_notebook(
-            str(notebook), str(target), parameters={**cfg.notebook_parameters(), "params_file": ""},
-            kernel_name=kernel_name, progress_bar=False, log_output=False,
-            execution_timeout=cell_timeout_s, engine_name=engine,
-            **({} if engine else {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]}))
+        with i18n.process_locale_kept():   # the in-process engine runs the client's cells here
+            return papermill.execute_notebook(
+                str(notebook), str(target), parameters={**cfg.notebook_parameters(), "params_file": ""},
+                kernel_name=kernel_name, progress_bar=False, log_output=False,
+                execution_timeout=cell_timeout_s, engine_name=engine,
+                **({} if engine else {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]}))
     except PapermillExecutionError as error:
         message = f"cell {error.cell_index} failed: {error.ename}: {error.evalue}"
         if error.ename in INPUT_ERRORS:

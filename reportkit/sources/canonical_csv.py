@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from reportkit.core.i18n import _
 from reportkit.paths import resolve_path
 from reportkit.errors import DataError
 from reportkit.core.delimited import read_text, separator
@@ -63,4 +64,4 @@ class CsvSource(Source):
     def load(self, cfg, periods, refresh: bool = False) -> SourceData:
         path = resolve_path(self.path)
         users = read_users_csv(resolve_path(self.users_path)) if self.users_path else None
-        return SourceData(read_facts_csv(path), users, origin=f"CSV file {path.name}")
+        return SourceData(read_facts_csv(path), users, origin=_("CSV file {name}").format(name=path.name))

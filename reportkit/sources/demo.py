@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from reportkit.core.i18n import _
 from reportkit.core.measures import TRACKED_MEASURES
 from reportkit.paths import resolve_path, write_atomic
 from reportkit.errors import ConfigError
@@ -211,4 +212,4 @@ class DemoSource(Source):
             facts_path, users_path = ensure_demo_data(cfg.client_id)
         users = read_users_csv(users_path) if users_path else None
         return SourceData(read_facts_csv(facts_path, default_source="demo"), users,
-                          origin="reportkit demo data (generated, not a real business)")
+                          origin=_("reportkit demo data (generated, not a real business)"))

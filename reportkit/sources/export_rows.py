@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from reportkit.core import formatting as fmt
+from reportkit.core.i18n import _, ngettext
 from reportkit.core.measures import ADDITIVE_MEASURES
 from reportkit.errors import DataError
 from reportkit.core.lazy import lazy
@@ -42,9 +44,10 @@ def is_total(cells: list, date_index: int) -> bool:
 def total_note(file: str, lines: list[int]) -> dict:
     where = ", ".join(str(n) for n in lines[:5]) + (" ..." if len(lines) > 5 else "")
     return {"level": "info", "period": "all",
-            "message": f"{file}: {len(lines)} total row{'s' if len(lines) > 1 else ''} "
-                       f"(line{'s' if len(lines) > 1 else ''} {where}) skipped; the report adds up "
-                       "the rows itself."}
+            "message": ngettext("{file}: {n} total row (line {lines}) skipped; the report adds up "
+                                "the rows itself.",
+                                "{file}: {n} total rows (lines {lines}) skipped; the report adds up "
+                                "the rows itself.", len(lines)).format(file=file, n=len(lines), lines=where)}
 
 
 def sum_to_grain(frame: pd.DataFrame, raw: list[tuple], lines: list[int], header: list[str],
@@ -83,9 +86,10 @@ def sum_to_grain(frame: pd.DataFrame, raw: list[tuple], lines: list[int], header
               .reset_index())
     split = _split_by(cells[repeated.to_numpy()], frame[repeated], keys, header, used)
     finer = "campaign" if "campaign" in keys else "channel" if frame["channel"].nunique() > 1 else None
-    grain = "day" + (f" × {finer}" if finer else "")
-    message = (f"{file}: {len(frame):,} rows" + (f" (split by {split})" if split else "") +
-               f" summed to {len(summed):,} {grain} rows.")
+    grain = {None: _("day"), "campaign": _("day × campaign"), "channel": _("day × channel")}[finer]
+    fill = dict(file=file, rows=fmt.number(len(frame)), split=split, summed=fmt.number(len(summed)), grain=grain)
+    message = (_("{file}: {rows} rows (split by {split}) summed to {summed} {grain} rows.") if split
+               else _("{file}: {rows} rows summed to {summed} {grain} rows.")).format(**fill)
     return summed, {"level": "info", "period": "all", "message": message}
 
 

@@ -23,6 +23,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from reportkit.core.i18n import _
 from reportkit.core.delimited import read_text, separator
 from reportkit.paths import resolve_path
 from reportkit.errors import DataError
@@ -377,8 +378,8 @@ class FileSource(Source):
     def load(self, cfg, periods, refresh: bool = False) -> SourceData:
         path = resolve_path(self.path)
         export = read(path, self, cfg.currency, latest_allowed(cfg))
-        label = PRESETS[self.preset].label if self.preset else "file"
+        label = _(PRESETS[self.preset].label) if self.preset else _("file")
         used = ", ".join(f"{n} → {t}" for n, t in export.used.items())
-        return SourceData(export.facts, None, origin=f"{label} {path.name}", findings=export.notes,
+        return SourceData(export.facts, None, origin=_("{source} {file}").format(source=label, file=path.name), findings=export.notes,
                           columns=[f"{path.name}: used {used}; ignored: "
                                    f"{', '.join(export.ignored) or 'none'}"])

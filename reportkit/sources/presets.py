@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reportkit.core.i18n import N_
 from reportkit.core.measures import FACT_COLUMNS
 
 
@@ -43,7 +44,7 @@ GOOGLE_ADS = Preset(
                                   "video": "Paid Video", "shopping": "Paid Shopping",
                                   "performance max": "Cross-network", "demand gen": "Paid Social",
                                   "app": "Cross-network"}),
-    required=("date",), label="Google Ads export",   # a "Campaign type" report has no Campaign
+    required=("date",), label=N_("Google Ads export"),   # a "Campaign type" report has no Campaign
     hint="in Google Ads: Campaigns (or Campaign types) > Segment > Time > Day, then Download > CSV")
 
 # Meta Ads Manager > Reports > Export (CSV or XLSX), broken down by day.
@@ -53,7 +54,7 @@ META_ADS = Preset(
      "Impressions": "impressions", "Link clicks": "clicks", "Leads": "conversions",
      "Purchases": "transactions", "Purchases conversion value": "revenue",
      "Currency": "currency_code"},
-    channel="Paid Social", required=("date", "campaign"), label="Meta Ads export",
+    channel="Paid Social", required=("date", "campaign"), label=N_("Meta Ads export"),
     alternatives={"Reporting starts": "date", "Reporting ends": "date_end", "Clicks (all)": "clicks"},
     hint="in Meta Ads Manager: Breakdown > By time > Day, then Reports > Export table data")
 
@@ -67,7 +68,7 @@ GA4_EXPORT = Preset(
      "Sessions": "sessions", "Engaged sessions": "engaged_sessions", "Views": "pageviews",
      "Key events": "conversions", "Conversions": "conversions", "Transactions": "transactions",
      "Ecommerce purchases": "transactions", "Total revenue": "revenue"},
-    date_format="%Y%m%d", thousands=",", required=("date", "channel"), label="GA4 export",
+    date_format="%Y%m%d", thousands=",", required=("date", "channel"), label=N_("GA4 export"),
     hint="in GA4: Reports > Acquisition > Traffic acquisition, add the Date dimension, "
          "then Share this report > Download file > CSV")
 
@@ -79,7 +80,7 @@ SEARCH_CONSOLE = Preset(
     {"Date": "date", "Clicks": "organic_clicks", "Impressions": "organic_impressions",
      "Position": "position"},
     channel="Organic Search", required=("date", "organic_clicks", "organic_impressions"),
-    label="Search Console export", sheets=("Dates", "Chart"),
+    label=N_("Search Console export"), sheets=("Dates", "Chart"),
     hint="in Search Console: Performance > Search results > Export > Download CSV (use Dates.csv "
          "from the zip) or Download Excel")
 

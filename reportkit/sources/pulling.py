@@ -14,6 +14,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+from reportkit.core.i18n import N_, _
 from reportkit.errors import ConfigError
 from reportkit.paths import file_lock
 
@@ -122,7 +123,7 @@ def summary(results: list[dict]) -> dict[str, dict]:
     return out
 
 
-PERIOD_WORDS = {"current": "this period", "previous": "the previous period", "yoy": "last year"}
+PERIOD_WORDS = {"current": N_("this period"), "previous": N_("the previous period"), "yoy": N_("last year")}
 
 
 def finding(source: str, kind: str, level: str, period: str, message: str) -> dict:
@@ -135,24 +136,30 @@ def account_findings(source: str, name: str, account: str, money: str, currency:
     """An ad account's empty ranges, other currency and other time zone, once each.
 
     ``name``: the platform ("Google Ads"); ``account``: its account in words ("Google Ads
-    account"); ``money``: its money measures in words ("cost and conversion value").
+    account"); ``money``: its money measures in words ("cost and conversion value"); both
+    marked for translation by the caller (``N_``) and translated here.
     """
+    account, money = _(account), _(money)
     out: dict[tuple, dict] = {}
     for period, pull in pulls.items():
         meta = pull.meta
         if meta.get("row_count") == 0:
-            out[("empty", period)] = finding(source, "empty", "warning", period, f"{name} returned "
-                                             f"no campaign data for {PERIOD_WORDS[period]}.")
+            out[("empty", period)] = finding(source, "empty", "warning", period, _(
+                "{platform} returned no campaign data for {period}.").format(
+                    platform=name, period=_(PERIOD_WORDS[period])))
         theirs = meta.get("currency")
         if theirs and theirs != currency:
             out[("currency",)] = finding(
-                source, "currency", "warning", "all", f"The {account} reports money in {theirs}, "
-                f"but this report is in {currency}: its {money} are in {theirs}, not converted.")
+                source, "currency", "warning", "all", _(
+                    "The {account} reports money in {theirs}, but this report is in {currency}: its "
+                    "{money} are in {theirs}, not converted.").format(
+                        account=account, theirs=theirs, currency=currency, money=money))
         zone = meta.get("time_zone")
         if zone and time_zone and zone != time_zone:
             out[("time_zone",)] = finding(
-                source, "time_zone", "warning", "all", f"The {account} counts days in the {zone} "
-                f"time zone, not {time_zone} as expected: days start and end at other hours.")
+                source, "time_zone", "warning", "all", _(
+                    "The {account} counts days in the {zone} time zone, not {expected} as expected: "
+                    "days start and end at other hours.").format(account=account, zone=zone, expected=time_zone))
     return list(out.values())
 
 

@@ -10,7 +10,8 @@ from reportkit.core import formatting as fmt
 
 
 def format_figure(value, how: str, currency: str) -> str:
-    """Format ``value`` the way ``how`` says (the same call the sidecar test repeats)."""
+    """Format ``value`` the way ``how`` says (the same call the sidecar test repeats), in the
+    current locale."""
     if how.startswith("value:"):
         return fmt.value(value, how.split(":", 1)[1], currency)
     if how.startswith("abs:"):
@@ -20,11 +21,11 @@ def format_figure(value, how: str, currency: str) -> str:
     if how == "change_words":
         return fmt.change_words(value)
     if how == "date":
-        return f"{date.fromisoformat(value):%-d %b %Y}"
+        return fmt.day(date.fromisoformat(value))
     if how == "month":
-        return f"{date.fromisoformat(value[:7] + '-01'):%B %Y}"
+        return fmt.month(date.fromisoformat(value[:7] + "-01"))
     if how == "len":
-        return str(len(value))
+        return fmt.number(len(value))
     if how == "text":
         return str(value)
     raise ValueError(how)

@@ -14,6 +14,8 @@ Rules (one home each):
 
 from __future__ import annotations
 
+from reportkit.core import formatting as fmt
+from reportkit.core.i18n import _, in_sentence, ngettext
 from reportkit.core.metrics import verdict
 from reportkit.story.figures import Sentence
 
@@ -43,11 +45,11 @@ def headline(s: Sentence, measured, goals: list[dict]) -> str:
     if started:
         counts = goal_counts(goals)
         n_good, n_total = counts["goals_on_track"], counts["goals_started"]
-        template = ("all {total} of our goals are on track" if n_good == n_total else
-                    "none of our {total} goals is on track yet" if not n_good else
-                    "{good} of our {total} goals is on track and {rest} need attention" if n_good == 1 else
-                    "{good} of our {total} goals are on track and {rest} needs attention" if n_total - n_good == 1
-                    else "{good} of our {total} goals are on track and {rest} need attention")
+        template = (_("all {total} of our goals are on track") if n_good == n_total else
+                    _("none of our {total} goals is on track yet") if not n_good else
+                    _("{good} of our {total} goals is on track and {rest} need attention") if n_good == 1 else
+                    _("{good} of our {total} goals are on track and {rest} needs attention") if n_total - n_good == 1
+                    else _("{good} of our {total} goals are on track and {rest} need attention"))
         # only the counts the sentence says are typed (and recorded)
         goal_part = {k: s.fig(counts[name], ["first_screen", name], "text")
                      for k, name in (("good", "goals_on_track"), ("total", "goals_started"),
@@ -55,8 +57,8 @@ def headline(s: Sentence, measured, goals: list[dict]) -> str:
         goal_text = template.format(**goal_part)
     if lead is None:
         if goal_part:
-            return "In {period}, {goals}; we have no data for our headline figures yet.".format(period=period, goals=goal_text)
-        return "We have no data for {period} yet, so this report cannot show results.".format(period=period)
+            return _("In {period}, {goals}; we have no data for our headline figures yet.").format(period=period, goals=goal_text)
+        return _("We have no data for {period} yet, so this report cannot show results.").format(period=period)
     key = lead.kpi.key
     days = lead.coverage["current"]["days_estimated"] if lead.coverage else 0
     if days and lead.adjusted and lead.adjusted.get("current") is not None:
@@ -64,29 +66,33 @@ def headline(s: Sentence, measured, goals: list[dict]) -> str:
         days_text = s.fig(days, ["kpis", key, "coverage", "current", "days_estimated"], "value:count")
     else:
         value, days_text = s.fig(lead.value, _kpi_path(key, "value"), f"value:{lead.kpi.unit}"), None
-    fields = {"period": period, "previous": previous, "kpi": lead.kpi.label.lower(), "value": value,
+    fields = {"period": period, "previous": previous, "kpi": in_sentence(lead.kpi.label), "value": value,
               "days": days_text, "goals": goal_text}
     reason = lead.not_comparable("previous")
     if lead.change_previous is not None:
         fields["change"] = s.fig(lead.change_previous, _kpi_path(key, "change_previous"), "change_words")
     if goal_part:
         if "change" in fields and days_text:
-            text = ("In {period}, {goals}; {kpi} came to {value} (counting our estimate for {days} "
-                    "untracked days), {change} on {previous}.")
+            text = ngettext("In {period}, {goals}; {kpi} came to {value} (counting our estimate for {days} "
+                            "untracked day), {change} on {previous}.",
+                            "In {period}, {goals}; {kpi} came to {value} (counting our estimate for {days} "
+                            "untracked days), {change} on {previous}.", days)
         elif "change" in fields:
-            text = "In {period}, {goals}; {kpi} came to {value}, {change} on {previous}."
+            text = _("In {period}, {goals}; {kpi} came to {value}, {change} on {previous}.")
         else:
-            text = "In {period}, {goals}; {kpi} came to {value}."
+            text = _("In {period}, {goals}; {kpi} came to {value}.")
     elif "change" in fields and days_text:
-        text = ("In {period}, our {kpi} came to {value} (counting our estimate for {days} untracked days), "
-                "{change} on {previous}.")
+        text = ngettext("In {period}, our {kpi} came to {value} (counting our estimate for {days} untracked "
+                        "day), {change} on {previous}.",
+                        "In {period}, our {kpi} came to {value} (counting our estimate for {days} untracked "
+                        "days), {change} on {previous}.", days)
     elif "change" in fields:
-        text = "In {period}, our {kpi} came to {value}, {change} on {previous}."
+        text = _("In {period}, our {kpi} came to {value}, {change} on {previous}.")
     elif reason:
         fields["reason"] = reason
-        text = "In {period}, our {kpi} came to {value}; we cannot compare it with {previous} ({reason})."
+        text = _("In {period}, our {kpi} came to {value}; we cannot compare it with {previous} ({reason}).")
     else:
-        text = "In {period}, our {kpi} came to {value}."
+        text = _("In {period}, our {kpi} came to {value}.")
     return text.format(**fields)
 
 
@@ -97,7 +103,7 @@ def _goal_risk(s: Sentence, i: int, g: dict) -> str:
     if g["status"] == "missed":
         fields.update(value=s.fig(g["value"], P + ["value"], f"value:{unit}"),
                       target=s.fig(g["target"], P + ["target"], f"value:{unit}"))
-        return "“{goal}” was missed: it came to {value} against a target of {target}.".format(**fields)
+        return _("“{goal}” was missed: it came to {value} against a target of {target}.").format(**fields)
     short = (g.get("expected_now") is not None and g.get("value") is not None and
              (g["value"] < g["expected_now"] if g["direction"] == "up" else g["value"] > g["expected_now"]))
     if g["kind"] == "reach" and short and g.get("target") is not None:
@@ -105,17 +111,17 @@ def _goal_risk(s: Sentence, i: int, g: dict) -> str:
                       expected=s.fig(g["expected_now"], P + ["expected_now"], f"value:{unit}"),
                       target=s.fig(g["target"], P + ["target"], f"value:{unit}"),
                       deadline=s.fig(g["deadline"], P + ["deadline"], "date"))
-        return ("“{goal}” is {status}: {value} now, short of the {expected} expected by now on the way "
-                "to {target} by {deadline}.").format(**fields)
+        return (_("“{goal}” is {status}: {value} now, short of the {expected} expected by now on the way "
+                "to {target} by {deadline}.")).format(**fields)
     if g["kind"] == "reach" and g.get("forecast") is not None and g.get("target") is not None:
         fields.update(forecast=s.fig(g["forecast"], P + ["forecast"], f"value:{unit}"),
                       target=s.fig(g["target"], P + ["target"], f"value:{unit}"),
                       deadline=s.fig(g["deadline"], P + ["deadline"], "date"))
-        return ("“{goal}” is {status}: we forecast {forecast} by {deadline}, against a target of "
-                "{target}.").format(**fields)
+        return (_("“{goal}” is {status}: we forecast {forecast} by {deadline}, against a target of "
+                "{target}.")).format(**fields)
     fields.update(value=s.fig(g["value"], P + ["value"], f"value:{unit}"),
-                  target=s.fig(g["target"], P + ["target"], f"value:{unit}") if g.get("target") is not None else "n/a")
-    return "“{goal}” is {status}: it stands at {value} against a target of {target}.".format(**fields)
+                  target=s.fig(g["target"], P + ["target"], f"value:{unit}") if g.get("target") is not None else fmt.undefined())
+    return _("“{goal}” is {status}: it stands at {value} against a target of {target}.").format(**fields)
 
 
 def top_risk(s: Sentence, measured, analysis, channels: list[dict]) -> str | None:
@@ -130,19 +136,19 @@ def top_risk(s: Sentence, measured, analysis, channels: list[dict]) -> str | Non
         fields = {"off": s.fig(abs(b["projected_vs_budget"]), ["budget", "projected_vs_budget"], "abs:percent"),
                   "spend": s.fig(b["spend"], ["budget", "spend"], "value:currency"),
                   "budget": s.fig(b["budget"], ["budget", "budget"], "value:currency")}
-        text = ("We are heading {off} over the ad budget: {spend} spent against {budget}." if b["status"] == "over"
-                else "We are heading {off} under the ad budget: {spend} spent against {budget}.")
+        text = (_("We are heading {off} over the ad budget: {spend} spent against {budget}.") if b["status"] == "over"
+                else _("We are heading {off} under the ad budget: {spend} spent against {budget}."))
         return text.format(**fields)
     for i, c in enumerate(channels):
         if c.get("roas") is not None and c.get("cost") and c["roas"] < 1:
-            return ("{channel} returned less than it cost: {roas} in revenue for each 1 spent on its ads."
+            return (_("{channel} returned less than it cost: {roas} in revenue for each 1 spent on its ads.")
                     .format(channel=s.fig(c["channel"], ["channels", i, "channel"], "text"),
                             roas=s.fig(c["roas"], ["channels", i, "roas"], "value:ratio")))
     threshold = measured.cfg.material_change
     for f in measured.headline:
         if f.change_previous is not None and abs(f.change_previous) >= threshold and \
                 verdict(f.kpi.better, f.change_previous) == "bad":
-            return ("{kpi} moved the wrong way: {change} on {previous}, to {value}."
+            return (_("{kpi} moved the wrong way: {change} on {previous}, to {value}.")
                     .format(kpi=f.kpi.label,
                             change=s.fig(f.change_previous, _kpi_path(f.kpi.key, "change_previous"), "change_words"),
                             previous=measured.periods.previous.label(),
@@ -164,16 +170,14 @@ def ask(s: Sentence, side: dict) -> str | None:
               "why": s.fig(a["why"], P + ["why"], "text").rstrip(".") if a.get("why") else None}
     if overdue:
         fields["days"] = s.fig(a["days_overdue"], P + ["days_overdue"], "value:count")
-        if a["days_overdue"] == 1:
-            text = ("“{item}”: due {due}, {days} day overdue. {why}." if fields["why"]
-                    else "“{item}”: due {due}, {days} day overdue.")
-        else:
-            text = ("“{item}”: due {due}, {days} days overdue. {why}." if fields["why"]
-                    else "“{item}”: due {due}, {days} days overdue.")
+        n = a["days_overdue"]
+        text = (ngettext("“{item}”: due {due}, {days} day overdue. {why}.",
+                         "“{item}”: due {due}, {days} days overdue. {why}.", n) if fields["why"]
+                else ngettext("“{item}”: due {due}, {days} day overdue.", "“{item}”: due {due}, {days} days overdue.", n))
     elif fields["due"]:
-        text = "“{item}”, by {due}. {why}." if fields["why"] else "“{item}”, by {due}."
+        text = _("“{item}”, by {due}. {why}.") if fields["why"] else _("“{item}”, by {due}.")
     else:
-        text = "“{item}”. {why}." if fields["why"] else "“{item}”."
+        text = _("“{item}”. {why}.") if fields["why"] else "“{item}”."
     return text.format(**fields)
 
 
@@ -187,6 +191,6 @@ def first_screen(measured, analysis, work) -> dict:
                         ("top_risk", lambda s: top_risk(s, measured, analysis, _channel_records(measured))),
                         ("ask", lambda s: ask(s, side))):
         s = Sentence(measured.cfg.currency)
-        out[name] = write(s)
+        out[name] = fmt.sentence(write(s))
         figures[name] = s.figures
     return {**out, **goal_counts([g.figures for g in analysis.goals]), "figures": figures}

@@ -8,6 +8,7 @@ from a value that is also in the sidecar.
 from __future__ import annotations
 
 from reportkit.core import formatting as fmt
+from reportkit.core.i18n import _, in_sentence
 from reportkit.core.metrics import verdict
 from reportkit.story import goal_summary
 from reportkit.story.figures import Sentence
@@ -25,21 +26,21 @@ def _movement(periods, fig) -> str:
     for change, name, rng in ((fig.change_previous, "previous", p.previous), (fig.change_yoy, "yoy", p.yoy)):
         reason = fig.not_comparable(name)
         if change is not None:
-            parts.append(f"{fmt.change_words(change)} on {rng.label()}")
+            parts.append(_("{change} on {period}").format(change=fmt.change_words(change), period=rng.label()))
         elif reason:
-            parts.append(f"not comparable with {rng.label()} ({reason})")
-    return " and ".join(parts)
+            parts.append(_("not comparable with {period} ({reason})").format(period=rng.label(), reason=reason))
+    return fmt.join_words(parts)
 
 
 def _conversion_word(measured) -> str:
-    return measured.cfg.registry()["conversions"].label.lower()
+    return in_sentence(measured.cfg.registry()["conversions"].label)
 
 
 def with_numbers(sentences: list[str], figures: list | None) -> tuple[list[str], list | None]:
     """Only the sentences that carry a number (a digit): a summary sentence without one says
     nothing the sections below do not say better."""
     keep = [i for i, text in enumerate(sentences) if any(c.isdigit() for c in text)]
-    return [sentences[i] for i in keep], (None if figures is None else
+    return [fmt.sentence(sentences[i]) for i in keep], (None if figures is None else
                                           [figures[i] for i in keep] if len(figures) == len(sentences) else figures)
 
 
@@ -61,11 +62,12 @@ def _summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | No
     period = periods.current.label()
     headline = [f for f in measured.headline if f.value is not None]
     if not headline:
-        return [f"We have no data for {period} yet, so this report cannot show results."], figures
+        return [_("We have no data for {period} yet, so this report cannot show results.").format(period=period)], figures
     lead = headline[0]
     moved = _movement(periods, lead)
-    sentences = [f"In {period} our {lead.kpi.label.lower()} came to {_figure_text(lead, cur)}"
-                 + (f", {moved}." if moved else ".")]
+    fill = dict(period=period, kpi=in_sentence(lead.kpi.label), value=_figure_text(lead, cur), moved=moved)
+    sentences = [(_("In {period} our {kpi} came to {value}, {moved}.") if moved else
+                  _("In {period} our {kpi} came to {value}.")).format(**fill)]
 
     # The lead figure is already told; the next sentences pick from the others.
     ranked = [(f, verdict(f.kpi.better, f.change_previous)) for f in headline[1:]]
@@ -74,25 +76,30 @@ def _summary(measured, analysis, work) -> tuple[list[str], list[list[dict]] | No
     prev = periods.previous.label()
     if good:
         f = good[0]
-        sentences.append(f"What went well: {f.kpi.label.lower()} improved to {_figure_text(f, cur)} "
-                         f"({fmt.change(f.change_previous)} on {prev}).")
+        sentences.append(_("What went well: {kpi} improved to {value} ({change} on {previous}).").format(
+            kpi=in_sentence(f.kpi.label), value=_figure_text(f, cur), change=fmt.change(f.change_previous), previous=prev))
     if bad:
         f = bad[0]
         explained = any(d["kpi"] == f.kpi.key for d in analysis.drivers)
-        sentences.append(f"What needs attention: {f.kpi.label.lower()} moved the wrong way, to "
-                         f"{_figure_text(f, cur)} ({fmt.change(f.change_previous)} on {prev})"
-                         + ("; we explain why below." if explained else "."))
+        fill = dict(kpi=in_sentence(f.kpi.label), value=_figure_text(f, cur), change=fmt.change(f.change_previous),
+                    previous=prev)
+        sentences.append((_("What needs attention: {kpi} moved the wrong way, to {value} ({change} on {previous}); "
+                            "we explain why below.") if explained else
+                          _("What needs attention: {kpi} moved the wrong way, to {value} ({change} on "
+                            "{previous}).")).format(**fill))
     flat = [f for f, v in ranked if v == "flat"] + ([lead] if verdict(lead.kpi.better, lead.change_previous) == "flat" else [])
     unfair = [f for f in headline if f.not_comparable("previous")]
     if not good and not bad and flat:
-        sentences.append(f"Our headline figures held steady against {prev}." if not unfair else
-                         f"The headline figures we can compare held steady against {prev}; "
-                         + ", ".join(f"{f.kpi.label.lower()} is not comparable ({f.not_comparable('previous')})"
-                                     for f in unfair) + ".")
+        sentences.append(_("Our headline figures held steady against {previous}.").format(previous=prev) if not unfair
+                         else _("The headline figures we can compare held steady against {previous}; {unfair}.").format(
+                             previous=prev, unfair=", ".join(
+                                 _("{kpi} is not comparable ({reason})").format(kpi=in_sentence(f.kpi.label),
+                                                                                reason=f.not_comparable("previous"))
+                                 for f in unfair)))
     if not good and not bad and not flat and len(headline) > 1:
         # nothing to compare with: the lead sentence says why; the figures stand on their own
-        sentences.append("Our other headline figures this period: " + ", ".join(
-            f"{f.kpi.label.lower()} {_figure_text(f, cur)}" for f in headline[1:]) + ".")
+        sentences.append(_("Our other headline figures this period: {figures}.").format(figures=", ".join(
+            _("{kpi} {value}").format(kpi=in_sentence(f.kpi.label), value=_figure_text(f, cur)) for f in headline[1:])))
     gap = data_gap_sentence(Sentence(cur), measured.data_quality, period_word(periods),
                             _conversion_word(measured))
     if gap:

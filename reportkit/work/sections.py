@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from reportkit.core.i18n import _, ngettext
 from reportkit.paths import resolve_path
 from reportkit.work.files import (ActionItem, Contact, PlanItem, WorkItem, load_action_items,
                             load_communication, load_plan, load_work_log)
@@ -120,10 +121,10 @@ class OpenAction:
     def when(self) -> str:
         n = self.days_overdue
         if n > 0:
-            return f"overdue by {n} day{'s' if n != 1 else ''}"
+            return ngettext("overdue by {n} day", "overdue by {n} days", n).format(n=n)
         if n == 0:
-            return "due today"
-        return f"due in {-n} day{'s' if n != -1 else ''}"
+            return _("due today")
+        return ngettext("due in {n} day", "due in {n} days", -n).format(n=-n)
 
     def as_dict(self) -> dict:
         a = self.action

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from reportkit.core.i18n import _
 from reportkit.errors import ConfigError
 from reportkit.core.facts import normalize
 from reportkit.core.periods import DateRange
@@ -175,8 +176,8 @@ def _assemble(src, currency: str, jobs: list[Job], pulls: dict, fresh: set) -> S
         columns=["start", "end", "users"])
     findings = findings_for(src, currency, [(j, pulls[j].meta) for j in jobs])
     latest = max(p.pulled_at for p in pulls.values())
-    origin = (f"Google Analytics 4, property {src.property_id}, as pulled "
-              f"{latest:%Y-%m-%d %H:%M} UTC")
+    origin = _("Google Analytics 4, property {property}, as pulled {moment} UTC").format(
+        property=src.property_id, moment=f"{latest:%Y-%m-%d %H:%M}")
     records = [{"source": j.key.source, "query": j.key.query, "period": j.period,
                 "start": j.range.start.isoformat(), "end": j.range.end.isoformat(),
                 "pulled_at": pulls[j].pulled_at.isoformat(timespec="seconds"),

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from reportkit.core.i18n import N_, _
 from reportkit.core.facts import normalize
 from reportkit.paths import resolve_path
 from reportkit.sources.presets import GOOGLE_ADS
@@ -75,18 +76,17 @@ class GoogleAdsSource(Source):
         facts = normalize(pd.concat([p.frame for p in pulls.values()], ignore_index=True),
                           f"Google Ads customer {self.customer_id}", default_source="google_ads")
         latest = max(p.pulled_at for p in pulls.values())
-        return SourceData(facts, origin=f"Google Ads, customer {self.customer_id}, as pulled "
-                          f"{latest:%Y-%m-%d %H:%M} UTC", findings=self._findings(cfg.currency, pulls),
+        return SourceData(facts, origin=_("Google Ads, customer {customer}, as pulled {moment} UTC").format(
+                              customer=self.customer_id, moment=f"{latest:%Y-%m-%d %H:%M}"), findings=self._findings(cfg.currency, pulls),
                           pulls=records(pulls, fresh, periods))
 
     def _findings(self, currency: str, pulls: dict) -> list[dict]:
-        out = account_findings("google_ads", "Google Ads", "Google Ads account",
-                               "cost and conversion value", currency, self.time_zone, pulls)
+        out = account_findings("google_ads", "Google Ads", N_("Google Ads account"),
+                               N_("cost and conversion value"), currency, self.time_zone, pulls)
         if not pulls["current"].final:
-            out.append(finding("google_ads", "conversion_window", "info", "current", "Google Ads "
-                               "counts conversions on the day of the click and keeps adding them for "
-                               "the conversion window (30 days by default): this period's "
-                               "conversions may still rise."))
+            out.append(finding("google_ads", "conversion_window", "info", "current", _(
+                "Google Ads counts conversions on the day of the click and keeps adding them for "
+                "the conversion window (30 days by default): this period's conversions may still rise.")))
         return out
 
 

@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from reportkit.core.i18n import N_, _
 from reportkit.core.facts import normalize
 from reportkit.paths import resolve_path
 from reportkit.sources.pulling import account_findings, finding, pull_ranges, records
@@ -72,8 +73,8 @@ class MetaAdsSource(Source):
         facts = normalize(pd.concat([p.frame for p in pulls.values()], ignore_index=True),
                           f"Meta ad account {self.account_id}", default_source="meta_ads")
         latest = max(p.pulled_at for p in pulls.values())
-        return SourceData(facts, origin=f"Meta Ads, ad account {self.account_id}, as pulled "
-                          f"{latest:%Y-%m-%d %H:%M} UTC",
+        return SourceData(facts, origin=_("Meta Ads, ad account {account}, as pulled {moment} UTC").format(
+                              account=self.account_id, moment=f"{latest:%Y-%m-%d %H:%M}"),
                           findings=self._findings(cfg.currency, pulls),
                           pulls=records(pulls, fresh, periods))
 
@@ -87,12 +88,12 @@ class MetaAdsSource(Source):
         return caller.paged(path, params)
 
     def _findings(self, currency: str, pulls: dict) -> list[dict]:
-        out = account_findings("meta_ads", "Meta Ads", "Meta ad account", "cost and revenue",
+        out = account_findings("meta_ads", "Meta Ads", N_("Meta ad account"), N_("cost and revenue"),
                                currency, self.time_zone, pulls)
         if self.conversions:
-            out.append(finding("meta_ads", "attribution", "info", "all", "Meta counts conversions "
-                               "in its attribution window (by default 7 days after a click, 1 day "
-                               "after a view): recent days' conversions may still rise."))
+            out.append(finding("meta_ads", "attribution", "info", "all", _(
+                "Meta counts conversions in its attribution window (by default 7 days after a click, "
+                "1 day after a view): recent days' conversions may still rise.")))
         return out
 
 

@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from reportkit.core.i18n import _
 from reportkit.core.facts import normalize
 from reportkit.paths import resolve_path
 from reportkit.sources.pulling import PERIOD_WORDS, finding, pull_ranges, records
@@ -71,8 +72,8 @@ class SearchConsoleSource(Source):
         facts = normalize(pd.concat([p.frame for p in pulls.values()], ignore_index=True),
                           f"Search Console site {self.site_url}", default_source="search_console")
         latest = max(p.pulled_at for p in pulls.values())
-        return SourceData(facts, origin=f"Google Search Console, {self.site_url}, as pulled "
-                          f"{latest:%Y-%m-%d %H:%M} UTC", findings=self._findings(pulls),
+        return SourceData(facts, origin=_("Google Search Console, {site}, as pulled {moment} UTC").format(
+                              site=self.site_url, moment=f"{latest:%Y-%m-%d %H:%M}"), findings=self._findings(pulls),
                           pulls=records(pulls, fresh, periods))
 
     def _findings(self, pulls: dict) -> list[dict]:
