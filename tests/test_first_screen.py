@@ -4,6 +4,8 @@ carries no statistical notation."""
 
 import json
 import re
+from dataclasses import replace
+from html import escape
 
 import pytest
 
@@ -106,6 +108,25 @@ def test_the_first_screen_shows_chips_cards_with_the_budget_risk_and_ask(built):
     assert "Top risk" in html and "What we need from you first" in html
     status = {"acme_outdoor": "on budget", "northwind_b2b": "over budget", "daily_gazette": "on budget"}[client]
     assert status in html
+
+
+def test_the_compact_first_screen_says_each_goal_and_the_work_once(built):
+    client, rep, side = built
+    compact = first_screen.first_screen(rep)
+    full = first_screen.first_screen(replace(rep, cfg=rep.cfg.model_copy(update={"layout": "full"})))
+    summary = lambda html: re.findall(r"<li>(.*?)</li>", html.split('class="rk-summary"')[-1])  # noqa: E731
+    by_goal = [s for s, figs in zip(rep.summary, rep.summary_figures)
+               if figs and all(f["path"][0] in ("goals", "work") for f in figs)]
+    # every demo client's summary opens with goal sentences ("Our first goal (…)") and tells the
+    # work delivered: the chips and "What we did" say those in the compact layout
+    assert by_goal and any(s.startswith("Our first goal") for s in by_goal)
+    assert len(summary(compact)) == len(rep.summary) - len(by_goal)
+    assert len(summary(full)) == len(rep.summary)
+    assert not any("Our first goal" in s or s.startswith("We delivered") for s in summary(compact))
+    # each goal's name on the compact first screen: its chip, and once more only as the top risk
+    for g in side["goals"]:
+        named = compact.count(escape(g["name"]))
+        assert named == 1 + (escape(g["name"]) in escape(side["first_screen"]["top_risk"] or "")), (g["name"], named)
 
 
 def _client_text(rep) -> str:

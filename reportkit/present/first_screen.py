@@ -11,6 +11,7 @@ from reportkit.core import formatting as fmt
 from reportkit.core.i18n import _
 from reportkit.present.analysis import STATUS_CLASS, _day
 from reportkit.present.results import SPEND_CLASS, cards
+from reportkit.story import first_screen as story_first_screen
 
 
 def _chip_figures(g: dict, cur: str) -> str:
@@ -73,8 +74,10 @@ def callouts(report) -> str:
 
 
 def first_screen(report) -> str:
-    sentences = "".join(f"<li>{escape(s)}</li>" for s in report.summary)
+    shown = (report.summary if report.cfg.layout == "full" else
+             story_first_screen.summary_shown(report.summary, report.summary_figures))
+    sentences = "".join(f"<li>{escape(s)}</li>" for s in shown)
     return (f'<div class="rk-first"><p class="rk-headline" data-field="headline">'
             f'{escape(report.first_screen["headline"])}</p>' + goal_chips(report)
             + f'<div class="rk-cards">{cards(report)}{budget_card(report)}</div>' + callouts(report)
-            + f'<ul class="rk-summary">{sentences}</ul></div>')
+            + (f'<ul class="rk-summary">{sentences}</ul>' if sentences else "") + '</div>')

@@ -10,6 +10,9 @@ Rules (one home each):
   its budget beyond the tolerance; a paid channel returning less than it cost; a headline KPI
   that moved the wrong way by at least ``material_change``. None when nothing applies.
 - ask: the client's most overdue action item, else the one due first. None without items.
+- the summary under them (``layout: compact``): the sentences the first screen does not say
+  already, :func:`summary_shown` (a goal's sentence is its chip; the work sentence is the
+  "What we did" lines just below). ``layout: full`` shows the whole summary.
 """
 
 from __future__ import annotations
@@ -179,6 +182,19 @@ def ask(s: Sentence, side: dict) -> str | None:
     else:
         text = _("“{item}”. {why}.") if fields["why"] else "“{item}”."
     return text.format(**fields)
+
+
+SAID_ELSEWHERE = ("goals", "work")   # sidecar fields the compact first screen's chips and work lines show
+
+
+def summary_shown(sentences: list[str], figures: list | None) -> list[str]:
+    """The summary sentences of the compact first screen: each but those whose every figure
+    comes from a goal or the work log (said once, by the goal chips and "What we did"). A
+    sentence without figure paths (the KPI-led summary) is always shown."""
+    if not figures or len(figures) != len(sentences):
+        return list(sentences)
+    return [text for text, figs in zip(sentences, figures)
+            if not figs or not all(f["path"] and f["path"][0] in SAID_ELSEWHERE for f in figs)]
 
 
 def first_screen(measured, analysis, work) -> dict:
