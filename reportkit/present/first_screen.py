@@ -11,6 +11,7 @@ from reportkit.core import formatting as fmt
 from reportkit.core.i18n import _
 from reportkit.present.analysis import STATUS_CLASS, _day
 from reportkit.present.results import SPEND_CLASS, cards
+from reportkit.present.text import user_text
 from reportkit.story import first_screen as story_first_screen
 
 
@@ -31,7 +32,7 @@ def goal_chips(report) -> str:
     chips = "".join(
         f'<li class="rk-chip {STATUS_CLASS.get(g.figures["status"], "flat")}" data-goal="{escape(g.figures["id"])}">'
         f'<span class="rk-chip-status" data-field="status">{escape(g.figures["status_words"])}</span> '
-        f'<span class="rk-chip-name">{escape(g.figures["name"])}</span> '
+        f'<span class="rk-chip-name">{user_text(g.figures["name"])}</span> '
         f'<span class="rk-chip-figures" data-field="value">{escape(_chip_figures(g.figures, cur))}</span></li>'
         for g in report.analysis.goals)
     goals = escape(_("Goals"))
