@@ -159,3 +159,6 @@ def test_why_it_moved_links_a_change_to_the_work_on_its_goal(root):
     assert "It follows our work on “Rewrote category pages for hiking boots and tents”." in html
     # revenue's move is within normal variation: named once, in words, not as a statistic
     assert "Revenue moved too, but within the usual ups and downs" in html
+    # two within normal variation (northwind): the second KPI's name reads inside the sentence
+    north = analysis.why_brief(report.build(config.load(root / "params" / "northwind_b2b.yaml")))
+    assert "Leads and lead conversion rate moved too, but within the usual ups and downs" in north

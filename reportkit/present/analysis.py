@@ -10,7 +10,7 @@ from html import escape
 
 from reportkit.analysis.budget import BUDGET_WORDS
 from reportkit.core import formatting as fmt
-from reportkit.core.i18n import N_, _, ngettext
+from reportkit.core.i18n import N_, _, in_sentence, ngettext
 
 STATUS_CLASS = {"achieved": "good", "on_track": "good", "at_risk": "warn", "behind": "bad",
                 "missed": "bad", "not_started": "flat"}
@@ -449,7 +449,7 @@ def why_brief(report) -> str:
     elif calm:
         html += "<p>" + escape(_("{names} moved too, but within the usual ups and downs from one day to the next, "
                                  "so we do not read them as real changes yet.").format(
-            names=fmt.join_words([d["label"] for d in calm]))) + "</p>"
+            names=fmt.join_words([calm[0]["label"]] + [in_sentence(d["label"]) for d in calm[1:]]))) + "</p>"
     if not drivers:
         html += why(report)
     return html + '<p class="rk-legend">' + escape(_("How each change breaks down by channel and campaign is in the "
