@@ -454,3 +454,32 @@ def test_a_reader_that_goes_away_does_not_stop_the_batch(tmp_path, root):
     manifest = json.loads((tmp_path / "2026-10" / "manifest.json").read_text())
     assert sorted(c["client_id"] for c in manifest["clients"] if c["status"] == "ok") == sorted(DEMO)
     assert all((tmp_path / "2026-10" / f"{c}.html").exists() for c in DEMO)
+
+
+START_AFTER_A_RESET = """
+import sys, threading
+from reportkit.run.engine import get_shell
+from reportkit.run.workers import _mp_context
+get_shell().reset(new_session=False)        # a second in-process notebook in this process
+assert not hasattr(sys.modules["__main__"], "__spec__")   # IPython's reset deleted it
+stop = threading.Event()
+threading.Thread(target=stop.wait, daemon=True).start()   # a thread runs: forkserver
+ctx = _mp_context()
+assert ctx.get_start_method() == "forkserver"
+worker = ctx.Process(target=sys.exit, args=(7,))
+worker.start()
+worker.join(120)
+stop.set()
+print(worker.exitcode)
+"""
+
+
+def test_a_batch_starts_workers_after_an_in_process_shell_was_reset(root):
+    """A batch started from a process whose IPython shell has run two notebooks (a test, an
+    analyst's kernel): IPython's reset empties ``__main__``, its ``__spec__`` with it, and
+    forkserver reads that to prepare every child. Run in its own process: the shell takes
+    over ``__main__``."""
+    proc = subprocess.run([sys.executable, "-c", START_AFTER_A_RESET], capture_output=True, text=True,
+                          timeout=300, cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "7"

@@ -125,13 +125,6 @@ def get_shell() -> ReportShell:
     config = Config()
     config.HistoryManager.enabled = False
     shell = ReportShell.instance(config=config)
-    # IPython puts its user module in sys.modules["__main__"], a module without __spec__;
-    # multiprocessing's spawn and forkserver read __main__.__spec__ when this process starts a
-    # worker (a batch run after an in-process one: a test, an analyst's notebook): None there
-    # is what a script's __main__ has
-    main = sys.modules.get("__main__")
-    if main is not None and not hasattr(main, "__spec__"):
-        main.__spec__ = None
     # matplotlib's inline backend, as ipykernel starts every kernel with: a Figure as a cell's
     # last expression is displayed, plt.show() displays and figures left open at the end of a
     # cell are shown and closed (its post_execute hook)

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -170,6 +171,12 @@ def _mp_context():
         return multiprocessing.get_context("fork")
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload([*PRELOAD, "reportkit.run.warm"])
+    # forkserver reads __main__.__spec__ to prepare each child. In an IPython shell (the
+    # in-process engine's, an analyst's kernel) __main__ is the user module, and the shell's
+    # reset deletes every name in it, __spec__ too; None is what a script's __main__ has.
+    main = sys.modules.get("__main__")
+    if main is not None and not hasattr(main, "__spec__"):
+        main.__spec__ = None
     return ctx
 
 
