@@ -386,6 +386,8 @@ def test_numbers_and_dates_as_babel_writes_them(localized, locale):
                     (client_id, key, field, text)
             checked += 1
         assert checked >= 3 * len(sidecar["kpis"]), (client_id, checked)
+        iso = [n for n in map(_clean, parser.nodes) if re.search(r"\b\d{4}-\d{2}-\d{2}\b", n)]
+        assert not iso, f"{client_id} in {locale}: dates not written the locale's way: {iso[:5]}"
         page = _clean(html.read_text())
         start = date.fromisoformat(sidecar["period"]["start"])
         assert _clean(format_skeleton("yMMMM", start, locale=locale)) in page   # 'Oktober 2026'
@@ -402,7 +404,8 @@ def test_the_german_report_says_its_words_in_german(localized):
     page = _clean(html.read_text())
     sidecar = json.loads(side.read_text())
     assert '<html lang="de-DE"' in html.read_text()
-    for words in ("Was wir getan haben", "Umsatz", "Bestellungen", "Datenhinweise"):
+    for words in ("Was wir getan haben", "Umsatz", "Bestellungen", "Datenhinweise",
+                  "Kanal: Organic Search"):   # a goal's scope: its column named in German
         assert words in page, words
     assert "Umsatz" in " ".join(sidecar["summary"])   # the sidecar's summary is the report's, in German
     cfg, html, side = localized["acme_outdoor", "bg_BG"]

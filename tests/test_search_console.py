@@ -148,7 +148,7 @@ def test_fresh_days_are_not_final_and_pulled_again(sc_cfg, tmp_path):
         assert data.facts["organic_clicks"].sum() == 46      # 35 + 3 fresh + 7 + 1
         final = {p["period"]: p["final"] for p in data.pulls}
         assert final == {"current": False, "previous": True, "yoy": True}
-        assert any(f["kind"] == "not_final" and "2026-10-30" in f["message"] for f in data.findings)
+        assert any(f["kind"] == "not_final" and "30 Oct 2026" in f["message"] for f in data.findings)
         # a day later (fresh_hours has passed): only the not-final range is pulled again
         store = warehouse.Warehouse(tmp_path / "wh.duckdb")
         with store.connect(write=True) as con:

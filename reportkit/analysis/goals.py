@@ -128,15 +128,15 @@ def baseline_value(goal: Goal, kpi, facts: pd.DataFrame, data_from: date | None)
     words = _(BASELINE_WORDS.get(goal.baseline, goal.baseline.replace("_", " ")))
     if data_from is None or pd.Timestamp(start) < pd.Timestamp(data_from):
         return None, _("{baseline} ({start} to {end}) is not covered by the data").format(
-            baseline=words, start=start, end=end)
+            baseline=words, start=fmt.day(start), end=fmt.day(end))
     value = value_between(facts, kpi, start, end)
     if value is not None and goal.measure == "monthly" and kpi.additive:
         months = months_between(start, end) + 1
         value = value / months
         if months > 1:
             return value, _("{baseline} (average month of {months}), {start} to {end}").format(
-                baseline=words, months=months, start=start, end=end)
-    return value, _("{baseline}, {start} to {end}").format(baseline=words, start=start, end=end)
+                baseline=words, months=months, start=fmt.day(start), end=fmt.day(end))
+    return value, _("{baseline}, {start} to {end}").format(baseline=words, start=fmt.day(start), end=fmt.day(end))
 
 
 def resolve_target(target, baseline: float | None) -> float | None:

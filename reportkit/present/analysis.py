@@ -33,13 +33,26 @@ def goals(report) -> str:
     return "".join(blocks) or "<p>" + escape(_("No goals are set for this client yet.")) + "</p>"
 
 
+SCOPE_COLUMNS = {"channel": N_("Channel"), "campaign": N_("Campaign")}
+
+
+def scope_parts(scope: dict | None) -> list[str]:
+    """A goal's scope as read: ``Channel: Organic Search``, several values joined with "or"
+    (a column without a label, a custom one, by its name)."""
+    parts = []
+    for column, wanted in (scope or {}).items():
+        values = [str(v) for v in (wanted if isinstance(wanted, list) else [wanted])]
+        name = _(SCOPE_COLUMNS[column]) if column in SCOPE_COLUMNS else column
+        parts.append(_("{column}: {values}").format(column=name, values=fmt.join_words(values, last="or")))
+    return parts
+
+
 def goal(report, g: dict) -> str:
     """One goal: status, value now, baseline, target, pacing, forecast, run-rate, milestones."""
     cur = report.cfg.currency
     unit = g["unit"]
     status = g["status"]
-    scope = (" · " + ", ".join(f"{escape(str(k))}: {escape(str(v))}" for k, v in g["scope"].items())
-             if g["scope"] else "")
+    scope = "".join(" · " + escape(part) for part in scope_parts(g["scope"]))
     month = (fmt.month(date.fromisoformat(g["value_month"] + "-01")) if g.get("value_month") else None)
     untracked = ""
     if g.get("untracked_estimate") is not None:

@@ -3,6 +3,7 @@ All text from params or data is escaped here."""
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from reportkit.core import formatting as fmt
@@ -219,8 +220,13 @@ def channel_table(report, keys: list[str] | None = None) -> str:
 
 def data_notes(report) -> str:
     dq = report.data_quality
-    items = [escape(_("Source: {source}; data from {start} to {end} ({rows} rows in this period).").format(
-        source=report.origin, start=dq["data_from"], end=dq["data_to"], rows=fmt.number(dq["rows_in_period"])))]
+    if dq["data_from"]:
+        source = _("Source: {source}; data from {start} to {end} ({rows} rows in this period).").format(
+            source=report.origin, start=fmt.day(date.fromisoformat(dq["data_from"])),
+            end=fmt.day(date.fromisoformat(dq["data_to"])), rows=fmt.number(dq["rows_in_period"]))
+    else:
+        source = _("Source: {source}; it holds no data.").format(source=report.origin)
+    items = [escape(source)]
     items += [escape(fmt.sentence(f["message"])) for f in dq["findings"]]
     if dq["status"] == "ok":
         items.append(escape(_("No data problems were found in the checks we run.")))

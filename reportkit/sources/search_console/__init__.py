@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from typing import Literal
 
 from pydantic import Field
 
+from reportkit.core import formatting as fmt
 from reportkit.core.i18n import _
 from reportkit.core.facts import normalize
 from reportkit.paths import resolve_path
@@ -79,21 +81,21 @@ class SearchConsoleSource(Source):
     def _findings(self, pulls: dict) -> list[dict]:
         out = []
         for period, pull in pulls.items():
-            when = PERIOD_WORDS[period]
             if pull.meta.get("row_count") == 0:
-                out.append(_finding("empty", "warning", period,
-                                    f"Search Console returned no organic search data for {when}."))
+                out.append(_finding("empty", "warning", period, _(
+                    "Search Console returned no organic search data for {period}.").format(
+                        period=_(PERIOD_WORDS[period]))))
             day = pull.meta.get("first_incomplete_date")
             if day and period == "current":
-                out.append(_finding("not_final", "info", period,
-                                    f"Search Console data from {day} on is not final yet (it arrives "
-                                    "2-3 days late): organic clicks and impressions of those days "
-                                    "may still rise."))
+                out.append(_finding("not_final", "info", period, _(
+                    "Search Console data from {day} on is not final yet (it arrives 2-3 days late): "
+                    "organic clicks and impressions of those days may still rise.").format(
+                        day=fmt.day(date.fromisoformat(day)))))
         if self.time_zone and self.time_zone != PACIFIC:
-            out.append(_finding("time_zone", "info", "all",
-                                f"Search Console counts days in Pacific time ({PACIFIC}), not "
-                                f"{self.time_zone}: organic figures per day start and end at other "
-                                "hours than the rest of this report."))
+            out.append(_finding("time_zone", "info", "all", _(
+                "Search Console counts days in Pacific time ({pacific}), not {zone}: organic figures "
+                "per day start and end at other hours than the rest of this report.").format(
+                    pacific=PACIFIC, zone=self.time_zone)))
         return out
 
 
