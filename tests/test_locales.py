@@ -478,3 +478,21 @@ def test_the_german_pdf_numbers_its_pages_in_german(tmp_path, root):
     assert f"Seite 1 von {len(pages)}" in pages[0] and "Page " not in " ".join(pages)
     assert "Erstellt von Northstar Digital" in pages[-1]
     assert "Zusammenfassung" in pages[0] and "190.680" in " ".join(pages)
+
+
+@pytest.mark.parametrize("locale,acme,northwind", [
+    # German and Bulgarian KPI labels are often plurals ("Leads", "Приходи"): a sentence about
+    # one KPI gives it a colon, not a verb that would have to agree with it
+    ("de_DE", "Umsatz: ebenfalls eine Veränderung, aber im Rahmen der üblichen Schwankungen",
+     "Leads und Lead-Conversion-Rate haben sich ebenfalls verändert"),
+    ("bg_BG", "Приходи: също има промяна, но в рамките на обичайните колебания",
+     "Запитвания и коефициент на запитвания също се промениха"),
+])
+def test_the_kpis_within_normal_variation_are_named_in_the_reports_grammar(root, locale, acme, northwind):
+    from reportkit import config, report
+    from reportkit.present import analysis
+    with i18n.using(locale):
+        for client_id, expected in (("acme_outdoor", acme), ("northwind_b2b", northwind)):
+            cfg = config.load(root / "params" / f"{client_id}.yaml")
+            html = analysis.why_brief(report.build(cfg.model_copy(update={"locale": locale})))
+            assert expected in html, (client_id, html)

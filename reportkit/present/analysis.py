@@ -421,6 +421,13 @@ def _driver_line(report, d: dict) -> str:
               "previous": report.periods.previous.label(),
               "before": fmt.value(before, unit, cur), "after": fmt.value(after, unit, cur)}
     parts = [_("{kpi}: {change} on {previous}, to {after} from {before}.").format(**fields)]
+    if fig.adjusted:    # the figures differ from the table's (as recorded): say which are estimated
+        for period, rng in (("current", report.periods.current), ("previous", report.periods.previous)):
+            days = fig.coverage[period]["days_estimated"]
+            if days:
+                parts.append(ngettext("The figure for {period} counts our estimate for {days} untracked day.",
+                                      "The figure for {period} counts our estimate for {days} untracked days.",
+                                      days).format(period=rng.label(), days=fmt.number(days)))
     top = [r for r in d.get("by_channel") or [] if fmt.value(abs(r["change"]), unit, cur) not in ("0", "0.00")]
     if d["method"] == "contribution" and top:
         total = d.get("abs_change")
