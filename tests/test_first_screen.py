@@ -168,3 +168,18 @@ def test_why_it_moved_links_a_change_to_the_work_on_its_goal(root):
     # two within normal variation (northwind): the second KPI's name reads inside the sentence
     north = analysis.why_brief(report.build(config.load(root / "params" / "northwind_b2b.yaml")))
     assert "Leads and lead conversion rate moved too, but within the usual ups and downs" in north
+
+
+def test_a_goal_already_past_its_target_needs_nothing_more(root):
+    rep = report.build(config.load(root / "params" / "northwind_b2b.yaml"))
+    (leads,) = [r.figures for r in rep.analysis.goals if r.figures["kpi"] == "conversions"]
+    # October's 635 leads are above the 626 the goal asks for by December: the run-rate still
+    # to gain is below zero, which the table says in words instead of a negative "needed"
+    assert leads["value"] == 635 and leads["value"] > leads["target"] and leads["direction"] == "up"
+    assert leads["required"]["per_month"] < 0 and leads["status"] != "achieved"
+    html = analysis.goal(rep, leads)
+    assert "nothing more: October 2026 is already past the target; it has to stay there" in html
+    # the organic-visits goal is below its target: its run-rate is shown as a figure
+    (organic,) = [r.figures for r in rep.analysis.goals if r.figures["kpi"] == "sessions"]
+    assert organic["required"]["per_month"] > 0
+    assert "nothing more" not in analysis.goal(rep, organic)

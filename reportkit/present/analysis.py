@@ -47,6 +47,12 @@ def scope_parts(scope: dict | None) -> list[str]:
     return parts
 
 
+def _past_target(required: float, direction: str) -> bool:
+    """Is the value already past the target, so that nothing more is needed (the run-rate
+    still to gain is 0 or goes the other way)?"""
+    return required <= 0 if direction == "up" else required >= 0
+
+
 def goal(report, g: dict) -> str:
     """One goal: status, value now, baseline, target, pacing, forecast, run-rate, milestones."""
     cur = report.cfg.currency
@@ -91,13 +97,18 @@ def goal(report, g: dict) -> str:
     if g.get("progress") is not None:
         rows.append((_("Progress to target") if g["measure"] == "cumulative" else _("Progress from baseline to target"), escape(fmt.percent(g["progress"], 0)), "progress"))
     req = g.get("required") or {}
-    if req.get("per_month") is not None and g["kind"] == "reach" and status != "achieved":
+    reach = g["kind"] == "reach" and status != "achieved"
+    if reach and req.get("per_month") is not None and _past_target(req["per_month"], g["direction"]):
+        rows.append((_("Needed from here, per month"),
+                     escape(_("nothing more: {month} is already past the target; it has to stay there")
+                            .format(month=month)), "required"))
+    elif reach and req.get("per_month") is not None:
         sign = "+" if req["per_month"] >= 0 else ""
         needed = (_("{points} percentage points").format(points=("+" if req["per_month"] >= 0 else "")
                                                                    + fmt.number(req["per_month"] * 100, 2))
                   if unit == "percent" else sign + fmt.value(req["per_month"], unit, cur))
         rows.append((_("Needed from here, per month"), escape(needed), "required"))
-    if req.get("per_day") is not None and g["kind"] == "reach" and status != "achieved":
+    if reach and req.get("per_day") is not None and not _past_target(req["per_day"], g["direction"]):
         rows.append((_("Needed from here, per day"), _v(req["per_day"], unit, cur)
                      + ' <span class="rk-note">' + escape(_("now {value} a day").format(
                          value=fmt.value(req.get("current_per_day"), unit, cur))) + '</span>',
