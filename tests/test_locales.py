@@ -139,6 +139,10 @@ def test_kpi_labels_translate_where_shown_and_custom_ones_stay_as_written():
         assert reg["revenue"].label == "Umsatz" and reg["conversions"].label == "Leads"
         assert reg["cpa"].label == "Kosten pro Lead (gesamt)"
         assert reg["calls"].label == "Calls from ads"
+        # one of a result, for "pro …": the registry's word in German; a custom KPI's label
+        assert reg["conversions"].one_of == "Lead" and reg["calls"].one_of == "Calls from ads"
+        assert cfg.model_copy(update={"business_model": "ecommerce"}).registry()["transactions"].one_of == "Bestellung"
+    assert cfg.registry()["conversions"].one_of == "lead" and cfg.registry()["calls"].one_of == "calls from ads"
     assert cfg.registry()["cpa"].label == "Cost per lead (blended)"
 
 

@@ -365,7 +365,8 @@ def test_a_channel_whose_cost_per_result_is_far_above_the_others_is_found():
     # 150 / 45.83 = 3.27 > 2. Paid Search 50 against (900 + 100) / 10 = 100: no; Display 25
     # against 1,900 / 26 = 73.08: no. Organic Search has no spend: not a paid channel. CPC is
     # not a cost per result; cpa is judged once.
-    assert [(f["channel"], f["kpi"], f["result_label"]) for f in found] == [("Paid Social", "cpa", "Conversions")]
+    assert [(f["channel"], f["kpi"], f["result_label"], f["result_one"]) for f in found] == \
+        [("Paid Social", "cpa", "Conversions", "conversion")]
     assert found[0]["value"] == pytest.approx(150) and found[0]["others"] == pytest.approx(1100 / 24)
     assert found[0]["ratio"] == pytest.approx(150 / (1100 / 24))
     # exactly twice is not "more than twice": A 200 / 2 = 100 against B 100 / 2 = 50
@@ -383,7 +384,7 @@ def test_the_money_sentence_names_the_costly_channel_with_its_figures():
     from reportkit.story.sentences import money_sentence
     budget = {"status": "on_budget", "costly_channels": [
         {"kpi": "cpa", "label": "Cost per sign-up (blended)", "result": "conversions",
-         "result_label": "Sign-ups", "channel": "Paid Social", "value": 12.5, "others": 2.5, "ratio": 5.0}]}
+         "result_label": "Sign-ups", "result_one": "sign-up", "channel": "Paid Social", "value": 12.5, "others": 2.5, "ratio": 5.0}]}
     s = Sentence("USD")
     # 12.50 / 2.50 = 5.00 times
     assert money_sentence(s, budget, []) == ("On the money side, Paid Social cost $12.50 per sign-up, "

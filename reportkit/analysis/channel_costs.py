@@ -29,8 +29,9 @@ def is_cost_per_result(kpi) -> bool:
 def far_above(facts: pd.DataFrame, kpis, registry: dict | None = None) -> list[dict]:
     """Per cost-per-result KPI of ``kpis`` (first occurrence of a key), the paid channels whose
     cost per result is more than :data:`FAR_ABOVE` times that of the other paid channels
-    together: ``{kpi, label, result, result_label, channel, value, others, ratio}`` (the result
-    measure's label from ``registry``, e.g. "Leads"), the largest ratio first."""
+    together: ``{kpi, label, result, result_label, result_one, channel, value, others, ratio}``
+    (the result measure's label from ``registry``, e.g. "Leads", and one of it, "lead"), the
+    largest ratio first."""
     paid = metrics.paid_channels(facts)
     if len(paid) < 2:
         return []
@@ -52,8 +53,10 @@ def far_above(facts: pd.DataFrame, kpis, registry: dict | None = None) -> list[d
                 continue
             value, others = cost / results, other_cost / other_results
             if value > FAR_ABOVE * others:
-                label = registry[result].label if registry and result in registry else result
+                measure = registry.get(result) if registry else None
+                label, one = (measure.label, measure.one_of) if measure else (result, result)
                 out.append({"kpi": kpi.key, "label": kpi.label, "result": result, "result_label": label,
+                            "result_one": one,
                             "channel": str(channel),
                             "value": value, "others": others, "ratio": value / others})
     return sorted(out, key=lambda x: -x["ratio"])

@@ -149,6 +149,7 @@ class CostlyChannel(BaseModel):
     label: str
     result: str = Field(description="The result measure: conversions or transactions")
     result_label: str
+    result_one: str = Field(description='One of the result, as read after "per": "lead"')
     channel: str
     value: float = Field(description="The channel's cost per result")
     others: float = Field(description="The other paid channels' cost per result (their spend / their results)")

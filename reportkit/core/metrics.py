@@ -20,7 +20,7 @@ pd = lazy("pandas")
 Unit = Literal["count", "currency", "percent", "ratio"]
 Better = Literal["higher", "lower"]
 
-from reportkit.core.i18n import N_, _
+from reportkit.core.i18n import N_, _, in_sentence
 from reportkit.core.measures import PERIOD_MEASURES
 
 _TERM_RE = re.compile(r"\s*([+-]?)\s*([A-Za-z_][A-Za-z0-9_]*)\s*")
@@ -51,12 +51,19 @@ class KPI:
     better: Better = "higher"
     explain: str = ""
     custom: bool = False
+    one: str = ""       # one of a counted result, as read after "per" ("lead"); "" for others
     _num: tuple = field(default=(), repr=False, compare=False)
     _den: tuple = field(default=(), repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "_num", parse_expression(self.numerator))
         object.__setattr__(self, "_den", parse_expression(self.denominator) if self.denominator else ())
+
+    @property
+    def one_of(self) -> str:
+        """One of this result, for "per …" ("lead", "Anmeldung"): :attr:`one` where the
+        registry gives it, else the label as it reads inside a sentence (a custom KPI)."""
+        return self.one or in_sentence(self.label)
 
     @property
     def measures(self) -> set[str]:
@@ -118,11 +125,11 @@ REGISTRY: dict[str, KPI] = {k.key: k for k in [
         explain=N_("Visits that lasted over 10 seconds, viewed 2+ pages or converted.")),
     KPI("engagement_rate", N_("Engagement rate"), "engaged_sessions", "sessions", unit="percent",
         explain=N_("Share of visits that were engaged.")),
-    KPI("conversions", N_("Conversions"), "conversions",
+    KPI("conversions", N_("Conversions"), "conversions", one=N_("conversion"),
         explain=N_("Key actions taken on the site, such as a purchase, a form or a sign-up.")),
     KPI("conversion_rate", N_("Conversion rate"), "conversions", "sessions", unit="percent",
         explain=N_("Share of visits that ended in a conversion.")),
-    KPI("transactions", N_("Orders"), "transactions", explain=N_("Completed purchases.")),
+    KPI("transactions", N_("Orders"), "transactions", one=N_("order"), explain=N_("Completed purchases.")),
     KPI("revenue", N_("Revenue"), "revenue", unit="currency", explain=N_("Sales value of the orders.")),
     KPI("aov", N_("Average order value"), "revenue", "transactions", unit="currency",
         explain=N_("Revenue divided by orders: what an order is worth on average.")),
@@ -153,13 +160,14 @@ REGISTRY: dict[str, KPI] = {k.key: k for k in [
         explain=N_("Revenue left after ad spend, as a share of the spend.")),
 ]}
 
-# Words that depend on the business model: a lead-gen "conversion" is a lead.
+# Words that depend on the business model: a lead-gen "conversion" is a lead. Each is
+# (label, explanation) or, for a counted result, (label, explanation, one of it).
 LABELS_BY_MODEL = {
-    "leadgen": {"conversions": (N_("Leads"), N_("Enquiries and form fills from the website.")),
+    "leadgen": {"conversions": (N_("Leads"), N_("Enquiries and form fills from the website."), N_("lead")),
                 "conversion_rate": (N_("Lead conversion rate"), N_("Share of visits that became a lead.")),
                 "cpa": (N_("Cost per lead (blended)"), N_("Ad spend divided by all leads, unpaid channels "
                         "included: a blended figure, not what one lead from an ad costs."))},
-    "publisher": {"conversions": (N_("Sign-ups"), N_("Newsletter and membership sign-ups.")),
+    "publisher": {"conversions": (N_("Sign-ups"), N_("Newsletter and membership sign-ups."), N_("sign-up")),
                   "conversion_rate": (N_("Sign-up rate"), N_("Share of visits that ended in a sign-up.")),
                   "cpa": (N_("Cost per sign-up (blended)"), N_("Ad spend divided by all sign-ups, unpaid "
                           "channels included: a blended figure."))},
@@ -180,8 +188,8 @@ def registry_for(business_model: str, custom: Iterable[KPI] = ()) -> dict[str, K
     built-in labels and explanations in the current locale's language (custom KPIs are
     shown as the params write them)."""
     reg = dict(REGISTRY)
-    for key, (label, explain) in LABELS_BY_MODEL.get(business_model, {}).items():
-        reg[key] = replace(reg[key], label=label, explain=explain)
+    for key, (label, explain, *one) in LABELS_BY_MODEL.get(business_model, {}).items():
+        reg[key] = replace(reg[key], label=label, explain=explain, one=one[0] if one else reg[key].one)
     reg = {key: _in_language(kpi) for key, kpi in reg.items()}
     for kpi in custom:
         reg[kpi.key] = kpi
@@ -191,10 +199,10 @@ def registry_for(business_model: str, custom: Iterable[KPI] = ()) -> dict[str, K
 def _in_language(kpi: KPI) -> KPI:
     if kpi.custom:
         return kpi  # the params wrote it: shown as written
-    label, explain = _(kpi.label), _(kpi.explain)
-    if (label, explain) == (kpi.label, kpi.explain):
+    label, explain, one = _(kpi.label), _(kpi.explain), _(kpi.one) if kpi.one else ""
+    if (label, explain, one) == (kpi.label, kpi.explain, kpi.one):
         return kpi
-    return replace(kpi, label=label, explain=explain)
+    return replace(kpi, label=label, explain=explain, one=one)
 
 
 def paid_channels(facts: pd.DataFrame) -> list[str]:

@@ -4,7 +4,7 @@ and what we wait for from the client, and the tracking-gap caveat. Each is writt
 from __future__ import annotations
 
 from reportkit.core import formatting as fmt
-from reportkit.core.i18n import N_, _, in_sentence, ngettext
+from reportkit.core.i18n import N_, _, ngettext
 from reportkit.story.figures import Sentence
 
 
@@ -116,20 +116,6 @@ def data_gap_sentence(s: Sentence, data_quality: dict, period: str, conversion_w
     return None
 
 
-# One of a result, for "per …": the registry's plural labels (in English or as translated).
-ONE_RESULT = {"Conversions": N_("conversion"), "Orders": N_("order"), "Leads": N_("lead"),
-              "Sign-ups": N_("sign-up")}
-
-
-def _one(label: str) -> str:
-    """'Leads' -> 'lead', 'Anmeldungen' -> 'Anmeldung': one of a result, for 'per …', in the
-    current language; a custom label reads as written, lower-cased in a sentence."""
-    for plural, one in ONE_RESULT.items():
-        if label in (plural, _(plural)):
-            return _(one)
-    return in_sentence(label)
-
-
 def period_word(periods) -> str:
     """'month' for a calendar-month report (its key is 'YYYY-MM'), else 'period' (a key:
     :func:`period_name` says it in the report's language)."""
@@ -183,7 +169,7 @@ def money_sentence(s: Sentence, budget: dict, channels: list[dict]) -> str | Non
                        "channels together").format(
                          channel=s.fig(c["channel"], P + ["channel"], "text"),
                          value=s.fig(c["value"], P + ["value"], "value:currency"),
-                         result=_one(c["result_label"]), ratio=s.fig(c["ratio"], P + ["ratio"], "value:ratio"),
+                         result=c["result_one"], ratio=s.fig(c["ratio"], P + ["ratio"], "value:ratio"),
                          others=s.fig(c["others"], P + ["others"], "value:currency")))
     if not parts:
         return None
