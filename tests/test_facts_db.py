@@ -50,3 +50,23 @@ def test_a_reader_held_open_never_breaks_a_rewrite_or_a_run(small_facts, tmp_pat
     with duckdb.connect(str(path), read_only=True) as again:
         assert again.execute("SELECT count(*) FROM facts").fetchone() == (5,)
         assert again.execute("SELECT sum(cost) FROM current").fetchone() == (200,)
+
+
+def test_the_facts_file_holds_the_facts_the_report_was_computed_from(small_facts):
+    """After a report, the facts file is written from the facts that report loaded (the
+    in-process engine runs in the same process), not from a second read of the sources."""
+    from reportkit import sources
+    cfg = _cfg(small_facts)
+    data = sources.load(cfg, cfg.periods())
+    assert sources.last_loaded(_cfg(small_facts), cfg.periods()) is data     # an equal config
+    # the file changes after the report was built: the facts file still says what the report said
+    small_facts.write_text(small_facts.read_text().replace("100", "900"))
+    path, rows = facts_db.write(_cfg(small_facts))
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT sum(cost) FROM current").fetchone() == (200,)
+    # another period, another client config or a refresh: the sources are read again
+    february = config.validate({**cfg.model_dump(mode="json", exclude_defaults=True), "period": "2024-02"})
+    assert sources.last_loaded(february, february.periods()) is None
+    path, rows = facts_db.write(_cfg(small_facts), refresh=True)
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT sum(cost) FROM current").fetchone() == (1800,)

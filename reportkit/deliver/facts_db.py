@@ -30,7 +30,8 @@ def facts_path(client_id: str) -> Path:
 def write(cfg, refresh: bool = False) -> tuple[Path, int]:
     """Write the client's facts file; return its path and row count."""
     periods = cfg.periods()
-    facts = sources.load(cfg, periods, refresh=refresh).facts.copy()
+    data = None if refresh else sources.last_loaded(cfg, periods)
+    facts = (data or sources.load(cfg, periods, refresh=refresh)).facts.copy()
     facts.insert(0, "client_id", cfg.client_id)
     target = facts_path(cfg.client_id)
     target.parent.mkdir(parents=True, exist_ok=True)

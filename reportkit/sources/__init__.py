@@ -12,7 +12,14 @@ from reportkit.sources.checks import check_budget_lines, check_kpi_measures, che
 from reportkit.sources.merge import load_many
 from reportkit.sources.registry import Source, SourceData, discover  # noqa: F401
 
-__all__ = ["Source", "SourceData", "discover", "load", "pull"]
+__all__ = ["Source", "SourceData", "discover", "last_loaded", "load", "pull"]
+
+_last: tuple | None = None   # (config, periods, data) of the latest load in this process
+
+
+def _same(cfg, periods) -> bool:
+    return (_last is not None and _last[1] == periods
+            and _last[0].model_dump(mode="json") == cfg.model_dump(mode="json"))
 
 
 def load(cfg, periods, refresh: bool = False) -> SourceData:
@@ -27,7 +34,17 @@ def load(cfg, periods, refresh: bool = False) -> SourceData:
     check_no_future(data.facts, latest_allowed(cfg), data.origin)
     check_kpi_measures(cfg, data)
     check_budget_lines(cfg, data.facts)
+    global _last
+    _last = (cfg.model_copy(deep=True), periods, data)
     return data
+
+
+def last_loaded(cfg, periods) -> SourceData | None:
+    """The facts this process loaded last, if that load was for this very config and these
+    periods (the report the in-process engine has just built), else None: the facts file
+    written after a run then holds exactly the facts the report was computed from, without
+    reading the sources again."""
+    return _last[2] if _same(cfg, periods) else None
 
 
 def pull(cfg, refresh: bool = False) -> dict:
