@@ -69,8 +69,12 @@ class SearchConsoleSource(Source):
             final = None if not incomplete else incomplete > rng.end.isoformat()
             return _to_frame(self, rows), meta, final
 
-        pulls, fresh = pull_ranges(cfg, periods, refresh, f"search_console:{self.site_url}",
-                                   query, fetch)
+        try:
+            pulls, fresh = pull_ranges(cfg, periods, refresh, f"search_console:{self.site_url}",
+                                       query, fetch)
+        finally:
+            if "s" in service:
+                service["s"].close()   # its HTTP connections, left open otherwise
         facts = normalize(pd.concat([p.frame for p in pulls.values()], ignore_index=True),
                           f"Search Console site {self.site_url}", default_source="search_console")
         latest = max(p.pulled_at for p in pulls.values())
