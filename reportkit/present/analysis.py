@@ -432,13 +432,6 @@ def _driver_line(report, d: dict) -> str:
               "previous": report.periods.previous.label(),
               "before": fmt.value(before, unit, cur), "after": fmt.value(after, unit, cur)}
     parts = [_("{kpi}: {change} on {previous}, to {after} from {before}.").format(**fields)]
-    if fig.adjusted:    # the figures differ from the table's (as recorded): say which are estimated
-        for period, rng in (("current", report.periods.current), ("previous", report.periods.previous)):
-            days = fig.coverage[period]["days_estimated"]
-            if days:
-                parts.append(ngettext("The figure for {period} counts our estimate for {days} untracked day.",
-                                      "The figure for {period} counts our estimate for {days} untracked days.",
-                                      days).format(period=rng.label(), days=fmt.number(days)))
     top = [r for r in d.get("by_channel") or [] if fmt.value(abs(r["change"]), unit, cur) not in ("0", "0.00")]
     if d["method"] == "contribution" and top:
         total = d.get("abs_change")
@@ -465,6 +458,21 @@ def _driver_line(report, d: dict) -> str:
     return f'<li data-driver="{escape(d["kpi"])}">' + escape(" ".join(parts)) + "</li>"
 
 
+def _estimated_notes(report, drivers: list[dict]) -> list[str]:
+    """Once under the list, per period: which of its figures count an estimate for untracked
+    days (they differ from the table's recorded values; the data notes say which days)."""
+    notes = []
+    for period, rng in (("current", report.periods.current), ("previous", report.periods.previous)):
+        labels = [in_sentence(d["label"]) for d in drivers
+                  if report.figures[d["kpi"]].adjusted and report.figures[d["kpi"]].coverage[period]["days_estimated"]]
+        if labels:
+            notes.append(ngettext(
+                "The {period} figure of {kpis} above counts our estimate for the days tracking recorded nothing.",
+                "The {period} figures of {kpis} above count our estimate for the days tracking recorded nothing.",
+                len(labels)).format(period=rng.label(), kpis=fmt.join_words(labels)))
+    return notes
+
+
 def why_brief(report) -> str:
     """The two or three changes that matter, in plain words: the KPIs that moved beyond normal
     day-to-day variation (in the client's KPI order), with the channel that moved them, the
@@ -474,6 +482,7 @@ def why_brief(report) -> str:
     calm = [d for d in drivers if d["variation"]["within"] is True]
     items = "".join(_driver_line(report, d) for d in real)
     html = f'<ul class="rk-why">{items}</ul>' if items else ""
+    html += "".join(f'<p class="rk-note">{escape(note)}</p>' for note in _estimated_notes(report, real))
     if len(calm) == 1:
         html += "<p>" + escape(_("{name} moved too, but within the usual ups and downs from one day to the next, so "
                                  "we do not read it as a real change yet.").format(name=calm[0]["label"])) + "</p>"
