@@ -182,3 +182,13 @@ def test_plain_papermill_with_a_params_file(tmp_path, root):
     nb = json.loads(out.read_text())
     text = json.dumps(nb)
     assert "Northwind Systems" in text and "Cost per lead (blended)" in text
+
+
+def test_the_outage_estimate_method_is_said_once(rendered):
+    """acme's three goals count the 13-15 Oct estimate; how it is made is told in the data
+    notes only, each goal row pointing there."""
+    from html import escape
+    from reportkit.analysis.outages import METHOD
+    html = (rendered / "acme_outdoor.html").read_text()
+    assert html.count(escape(METHOD)) == 1
+    assert html.count("the days tracking recorded nothing are estimated (see the data notes)") == 3

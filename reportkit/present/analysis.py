@@ -62,9 +62,10 @@ def goal(report, g: dict) -> str:
     month = (fmt.month(date.fromisoformat(g["value_month"] + "-01")) if g.get("value_month") else None)
     untracked = ""
     if g.get("untracked_estimate") is not None:
+        # how the days are estimated is said once, in the data notes
         untracked = (' <span class="rk-note">' + escape(_(
-            "recorded {value}; the days tracking recorded nothing are estimated ({method})").format(
-                value=fmt.value(g["recorded_value"], unit, cur), method=g["untracked_method"])) + '</span>')
+            "recorded {value}; the days tracking recorded nothing are estimated (see the data notes)").format(
+                value=fmt.value(g["recorded_value"], unit, cur))) + '</span>')
     rows = [(_("Now ({month})").format(month=month) if month else _("Now"),
              _v(g.get("value"), unit, cur) + untracked, "value"),
             (_("Baseline"), (_v(g["baseline"], unit, cur) if g["baseline"] is not None else escape(_("none")))
