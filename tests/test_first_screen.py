@@ -183,3 +183,20 @@ def test_a_goal_already_past_its_target_needs_nothing_more(root):
     (organic,) = [r.figures for r in rep.analysis.goals if r.figures["kpi"] == "sessions"]
     assert organic["required"]["per_month"] > 0
     assert "nothing more" not in analysis.goal(rep, organic)
+
+
+def test_the_short_kpi_table_marks_the_changes_that_count_an_estimate(root):
+    acme = results.kpi_table(report.build(config.load(root / "params" / "acme_outdoor.yaml")), brief=True)
+    marked = set(re.findall(r'data-kpi="(\w+)" data-field="change_previous">[^<]*\*<', acme))
+    # acme's tracking recorded nothing on 13-15 Oct: every KPI from the website's tracking is
+    # estimated; ad spend comes from the ad platforms (not estimated) and users cannot be
+    # estimated from days, so its comparison is "not comparable", with no change to mark
+    assert {"revenue", "transactions", "conversion_rate", "roas", "cpa", "sessions"} <= marked
+    assert "cost" not in marked and "users" not in marked
+    assert "*: the change counts our estimate for the days tracking recorded nothing" in acme
+    # northwind had no untracked day: no mark, no legend line
+    north = results.kpi_table(report.build(config.load(root / "params" / "northwind_b2b.yaml")), brief=True)
+    assert "*<" not in north and "*: the change" not in north
+    # the appendix's full table gives the estimated figure under the recorded one
+    full = results.kpi_table(report.build(config.load(root / "params" / "acme_outdoor.yaml")))
+    assert 'data-field="estimated">€210,317 with the 3 untracked days estimated<' in full

@@ -35,9 +35,17 @@ def spend_class(report, kpi) -> str | None:
     return SPEND_CLASS.get(status)
 
 
+def _counts_estimate(f, against: str) -> bool:
+    """Does the change against ``against`` count an estimate for untracked days (of this
+    period or that one)? Not when it is not comparable: no change is stated then."""
+    return bool(f.coverage and f.not_comparable(against) is None and (
+        f.coverage["current"]["days_estimated"] or f.coverage[against]["days_estimated"]))
+
+
 def _change_cell(kpi, rel, key: str, field: str, reason: str | None = None,
-                 colour: str | None = None, label: str | None = None) -> str:
-    """A change cell; ``label``: its column's name, shown before it when a phone stacks the row."""
+                 colour: str | None = None, label: str | None = None, estimated: bool = False) -> str:
+    """A change cell; ``label``: its column's name, shown before it when a phone stacks the row;
+    ``estimated``: the change counts an estimate for untracked days (marked *, see the legend)."""
     lab = f' data-label="{escape(label)}"' if label else ""
     if reason:
         return (f'<td class="chg none" data-kpi="{escape(key)}" data-field="{field}"{lab}>'
@@ -45,7 +53,7 @@ def _change_cell(kpi, rel, key: str, field: str, reason: str | None = None,
     v = verdict(kpi.better, rel)
     arrow = _arrow(v, rel)
     return (f'<td class="chg {colour if colour and v in ("good", "bad") else v}" data-kpi="{escape(key)}" '
-            f'data-field="{field}"{lab}>{arrow} {escape(fmt.change(rel))}</td>')
+            f'data-field="{field}"{lab}>{arrow} {escape(fmt.change(rel))}{"*" if estimated and rel is not None else ""}</td>')
 
 
 def estimate_note(f, currency: str) -> str:
@@ -56,6 +64,17 @@ def estimate_note(f, currency: str) -> str:
     days = f.coverage["current"]["days_estimated"]
     text = ngettext("{value} with the {days} untracked day estimated", "{value} with the {days} untracked days estimated", days)
     return text.format(value=fmt.value(f.adjusted["current"], f.kpi.unit, currency), days=days)
+
+
+def value_cell(f, key: str, currency: str) -> str:
+    """A KPI's value cell: the recorded value and, when this period's figure counts an estimate
+    for untracked days, that figure beneath it (the one its changes are computed from)."""
+    value = escape(fmt.value(f.value, f.kpi.unit, currency))
+    note = estimate_note(f, currency)
+    if not note:
+        return f'<td class="num" data-kpi="{escape(key)}" data-field="value">{value}</td>'
+    return (f'<td class="num"><span data-kpi="{escape(key)}" data-field="value">{value}</span>'
+            f' <span class="rk-note" data-kpi="{escape(key)}" data-field="estimated">{escape(note)}</span></td>')
 
 
 def header(report) -> str:
@@ -150,8 +169,8 @@ def kpi_table(report, brief: bool = False) -> str:
         k = f.kpi
         rows.append(
             f'<tr><th scope="row" title="{escape(k.explain)}">{escape(k.label)}</th>'
-            f'<td class="num" data-kpi="{escape(key)}" data-field="value">{escape(fmt.value(f.value, k.unit, cur))}</td>'
-            f'<td class="num" data-kpi="{escape(key)}" data-field="previous">{escape(fmt.value(f.previous, k.unit, cur))}</td>'
+            + value_cell(f, key, cur)
+            + f'<td class="num" data-kpi="{escape(key)}" data-field="previous">{escape(fmt.value(f.previous, k.unit, cur))}</td>'
             + _change_cell(k, f.change_previous, key, "change_previous", f.not_comparable("previous"),
                            spend_class(report, k))
             + f'<td class="num" data-kpi="{escape(key)}" data-field="yoy">{escape(fmt.value(f.yoy, k.unit, cur))}</td>'
@@ -179,14 +198,19 @@ def _kpi_table_brief(report) -> str:
         f'<tr><th scope="row" title="{escape(f.kpi.explain)}">{escape(f.kpi.label)}</th>'
         f'<td class="num" data-kpi="{escape(key)}" data-field="value">{escape(fmt.value(f.value, f.kpi.unit, cur))}</td>'
         + _change_cell(f.kpi, f.change_previous, key, "change_previous", f.not_comparable("previous"),
-                       spend_class(report, f.kpi))
-        + _change_cell(f.kpi, f.change_yoy, key, "change_yoy", f.not_comparable("yoy"), spend_class(report, f.kpi))
+                       spend_class(report, f.kpi), estimated=_counts_estimate(f, "previous"))
+        + _change_cell(f.kpi, f.change_yoy, key, "change_yoy", f.not_comparable("yoy"), spend_class(report, f.kpi),
+                       estimated=_counts_estimate(f, "yoy"))
         + "</tr>" for key, f in report.figures.items())
     kpi_ = escape(_("KPI"))
     head = (f"<tr><th>{kpi_}</th><th>{escape(p.current.label())}</th><th>{escape(_vs(p.previous.label()))}</th>"
             f"<th>{escape(_vs(p.yoy.label()))}</th></tr>")
-    legend = escape(_("Green is better and red is worse for that KPI; grey: about the same. "
-                      "Each KPI explained, with the previous values, is in the appendix."))
+    legend = _("Green is better and red is worse for that KPI; grey: about the same. "
+               "Each KPI explained, with the previous values, is in the appendix.")
+    if any(_counts_estimate(f, name) for f in report.figures.values() for name in ("previous", "yoy")):
+        legend += " " + _("*: the change counts our estimate for the days tracking recorded nothing (see the "
+                          "data notes).")
+    legend = escape(legend)
     return (f'<div class="rk-table-wrap"><table class="rk-table rk-kpis rk-kpis-brief"><thead>{head}</thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>'
             f'<p class="rk-legend">{legend}</p>')
