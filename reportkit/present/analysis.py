@@ -483,7 +483,7 @@ def why_brief(report) -> str:
     calm = [d for d in drivers if d["variation"]["within"] is True]
     items = "".join(_driver_line(report, d) for d in real)
     html = f'<ul class="rk-why">{items}</ul>' if items else ""
-    html += "".join(f'<p class="rk-note">{escape(note)}</p>' for note in _estimated_notes(report, real))
+    html += "".join(f'<p class="rk-legend">{escape(note)}</p>' for note in _estimated_notes(report, real))
     if len(calm) == 1:
         html += "<p>" + escape(_("{name} moved too, but within the usual ups and downs from one day to the next, so "
                                  "we do not read it as a real change yet.").format(name=calm[0]["label"])) + "</p>"
