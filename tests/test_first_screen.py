@@ -156,7 +156,9 @@ def test_why_it_moved_links_a_change_to_the_work_on_its_goal(root):
     html = analysis.why_brief(rep)
     # sessions moved beyond normal variation; the organic-visits goal is measured in sessions
     # and its delivered item with the most hours is the category page rewrite
-    assert "It follows our work on “Rewrote category pages for hiking boots and tents”." in html
+    # the task's name is user text: isolated in <bdi> inside the sentence
+    assert "It follows our work on “<bdi>Rewrote category pages for hiking boots and tents</bdi>”." in html
+    assert "came from <bdi>Organic Search</bdi> (+4,238)." in html
     # acme's sessions and orders count an estimate for the outage of 13-15 Oct (in October,
     # none in September; ad spend comes from the ad platforms): their October figures are not
     # the table's recorded ones, said once under the list
@@ -200,3 +202,16 @@ def test_the_short_kpi_table_marks_the_changes_that_count_an_estimate(root):
     # the appendix's full table gives the estimated figure under the recorded one
     full = results.kpi_table(report.build(config.load(root / "params" / "acme_outdoor.yaml")))
     assert 'data-field="estimated">€210,317 with the 3 untracked days estimated<' in full
+
+
+def test_user_text_inside_a_generated_sentence_is_isolated():
+    from reportkit.present.text import sentence_html
+    figures = [{"text": "צמיחה 12%", "format": "text"}, {"text": "Paid Social", "format": "text"},
+               {"text": "Social", "format": "text"}, {"text": "3", "format": "text"},
+               {"text": "€5", "format": "value:currency"}]
+    html = sentence_html("Our goal (צמיחה 12%): Paid Social and Social cost €5 on 3 days <b>.", figures)
+    # each name once in <bdi> (the longer name first, never nested); a count and a money
+    # figure are not user text; everything else escaped
+    assert html == ("Our goal (<bdi>צמיחה 12%</bdi>): <bdi>Paid Social</bdi> and <bdi>Social</bdi> "
+                    "cost €5 on 3 days &lt;b&gt;.")
+    assert sentence_html(None) == "" and sentence_html("a < b") == "a &lt; b"

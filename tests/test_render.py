@@ -107,8 +107,11 @@ def test_every_summary_sentence_is_in_the_html(rendered):
     # acme's summary: two goal sentences (their chips say them) and the work sentence ("What
     # we did" says it) are left off the compact first screen; the outage and money ones stay
     assert len(shown) == 2 and shown == side["summary"][3:]
+    # the names typed into a sentence (a channel here) are isolated in <bdi>
+    assert "On the money side, <bdi>Paid Social</bdi> returned less than it cost" in html
+    text = html.replace("<bdi>", "").replace("</bdi>", "")
     for sentence in shown:
-        assert escape(sentence) in html
+        assert escape(sentence) in text
 
 
 def test_charts_are_embedded_images(rendered):

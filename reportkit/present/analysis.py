@@ -11,6 +11,7 @@ from html import escape
 from reportkit.analysis.budget import BUDGET_WORDS
 from reportkit.core import formatting as fmt
 from reportkit.core.i18n import N_, _, in_sentence, ngettext
+from reportkit.present.text import sentence_html
 
 STATUS_CLASS = {"achieved": "good", "on_track": "good", "at_risk": "warn", "behind": "bad",
                 "missed": "bad", "not_started": "flat"}
@@ -433,6 +434,7 @@ def _driver_line(report, d: dict) -> str:
               "previous": report.periods.previous.label(),
               "before": fmt.value(before, unit, cur), "after": fmt.value(after, unit, cur)}
     parts = [_("{kpi}: {change} on {previous}, to {after} from {before}.").format(**fields)]
+    names = []    # user text typed into the line (isolated by sentence_html)
     top = [r for r in d.get("by_channel") or [] if fmt.value(abs(r["change"]), unit, cur) not in ("0", "0.00")]
     if d["method"] == "contribution" and top:
         total = d.get("abs_change")
@@ -440,7 +442,8 @@ def _driver_line(report, d: dict) -> str:
         text = (_("Most of it came from {channel} ({amount}).") if share is not None and share >= 0.5
                 else _("The largest part came from {channel} ({amount})."))
         sign = "+" if top[0]["change"] >= 0 else "-"
-        parts.append(text.format(channel=plain_name(top[0]["channel"]),
+        names.append(plain_name(top[0]["channel"]))
+        parts.append(text.format(channel=names[-1],
                                  amount=sign + fmt.value(abs(top[0]["change"]), unit, cur)))
     elif d.get("mix_rate"):
         mr = d["mix_rate"]
@@ -455,8 +458,10 @@ def _driver_line(report, d: dict) -> str:
                      .format(ly=fmt.change_words(d["last_year_change"])))
     task = _linked_work(report, d["kpi"])
     if task:
+        names.append(task)
         parts.append(_("It follows our work on “{task}”.").format(task=task))
-    return f'<li data-driver="{escape(d["kpi"])}">' + escape(" ".join(parts)) + "</li>"
+    return (f'<li data-driver="{escape(d["kpi"])}">'
+            + sentence_html(" ".join(parts), [{"text": n, "format": "text"} for n in names]) + "</li>")
 
 
 def _estimated_notes(report, drivers: list[dict]) -> list[str]:

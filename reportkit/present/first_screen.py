@@ -11,7 +11,7 @@ from reportkit.core import formatting as fmt
 from reportkit.core.i18n import _
 from reportkit.present.analysis import STATUS_CLASS, _day
 from reportkit.present.results import SPEND_CLASS, cards
-from reportkit.present.text import user_text
+from reportkit.present.text import sentence_html, user_text
 from reportkit.story import first_screen as story_first_screen
 
 
@@ -66,19 +66,21 @@ def callouts(report) -> str:
     if fs.get("top_risk"):
         title = escape(_("Top risk"))
         boxes.append(f'<div class="rk-callout rk-risk"><div class="rk-callout-title">{title}</div>'
-                     f'<p data-field="top_risk">{escape(fs["top_risk"])}</p></div>')
+                     f'<p data-field="top_risk">{sentence_html(fs["top_risk"], fs["figures"].get("top_risk"))}</p></div>')
     if fs.get("ask"):
         title = escape(_("What we need from you first"))
         boxes.append(f'<div class="rk-callout rk-ask"><div class="rk-callout-title">{title}</div>'
-                     f'<p data-field="ask">{escape(fs["ask"])}</p></div>')
+                     f'<p data-field="ask">{sentence_html(fs["ask"], fs["figures"].get("ask"))}</p></div>')
     return f'<div class="rk-callouts">{"".join(boxes)}</div>' if boxes else ""
 
 
 def first_screen(report) -> str:
     shown = (report.summary if report.cfg.layout == "full" else
              story_first_screen.summary_shown(report.summary, report.summary_figures))
-    sentences = "".join(f"<li>{escape(s)}</li>" for s in shown)
+    figures = dict(zip(report.summary, report.summary_figures or [[]] * len(report.summary)))
+    sentences = "".join(f"<li>{sentence_html(s, figures.get(s))}</li>" for s in shown)
+    fs = report.first_screen
     return (f'<div class="rk-first"><p class="rk-headline" data-field="headline">'
-            f'{escape(report.first_screen["headline"])}</p>' + goal_chips(report)
+            f'{sentence_html(fs["headline"], fs["figures"].get("headline"))}</p>' + goal_chips(report)
             + f'<div class="rk-cards">{cards(report)}{budget_card(report)}</div>' + callouts(report)
             + (f'<ul class="rk-summary">{sentences}</ul>' if sentences else "") + '</div>')

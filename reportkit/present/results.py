@@ -10,6 +10,7 @@ from reportkit.core import formatting as fmt
 from reportkit.core.i18n import N_, _, ngettext
 from reportkit.present import page
 from reportkit.present.branding import logo_img
+from reportkit.present.text import sentence_html
 from reportkit.core.metrics import verdict
 
 ARROWS = {"flat": "■", "none": ""}
@@ -154,7 +155,8 @@ def cards(report) -> str:
 
 def summary(report) -> str:
     """The KPI cards and the summary sentences (the first screen adds goals, risk and ask)."""
-    sentences = "".join(f"<li>{escape(s)}</li>" for s in report.summary)
+    figures = report.summary_figures or [[]] * len(report.summary)
+    sentences = "".join(f"<li>{sentence_html(s, f)}</li>" for s, f in zip(report.summary, figures))
     return f'<div class="rk-cards">{cards(report)}</div><ul class="rk-summary">{sentences}</ul>'
 
 
