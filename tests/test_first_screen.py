@@ -215,3 +215,21 @@ def test_user_text_inside_a_generated_sentence_is_isolated():
     assert html == ("Our goal (<bdi>צמיחה 12%</bdi>): <bdi>Paid Social</bdi> and <bdi>Social</bdi> "
                     "cost €5 on 3 days &lt;b&gt;.")
     assert sentence_html(None) == "" and sentence_html("a < b") == "a &lt; b"
+
+
+def test_a_client_to_do_is_said_once_even_when_the_plan_words_it_differently(root):
+    from reportkit.present import work, work_brief
+    rep = report.build(config.load(root / "params" / "northwind_b2b.yaml"))
+    # the plan's "Review the lead scoring rules with the sales team" (Northwind, 19 Nov) and
+    # the action item "Review the lead scoring rules with your sales team" (19 Nov) share 8 of
+    # their 9 words: one to-do, said in "What we need from you" only
+    assert [p.task for p in rep.work.plan if p.owner == "client"] == ["Review the lead scoring rules with the sales team"]
+    assert all(p.owner == "us" for p in work.plan_items(rep))
+    assert "Review the lead scoring rules" not in work_brief.next_period(rep)
+    assert "Review the lead scoring rules with your sales team" in work.needs_from_you(rep)
+    # another day or too few words in common: two to-dos
+    action = rep.work.actions[1].action
+    assert work.same_todo("Review the lead scoring rules with the sales team", action.due, action)
+    assert not work.same_todo("Review the lead scoring rules with the sales team",
+                              action.due.replace(day=action.due.day + 1), action)
+    assert not work.same_todo("Review the budget", action.due, action)

@@ -106,11 +106,29 @@ def _text_table(css: str, headers: tuple[str, ...], rows: str) -> str:
             f'<tbody>{rows}</tbody></table></div>')
 
 
+SAME_TODO = 0.75   # share of words two to-dos due the same day must share to be one
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def same_todo(task: str, due, action) -> bool:
+    """Is a plan item the client owns the same to-do as an action item? The same words, or
+    due the same day with at least :data:`SAME_TODO` of their words in common ("Review the
+    lead scoring rules with the sales team" and "… with your sales team": 8 of 9)."""
+    if task.casefold() == action.item.casefold():
+        return True
+    a, b = _words(task), _words(action.item)
+    return due == action.due and bool(a | b) and len(a & b) / len(a | b) >= SAME_TODO
+
+
 def plan_items(report) -> list:
     """The plan without the client's to-dos that are also action items: those are said once,
     in "What we need from you"."""
-    asked = {a.action.item.casefold() for a in report.work.actions or []}
-    return [p for p in report.work.plan or [] if not (p.owner == "client" and p.task.casefold() in asked)]
+    actions = [a.action for a in report.work.actions or []]
+    return [p for p in report.work.plan or []
+            if not (p.owner == "client" and any(same_todo(p.task, p.due, a) for a in actions))]
 
 
 def next_period(report) -> str:
