@@ -358,6 +358,34 @@ def test_pdf_running_header_cover_and_no_orphaned_heading(demo_run, client):
     assert starts, "the appendix heading opens a page"
 
 
+def test_a_cover_page_when_asked_for_and_the_web_page_unchanged(demo_run, chromium, tmp_path, root):
+    from reportkit.config.load import load
+    from reportkit.run.render import render_client
+    cfg = load(root / "params" / "acme_outdoor.yaml")
+    cfg = cfg.model_copy(update={"pdf": cfg.pdf.model_copy(update={"enabled": True, "cover": True})})
+    assert render_client(cfg, out=tmp_path).status == "ok"
+    reader = _pdf(tmp_path / "2026-10" / "acme_outdoor.pdf")
+    plain = _pdf(demo_run / "acme_outdoor.pdf")
+    assert len(reader.pages) == len(plain.pages) + 1       # the cover is a page of its own
+    cover = " ".join(reader.pages[0].extract_text().split())
+    for words in ("Acme Outdoor", "Marketing report", "October 2026 · 1 Oct 2026 – 31 Oct 2026",
+                  "Prepared by Northstar Digital for Acme Outdoor"):
+        assert words in cover, (words, cover)
+    # no running header, footer or page number on the cover; the report starts on page 2 with
+    # its running header (the page's own header, which says the same as the cover, left out)
+    assert "Page " not in cover and "Summary" not in cover
+    second = reader.pages[1].extract_text()
+    assert "Acme Outdoor · 1 Oct 2026 – 31 Oct 2026" in second and "Summary" in second
+    assert f"Page 2 of {len(reader.pages)}" in second and "Report for" not in second
+    # on screen the cover is not shown: the page starts with its header, as without a cover
+    page, log = open_page(chromium, tmp_path / "2026-10" / "acme_outdoor.html", 1280, 800)
+    try:
+        assert page.locator(".rk-cover").count() == 1 and not page.locator(".rk-cover").is_visible()
+        assert page.locator(".rk-header").is_visible()
+    finally:
+        page.close()
+
+
 # --- page fill: no page under 40% full except a section's last ---------------------------------
 
 from pdf_fill import underfilled  # noqa: E402

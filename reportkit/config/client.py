@@ -140,6 +140,8 @@ class PdfOptions(_Strict):
 
     enabled: bool = Field(False, description="Write <client_id>.pdf on every run (same as reportkit run --pdf)")
     paper: Literal["A4", "Letter"] = Field("A4", description="Paper size of the PDF")
+    cover: bool = Field(False, description="Print a cover page first (logo, client, period, who prepared "
+                                           "it); the web page is unchanged")
 
 
 class ClientConfig(_Strict):

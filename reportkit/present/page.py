@@ -133,7 +133,8 @@ def resources(cfg, sidecar: dict) -> dict:
             "reportkit_title": f"{cfg.client_name} · {_day(p['start'])} – {_day(p['end'])} · {cfg.agency.name}",
             "reportkit_accent": cfg.agency.accent_color,
             "reportkit_footer": footer_parts(cfg.agency.name, sidecar),
-            "reportkit_print_css": print_margins_css(running, _("Prepared by {agency}").format(agency=cfg.agency.name))}
+            "reportkit_print_css": print_margins_css(running, _("Prepared by {agency}").format(agency=cfg.agency.name),
+                                                     cover=cfg.pdf.cover)}
 
 
 def css_string(text: str) -> str:
@@ -143,14 +144,16 @@ def css_string(text: str) -> str:
     return f'"{out}"'
 
 
-def print_margins_css(header: str, footer: str) -> str:
+def print_margins_css(header: str, footer: str, cover: bool = False) -> str:
     """The printed page's running header (client and period, top left) and footer (who prepared
-    it, bottom left; the page number x of y, bottom right), in the report's language."""
+    it, bottom left; the page number x of y, bottom right), in the report's language; none of
+    them on a cover page."""
     box = "font: 8pt -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; color: #5f6368;"
     return ("@media print { @page { @top-left { content: " + css_string(header) + "; " + box + " } "
             "@bottom-left { content: " + css_string(footer) + "; " + box + " } "
             "@bottom-right { content: " + _page_count_css() + "; font: 8pt sans-serif; color: #5f6368; } } "
-            "@page :first { @top-left { content: none; } } }")
+            "@page :first { @top-left { content: none; }"
+            + (" @bottom-left { content: none; } @bottom-right { content: none; }" if cover else "") + " } }")
 
 
 def _page_count_css() -> str:

@@ -10,7 +10,7 @@ from reportkit.core import formatting as fmt
 from reportkit.core.i18n import N_, _, ngettext
 from reportkit.present import page
 from reportkit.present.branding import logo_img
-from reportkit.present.text import sentence_html
+from reportkit.present.text import sentence_html, user_text
 from reportkit.core.metrics import verdict
 
 ARROWS = {"flat": "■", "none": ""}
@@ -84,8 +84,21 @@ def header(report) -> str:
         period=f"<strong>{escape(p.current.label())}</strong>", start=escape(fmt.day(p.current.start)),
         end=escape(fmt.day(p.current.end)), previous=escape(p.previous.label()), yoy=escape(p.yoy.label()))
     prepared = _("Prepared by {agency} for {client}").format(agency=cfg.agency.name, client=cfg.client_name)
-    return page.header(logo_img(cfg.agency), cfg.agency.name, cfg.client_name,
-                       line + '<span class="rk-prepared">{text}</span>'.format(text=escape(prepared)))
+    return (cover(report, prepared) if cfg.pdf.cover else "") + page.header(
+        logo_img(cfg.agency), cfg.agency.name, cfg.client_name,
+        line + '<span class="rk-prepared">{text}</span>'.format(text=escape(prepared)))
+
+
+def cover(report, prepared: str) -> str:
+    """The printed cover page (``pdf.cover``): the agency's logo and name, the client, the
+    period and who prepared it. Print only: the web page starts with its header."""
+    cfg, p = report.cfg, report.periods
+    title = _("Marketing report")
+    return (f'<div class="rk-cover">{logo_img(cfg.agency)}<div class="rk-cover-agency">{user_text(cfg.agency.name)}</div>'
+            f'<div class="rk-cover-client">{user_text(cfg.client_name)}</div>'
+            f'<div class="rk-cover-title">{escape(title)}</div>'
+            f'<div class="rk-cover-period">{escape(p.current.label())} · {escape(fmt.day(p.current.start))} – '
+            f'{escape(fmt.day(p.current.end))}</div><div class="rk-cover-prepared">{escape(prepared)}</div></div>')
 
 
 def _card_change(f, rel, field: str, against: str, name: str, colour: str | None = None) -> str:
