@@ -233,3 +233,17 @@ def test_a_client_to_do_is_said_once_even_when_the_plan_words_it_differently(roo
     assert not work.same_todo("Review the lead scoring rules with the sales team",
                               action.due.replace(day=action.due.day + 1), action)
     assert not work.same_todo("Review the budget", action.due, action)
+
+
+def test_ad_spend_that_moved_as_last_year_is_not_put_down_to_the_season(root):
+    rep = report.build(config.load(root / "params" / "acme_outdoor.yaml"))
+    brief, detail = analysis.why_brief(rep), analysis.why(rep)
+    # acme's spend rose 12.4% on September, as it did a year earlier (+14.1%): we set the
+    # budget, so the season is not named as the cause; sessions (+10.8%, last year +10.8%) are
+    spend = brief[brief.index('data-driver="cost"'):]
+    spend = spend[:spend.index("</li>")]
+    assert spend.endswith("Last year these months moved the same way (up 14.1%).")
+    sessions = brief[brief.index('data-driver="sessions"'):]
+    assert "so part of this is the season" in sessions[:sessions.index("</li>")]
+    spend = detail[detail.index("Ad spend"):]
+    assert "Last year the same months moved +14.1%." in spend and "seasonal" not in spend.split("</li>")[0]

@@ -223,7 +223,9 @@ def why(report) -> str:
                     notes.append(_("Largest campaign changes: {camps}.").format(camps=camps))
         elif d.get("mix_rate"):
             notes += _mix_rate_words(d)
-        if d["seasonal"]:
+        if d["seasonal"] is not None and d["last_year_change"] is not None and _we_set_it(report, d):
+            notes.append(_("Last year the same months moved {ly}.").format(ly=escape(fmt.change(d["last_year_change"]))))
+        elif d["seasonal"]:
             notes.append(_("Last year the same months moved {ly}: this looks seasonal.")
                          .format(ly=escape(fmt.change(d["last_year_change"]))))
         elif d["seasonal"] is False and d["last_year_change"] is not None:
@@ -453,7 +455,10 @@ def _driver_line(report, d: dict) -> str:
                       "mix": _("Mostly because visitors moved between channels that convert differently, "
                              "not because a channel itself did better or worse."),
                       "other": _("Mostly from channels without ad spend, such as unpaid search.")}[cause])
-    if d["seasonal"]:
+    if d["seasonal"] and _we_set_it(report, d):
+        parts.append(_("Last year these months moved the same way ({ly}).")
+                     .format(ly=fmt.change_words(d["last_year_change"])))
+    elif d["seasonal"]:
         parts.append(_("Last year these months moved the same way ({ly}), so part of this is the season.")
                      .format(ly=fmt.change_words(d["last_year_change"])))
     task = _linked_work(report, d["kpi"])
@@ -462,6 +467,13 @@ def _driver_line(report, d: dict) -> str:
         parts.append(_("It follows our work on “{task}”.").format(task=task))
     return (f'<li data-driver="{escape(d["kpi"])}">'
             + sentence_html(" ".join(parts), [{"text": n, "format": "text"} for n in names]) + "</li>")
+
+
+def _we_set_it(report, d: dict) -> bool:
+    """Is the KPI ad spend (cost, no denominator)? Spend follows the budget we set: last year's
+    same move is told as a fact, never as "the season" being the cause."""
+    kpi = report.figures[d["kpi"]].kpi
+    return kpi.numerator.strip() == "cost" and not kpi.denominator
 
 
 def _estimated_notes(report, drivers: list[dict]) -> list[str]:
