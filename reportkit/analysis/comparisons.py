@@ -117,6 +117,13 @@ class KpiFigures:
         """As :attr:`change_previous`, against the same period a year earlier."""
         return self._change("yoy", metrics.relative_change)
 
+    def counts_estimate(self, against: str) -> bool:
+        """Does the change against ``against`` ('previous' or 'yoy') count an estimate for
+        untracked days, of this period or that one? Never when it is not comparable (no change
+        is stated then)."""
+        return bool(self.coverage) and self.not_comparable(against) is None and bool(
+            self.coverage["current"]["days_estimated"] or self.coverage[against]["days_estimated"])
+
     @property
     def estimated(self) -> bool:
         """True when a figure of a compared period includes an estimate for untracked days."""

@@ -36,13 +36,6 @@ def spend_class(report, kpi) -> str | None:
     return SPEND_CLASS.get(status)
 
 
-def _counts_estimate(f, against: str) -> bool:
-    """Does the change against ``against`` count an estimate for untracked days (of this
-    period or that one)? Not when it is not comparable: no change is stated then."""
-    return bool(f.coverage and f.not_comparable(against) is None and (
-        f.coverage["current"]["days_estimated"] or f.coverage[against]["days_estimated"]))
-
-
 def _change_cell(kpi, rel, key: str, field: str, reason: str | None = None,
                  colour: str | None = None, label: str | None = None, estimated: bool = False) -> str:
     """A change cell; ``label``: its column's name, shown before it when a phone stacks the row;
@@ -111,8 +104,7 @@ def _card_change(f, rel, field: str, against: str, name: str, colour: str | None
                 f'data-field="{field}">{escape(not_comparable_text(reason))}</span> '
                 f'<span class="vs">{escape(_vs(against))}</span></div>')
     # said once per card: this period's estimate is the card's note line (estimate_note)
-    estimated = bool(f.coverage and not estimate_note(f, "EUR") and (
-        f.coverage["current"]["days_estimated"] or f.coverage[name]["days_estimated"]))
+    estimated = f.counts_estimate(name) and not estimate_note(f, "EUR")
     v = verdict(f.kpi.better, rel)
     arrow = _arrow(v, rel)
     words = _(VERDICT_WORDS[v])
@@ -213,16 +205,16 @@ def _kpi_table_brief(report) -> str:
         f'<tr><th scope="row" title="{escape(f.kpi.explain)}">{escape(f.kpi.label)}</th>'
         f'<td class="num" data-kpi="{escape(key)}" data-field="value">{escape(fmt.value(f.value, f.kpi.unit, cur))}</td>'
         + _change_cell(f.kpi, f.change_previous, key, "change_previous", f.not_comparable("previous"),
-                       spend_class(report, f.kpi), estimated=_counts_estimate(f, "previous"))
+                       spend_class(report, f.kpi), estimated=f.counts_estimate("previous"))
         + _change_cell(f.kpi, f.change_yoy, key, "change_yoy", f.not_comparable("yoy"), spend_class(report, f.kpi),
-                       estimated=_counts_estimate(f, "yoy"))
+                       estimated=f.counts_estimate("yoy"))
         + "</tr>" for key, f in report.figures.items())
     kpi_ = escape(_("KPI"))
     head = (f"<tr><th>{kpi_}</th><th>{escape(p.current.label())}</th><th>{escape(_vs(p.previous.label()))}</th>"
             f"<th>{escape(_vs(p.yoy.label()))}</th></tr>")
     legend = _("Green is better and red is worse for that KPI; grey: about the same. "
                "Each KPI explained, with the previous values, is in the appendix.")
-    if any(_counts_estimate(f, name) for f in report.figures.values() for name in ("previous", "yoy")):
+    if any(f.counts_estimate(name) for f in report.figures.values() for name in ("previous", "yoy")):
         legend += " " + _("*: the change counts our estimate for the days tracking recorded nothing (see the "
                           "data notes).")
     legend = escape(legend)

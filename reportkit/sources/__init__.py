@@ -14,12 +14,7 @@ from reportkit.sources.registry import Source, SourceData, discover  # noqa: F40
 
 __all__ = ["Source", "SourceData", "discover", "last_loaded", "load", "pull"]
 
-_last: tuple | None = None   # (config, periods, data) of the latest load in this process
-
-
-def _same(cfg, periods) -> bool:
-    return (_last is not None and _last[1] == periods
-            and _last[0].model_dump(mode="json") == cfg.model_dump(mode="json"))
+_last: tuple | None = None   # (config as JSON, periods, data) of the latest load in this process
 
 
 def load(cfg, periods, refresh: bool = False) -> SourceData:
@@ -35,7 +30,7 @@ def load(cfg, periods, refresh: bool = False) -> SourceData:
     check_kpi_measures(cfg, data)
     check_budget_lines(cfg, data.facts)
     global _last
-    _last = (cfg.model_copy(deep=True), periods, data)
+    _last = (cfg.model_dump(mode="json"), periods, data)
     return data
 
 
@@ -44,7 +39,8 @@ def last_loaded(cfg, periods) -> SourceData | None:
     periods (the report the in-process engine has just built), else None: the facts file
     written after a run then holds exactly the facts the report was computed from, without
     reading the sources again."""
-    return _last[2] if _same(cfg, periods) else None
+    same = _last is not None and _last[1] == periods and _last[0] == cfg.model_dump(mode="json")
+    return _last[2] if same else None
 
 
 def pull(cfg, refresh: bool = False) -> dict:
