@@ -30,7 +30,7 @@ FIXES = {
     "as_of": "write the date as YYYY-MM-DD",
     "work": "e.g. work: {log: data/work/acme/work_log.csv, plan: data/work/acme/plan.csv, "
             "action_items: data/work/acme/action_items.csv, communication: data/work/acme/communication.yaml}",
-    "pdf": "e.g. pdf: {enabled: true, paper: A4} (paper: A4 or Letter)",
+    "pdf": "e.g. pdf: {enabled: true, paper: A4, cover: false} (paper: A4 or Letter; cover: true or false)",
     "goals": "each goal needs id, name, kpi, start, deadline and target; see README 'Goals'",
     "industry": "an industry name from data/benchmarks/*.csv, e.g. industry: Apparel",
     "benchmarks": "e.g. benchmarks: [{kpi: cpc, value: 0.8, label: Agency portfolio median}]",
